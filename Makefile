@@ -1,0 +1,41 @@
+# edgeclock: two commands do everything on a fresh machine.
+#   make dev   — install what is missing, build, apply the schema, serve on 127.0.0.1:8787
+#   make test  — the same set-up, then native unit tests and the end-to-end suite
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
+export WASM_BINDGEN_BIN := $(CURDIR)/.tools/bin/wasm-bindgen
+export WASM_OPT_BIN := $(CURDIR)/node_modules/.bin/wasm-opt
+export ESBUILD_BIN := $(CURDIR)/node_modules/.bin/esbuild
+export WRANGLER_SEND_METRICS := false
+export CARGO_TERM_PROGRESS_WHEN := never
+
+.PHONY: dev test tools build schema unit e2e bench clean
+
+tools:
+	@scripts/tools.sh
+
+.dev.vars:
+	cp .dev.vars.example .dev.vars
+
+build: tools .dev.vars
+	worker-build --release
+
+schema: build
+	wrangler d1 execute DB --local --persist-to .wrangler/state --file schema.sql >/dev/null
+
+dev: schema
+	scripts/dev.sh
+
+unit: tools
+	cargo test --lib
+
+e2e: build
+	cargo test --test e2e -- --test-threads=4
+
+test: unit e2e
+
+bench: build
+	bench/run.sh
+
+clean:
+	rm -rf build target .wrangler .tools node_modules

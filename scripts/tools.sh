@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what building and serving edgeclock needs, each at a pinned version, into the
+# project (.tools/ and node_modules/): the wasm32 target, worker-build, the wasm-bindgen CLI
+# matching Cargo.lock exactly, and the npm packages (wrangler, Node 22, binaryen).
+# Idempotent: anything already present at the right version is left alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WORKER_BUILD_VERSION=0.8.7
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3; exit}' Cargo.lock)
+TOOLS="$PWD/.tools"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+
+installed_version() { "$TOOLS/bin/$1" --version 2>/dev/null | awk '{print $2}'; }
+
+if [ "$(installed_version worker-build)" != "$WORKER_BUILD_VERSION" ]; then
+  cargo install --quiet --root "$TOOLS" worker-build --version "$WORKER_BUILD_VERSION"
+fi
+if [ "$(installed_version wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
+  # Not --locked: the CLI's own lock pins a crate some registry mirrors lack.
+  cargo install --quiet --root "$TOOLS" wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,280 @@
+//! Reading and validating JSON request bodies field by field, collecting every problem so a
+//! 422 lists all invalid fields at once (`details`), not just the first.
+
+use serde_json::{Map, Value};
+
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::i18n::FieldCode;
+
+/// A field of a PATCH body: absent (leave as is), `null` (clear) or a new value. Create
+/// bodies use the same reader and treat absent and `null` alike.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Patch<T> {
+    Absent,
+    Null,
+    Set(T),
+}
+
+impl<T> Patch<T> {
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            Patch::Set(v) => Some(v),
+            _ => None,
+        }
+    }
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Patch::Absent)
+    }
+    pub fn is_set(&self) -> bool {
+        matches!(self, Patch::Set(_))
+    }
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Patch<U> {
+        match self {
+            Patch::Set(v) => Patch::Set(f(v)),
+            Patch::Null => Patch::Null,
+            Patch::Absent => Patch::Absent,
+        }
+    }
+}
+
+static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+
+/// A validating reader over one JSON object.
+pub struct Fields<'a> {
+    obj: &'a Map<String, Value>,
+    errors: Vec<FieldError>,
+}
+
+impl<'a> Fields<'a> {
+    /// Starts reading `body`, which must be an object (an empty body reads as `{}`); any key
+    /// not in `allowed` is reported as `unknown_field`.
+    pub fn new(body: &'a Value, allowed: &[&str]) -> Self {
+        let mut errors = Vec::new();
+        let obj = match body {
+            Value::Object(m) => m,
+            Value::Null => EMPTY.get_or_init(Map::new),
+            _ => {
+                errors.push(FieldError::new("body", FieldCode::WrongType));
+                EMPTY.get_or_init(Map::new)
+            }
+        };
+        for k in obj.keys() {
+            if !allowed.contains(&k.as_str()) {
+                errors.push(FieldError::new(k.clone(), FieldCode::UnknownField));
+            }
+        }
+        Fields { obj, errors }
+    }
+
+    pub fn fail(&mut self, field: &str, code: FieldCode) {
+        self.errors.push(FieldError::new(field, code));
+    }
+
+    pub fn has_error(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+
+    fn raw(&self, name: &str) -> Patch<&'a Value> {
+        match self.obj.get(name) {
+            None => Patch::Absent,
+            Some(Value::Null) => Patch::Null,
+            Some(v) => Patch::Set(v),
+        }
+    }
+
+    /// A string of 1..=`max` characters (surrounding whitespace removed).
+    pub fn text(&mut self, name: &str, max: usize) -> Patch<String> {
+        match self.raw(name) {
+            Patch::Set(Value::String(s)) => {
+                let s = s.trim();
+                if s.is_empty() {
+                    self.fail(name, FieldCode::Invalid);
+                    Patch::Absent
+                } else if s.chars().count() > max {
+                    self.fail(name, FieldCode::TooLong);
+                    Patch::Absent
+                } else {
+                    Patch::Set(s.to_string())
+                }
+            }
+            Patch::Set(_) => {
+                self.fail(name, FieldCode::WrongType);
+                Patch::Absent
+            }
+            Patch::Null => Patch::Null,
+            Patch::Absent => Patch::Absent,
+        }
+    }
+
+    /// A string that must also pass `valid`.
+    pub fn text_where(&mut self, name: &str, max: usize, valid: impl Fn(&str) -> bool) -> Patch<String> {
+        match self.text(name, max) {
+            Patch::Set(s) if !valid(&s) => {
+                self.fail(name, FieldCode::Invalid);
+                Patch::Absent
+            }
+            other => other,
+        }
+    }
+
+    /// One of a fixed set of strings.
+    pub fn one_of(&mut self, name: &str, allowed: &[&str]) -> Patch<String> {
+        match self.raw(name) {
+            Patch::Set(Value::String(s)) if allowed.contains(&s.as_str()) => Patch::Set(s.clone()),
+            Patch::Set(Value::String(_)) => {
+                self.fail(name, FieldCode::NotAllowed);
+                Patch::Absent
+            }
+            Patch::Set(_) => {
+                self.fail(name, FieldCode::WrongType);
+                Patch::Absent
+            }
+            Patch::Null => Patch::Null,
+            Patch::Absent => Patch::Absent,
+        }
+    }
+
+    /// An integer in `min..=max` (JSON numbers with a fraction are rejected).
+    pub fn int(&mut self, name: &str, min: i64, max: i64) -> Patch<i64> {
+        match self.raw(name) {
+            Patch::Set(Value::Number(n)) => match n.as_i64() {
+                Some(v) if (min..=max).contains(&v) => Patch::Set(v),
+                Some(_) => {
+                    self.fail(name, FieldCode::OutOfRange);
+                    Patch::Absent
+                }
+                None if n.as_u64().is_some() => {
+                    self.fail(name, FieldCode::OutOfRange);
+                    Patch::Absent
+                }
+                None => {
+                    self.fail(name, FieldCode::WrongType);
+                    Patch::Absent
+                }
+            },
+            Patch::Set(_) => {
+                self.fail(name, FieldCode::WrongType);
+                Patch::Absent
+            }
+            Patch::Null => Patch::Null,
+            Patch::Absent => Patch::Absent,
+        }
+    }
+
+    /// A nested object, handed back raw for its own reader.
+    pub fn object(&mut self, name: &str) -> Patch<&'a Value> {
+        match self.raw(name) {
+            Patch::Set(v @ Value::Object(_)) => Patch::Set(v),
+            Patch::Set(_) => {
+                self.fail(name, FieldCode::WrongType);
+                Patch::Absent
+            }
+            other => other,
+        }
+    }
+
+    /// Marks a field required: absent or `null` is an error (unless already reported).
+    pub fn require<T>(&mut self, name: &str, p: Patch<T>) -> Option<T> {
+        match p {
+            Patch::Set(v) => Some(v),
+            _ => {
+                if !self.has_error(name) {
+                    self.fail(name, FieldCode::Required);
+                }
+                None
+            }
+        }
+    }
+
+    /// A field that may not be cleared with `null` on update.
+    pub fn not_null<T>(&mut self, name: &str, p: Patch<T>) -> Patch<T> {
+        if matches!(p, Patch::Null) {
+            self.fail(name, FieldCode::Required);
+            return Patch::Absent;
+        }
+        p
+    }
+
+    /// Ends reading: `Ok` when every field was valid, else a 422 listing them all.
+    pub fn finish(self) -> ApiResult<()> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.errors))
+        }
+    }
+}
+
+/// A plausible e-mail address: one `@`, something before it, a dotted domain after, no spaces.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// A phone number: digits with optional `+`, spaces, dots, dashes and parentheses.
+pub fn is_phone(s: &str) -> bool {
+    s.chars().filter(|c| c.is_ascii_digit()).count() >= 3
+        && s.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn collects_every_invalid_field() {
+        let body = json!({"name": "", "pay_rate": 1.5, "status": "gone", "extra": 1});
+        let mut f = Fields::new(&body, &["name", "pay_rate", "status", "email"]);
+        let name = f.text("name", 10);
+        f.require("name", name);
+        f.int("pay_rate", 0, 100);
+        f.one_of("status", &["active"]);
+        let email = f.text("email", 10);
+        f.require("email", email);
+        let err = f.finish().unwrap_err();
+        let got: Vec<_> = err.details.iter().map(|d| (d.field.as_str(), d.code)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("extra", FieldCode::UnknownField),
+                ("name", FieldCode::Invalid),
+                ("pay_rate", FieldCode::WrongType),
+                ("status", FieldCode::NotAllowed),
+                ("email", FieldCode::Required),
+            ]
+        );
+    }
+
+    #[test]
+    fn distinguishes_absent_null_and_set() {
+        let body = json!({"a": null, "b": "x"});
+        let mut f = Fields::new(&body, &["a", "b", "c"]);
+        assert_eq!(f.text("a", 5), Patch::Null);
+        assert_eq!(f.text("b", 5), Patch::Set("x".into()));
+        assert_eq!(f.text("c", 5), Patch::Absent);
+        assert!(f.finish().is_ok());
+    }
+
+    #[test]
+    fn non_object_bodies_are_wrong_type() {
+        let body = json!([1, 2]);
+        let f = Fields::new(&body, &[]);
+        assert_eq!(f.finish().unwrap_err().details[0].field, "body");
+    }
+
+    #[test]
+    fn email_and_phone_shapes() {
+        assert!(is_email("ana@example.com"));
+        assert!(!is_email("ana@example"));
+        assert!(!is_email("an a@example.com"));
+        assert!(!is_email("@example.com"));
+        assert!(is_phone("+1 (555) 010-2030"));
+        assert!(!is_phone("call me"));
+    }
+}

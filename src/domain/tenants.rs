@@ -1,0 +1,107 @@
+//! Tenants: tiers and their rate limits (SPEC §3), IANA time zones, and the operator's
+//! create-tenant input.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::fields::Fields;
+use crate::error::ApiResult;
+use crate::i18n::FieldCode;
+
+pub const TIERS: &[&str] = &["standard", "pro", "enterprise"];
+
+/// Requests allowed per window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    pub per_second: u32,
+    pub per_minute: u32,
+    pub per_day: u32,
+}
+
+/// The limits of a tier; enterprise tenants get these unless the operator sets their own.
+pub fn tier_limits(tier: &str) -> Limits {
+    match tier {
+        "pro" => Limits { per_second: 10, per_minute: 600, per_day: 200_000 },
+        "enterprise" => Limits { per_second: 50, per_minute: 3_000, per_day: 1_000_000 },
+        _ => Limits { per_second: 5, per_minute: 300, per_day: 50_000 },
+    }
+}
+
+/// Whether `tz` is an IANA time zone name known to the bundled tz database.
+pub fn is_timezone(tz: &str) -> bool {
+    tz.parse::<chrono_tz::Tz>().is_ok()
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTenant {
+    pub name: String,
+    pub tier: String,
+    pub timezone: String,
+    pub limits: Limits,
+}
+
+/// Reads `{per_second, per_minute, per_day}` under `field`, each 1..=10^9.
+pub fn read_limits(f: &mut Fields, field: &str, base: Limits) -> Option<Limits> {
+    let obj = f.object(field).into_option()?;
+    let mut inner = Fields::new(obj, &["per_second", "per_minute", "per_day"]);
+    let mut get = |name: &str, default: u32| {
+        inner.int(name, 1, 1_000_000_000).into_option().map(|v| v as u32).unwrap_or(default)
+    };
+    let limits = Limits {
+        per_second: get("per_second", base.per_second),
+        per_minute: get("per_minute", base.per_minute),
+        per_day: get("per_day", base.per_day),
+    };
+    if let Err(e) = inner.finish() {
+        for d in e.details {
+            f.fail(&format!("{field}.{}", d.field), d.code);
+        }
+        return None;
+    }
+    Some(limits)
+}
+
+/// Validates the operator's `POST /v1/operator/tenants` body.
+pub fn parse_new_tenant(body: &Value) -> ApiResult<NewTenant> {
+    let mut f = Fields::new(body, &["name", "tier", "timezone", "limits"]);
+    let name = f.text("name", 200);
+    let name = f.require("name", name);
+    let tier = f.one_of("tier", TIERS).into_option().unwrap_or_else(|| "standard".into());
+    let timezone = f.text_where("timezone", 64, is_timezone).into_option().unwrap_or_else(|| "UTC".into());
+    let base = tier_limits(&tier);
+    let custom = read_limits(&mut f, "limits", base);
+    if custom.is_some() && tier != "enterprise" {
+        f.fail("limits", FieldCode::NotAllowed);
+    }
+    f.finish()?;
+    Ok(NewTenant { name: name.unwrap_or_default(), tier, timezone, limits: custom.unwrap_or(base) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn defaults_to_standard_utc() {
+        let t = parse_new_tenant(&json!({"name": "Acme"})).unwrap();
+        assert_eq!((t.tier.as_str(), t.timezone.as_str()), ("standard", "UTC"));
+        assert_eq!(t.limits, Limits { per_second: 5, per_minute: 300, per_day: 50_000 });
+    }
+
+    #[test]
+    fn enterprise_takes_custom_limits() {
+        let t = parse_new_tenant(&json!({"name": "Big", "tier": "enterprise", "timezone": "America/New_York", "limits": {"per_second": 100}})).unwrap();
+        assert_eq!(t.limits.per_second, 100);
+        assert_eq!(t.limits.per_minute, 3_000);
+    }
+
+    #[test]
+    fn rejects_bad_zone_tier_and_limits() {
+        let e = parse_new_tenant(&json!({"tier": "gold", "timezone": "Mars/Base", "limits": {"per_day": 0}})).unwrap_err();
+        let fields: Vec<_> = e.details.iter().map(|d| d.field.as_str()).collect();
+        assert_eq!(fields, vec!["name", "tier", "timezone", "limits.per_day"]);
+        let e = parse_new_tenant(&json!({"name": "x", "limits": {"per_day": 5}})).unwrap_err();
+        assert_eq!(e.details[0].field, "limits");
+    }
+}

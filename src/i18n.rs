@@ -1,0 +1,318 @@
+//! Error messages in the client's language (SPEC §1: en, es, fr, de; default en).
+//!
+//! `Accept-Language` is negotiated with quality values; the chosen language is echoed in
+//! `Content-Language`. Only `error.message` and `details[].message` change: codes never do.
+
+/// A supported language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Es,
+    Fr,
+    De,
+}
+
+impl Lang {
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+            Lang::Fr => "fr",
+            Lang::De => "de",
+        }
+    }
+
+    fn from_primary(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next().unwrap_or("");
+        match primary.to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "es" => Some(Lang::Es),
+            "fr" => Some(Lang::Fr),
+            "de" => Some(Lang::De),
+            _ => None,
+        }
+    }
+
+    /// Picks the supported language with the highest quality value in an `Accept-Language`
+    /// header (ties keep header order; `q=0` excludes; `*` means English). Falls back to English.
+    pub fn negotiate(header: Option<&str>) -> Lang {
+        let Some(header) = header else { return Lang::En };
+        let mut best: Option<(f32, Lang)> = None;
+        for item in header.split(',') {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or("").trim();
+            let mut q = 1.0f32;
+            for p in parts {
+                if let Some(v) = p.trim().strip_prefix("q=") {
+                    q = v.trim().parse().unwrap_or(0.0);
+                }
+            }
+            let lang = if tag == "*" { Some(Lang::En) } else { Lang::from_primary(tag) };
+            if let Some(lang) = lang {
+                if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+                    best = Some((q, lang));
+                }
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or(Lang::En)
+    }
+}
+
+/// Names of objects, for "X not found" messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Noun {
+    Worker,
+    Tenant,
+    ApiKey,
+    Object,
+}
+
+/// What an error message says, before it is put into words.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    /// The generic sentence for the error code.
+    Default,
+    RouteNotFound,
+    NotFound(Noun),
+    BadCredentials,
+    BadOperatorToken,
+    InvalidJson,
+    InvalidCursor,
+    /// A query parameter with a value the API does not accept.
+    InvalidQuery(String),
+    /// A value that must be unique already exists (field name).
+    Duplicate(String),
+    MissingScope(String),
+}
+
+/// Why one field is invalid (`details[].code`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldCode {
+    Required,
+    Invalid,
+    TooLong,
+    OutOfRange,
+    NotAllowed,
+    UnknownField,
+    WrongType,
+}
+
+impl FieldCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldCode::Required => "required",
+            FieldCode::Invalid => "invalid",
+            FieldCode::TooLong => "too_long",
+            FieldCode::OutOfRange => "out_of_range",
+            FieldCode::NotAllowed => "not_allowed",
+            FieldCode::UnknownField => "unknown_field",
+            FieldCode::WrongType => "wrong_type",
+        }
+    }
+
+    pub fn message(self, lang: Lang) -> &'static str {
+        use FieldCode::*;
+        use Lang::*;
+        match (self, lang) {
+            (Required, En) => "This field is required.",
+            (Required, Es) => "Este campo es obligatorio.",
+            (Required, Fr) => "Ce champ est obligatoire.",
+            (Required, De) => "Dieses Feld ist erforderlich.",
+            (Invalid, En) => "This value is not valid.",
+            (Invalid, Es) => "Este valor no es válido.",
+            (Invalid, Fr) => "Cette valeur n'est pas valide.",
+            (Invalid, De) => "Dieser Wert ist ungültig.",
+            (TooLong, En) => "This value is too long.",
+            (TooLong, Es) => "Este valor es demasiado largo.",
+            (TooLong, Fr) => "Cette valeur est trop longue.",
+            (TooLong, De) => "Dieser Wert ist zu lang.",
+            (OutOfRange, En) => "This value is out of range.",
+            (OutOfRange, Es) => "Este valor está fuera de rango.",
+            (OutOfRange, Fr) => "Cette valeur est hors limites.",
+            (OutOfRange, De) => "Dieser Wert liegt außerhalb des zulässigen Bereichs.",
+            (NotAllowed, En) => "This value is not one of the allowed values.",
+            (NotAllowed, Es) => "Este valor no es uno de los permitidos.",
+            (NotAllowed, Fr) => "Cette valeur ne fait pas partie des valeurs autorisées.",
+            (NotAllowed, De) => "Dieser Wert gehört nicht zu den erlaubten Werten.",
+            (UnknownField, En) => "This field is not recognised.",
+            (UnknownField, Es) => "Este campo no es reconocido.",
+            (UnknownField, Fr) => "Ce champ n'est pas reconnu.",
+            (UnknownField, De) => "Dieses Feld ist unbekannt.",
+            (WrongType, En) => "This value has the wrong type.",
+            (WrongType, Es) => "Este valor tiene un tipo incorrecto.",
+            (WrongType, Fr) => "Cette valeur a un type incorrect.",
+            (WrongType, De) => "Dieser Wert hat den falschen Typ.",
+        }
+    }
+}
+
+fn noun(n: Noun, lang: Lang) -> &'static str {
+    use Lang::*;
+    use Noun::*;
+    match (n, lang) {
+        (Worker, En) => "Worker",
+        (Worker, Es) => "Trabajador",
+        (Worker, Fr) => "Employé",
+        (Worker, De) => "Mitarbeiter",
+        (Tenant, En) => "Tenant",
+        (Tenant, Es) => "Cliente",
+        (Tenant, Fr) => "Locataire",
+        (Tenant, De) => "Mandant",
+        (ApiKey, En) => "API key",
+        (ApiKey, Es) => "Clave de API",
+        (ApiKey, Fr) => "Clé d'API",
+        (ApiKey, De) => "API-Schlüssel",
+        (Object, En) => "Object",
+        (Object, Es) => "Objeto",
+        (Object, Fr) => "Objet",
+        (Object, De) => "Objekt",
+    }
+}
+
+/// The sentence for an error code when no more specific message applies.
+pub fn default_message(code: crate::error::ErrorCode, lang: Lang) -> &'static str {
+    use crate::error::ErrorCode::*;
+    use Lang::*;
+    match (code, lang) {
+        (BadRequest, En) => "The request is malformed.",
+        (BadRequest, Es) => "La solicitud está mal formada.",
+        (BadRequest, Fr) => "La requête est mal formée.",
+        (BadRequest, De) => "Die Anfrage ist fehlerhaft.",
+        (Unauthorized, En) => "A valid API key is required.",
+        (Unauthorized, Es) => "Se requiere una clave de API válida.",
+        (Unauthorized, Fr) => "Une clé d'API valide est requise.",
+        (Unauthorized, De) => "Ein gültiger API-Schlüssel ist erforderlich.",
+        (Forbidden, En) => "This key is not allowed to do that.",
+        (Forbidden, Es) => "Esta clave no tiene permiso para hacer eso.",
+        (Forbidden, Fr) => "Cette clé n'est pas autorisée à faire cela.",
+        (Forbidden, De) => "Dieser Schlüssel darf das nicht.",
+        (NotFound, En) => "Not found.",
+        (NotFound, Es) => "No encontrado.",
+        (NotFound, Fr) => "Introuvable.",
+        (NotFound, De) => "Nicht gefunden.",
+        (MethodNotAllowed, En) => "This method is not allowed on this route.",
+        (MethodNotAllowed, Es) => "Este método no está permitido en esta ruta.",
+        (MethodNotAllowed, Fr) => "Cette méthode n'est pas autorisée sur cette route.",
+        (MethodNotAllowed, De) => "Diese Methode ist für diese Route nicht erlaubt.",
+        (Conflict, En) => "The request conflicts with the current state.",
+        (Conflict, Es) => "La solicitud entra en conflicto con el estado actual.",
+        (Conflict, Fr) => "La requête est en conflit avec l'état actuel.",
+        (Conflict, De) => "Die Anfrage steht im Konflikt mit dem aktuellen Zustand.",
+        (PayloadTooLarge, En) => "The request body is larger than 1 MiB.",
+        (PayloadTooLarge, Es) => "El cuerpo de la solicitud supera 1 MiB.",
+        (PayloadTooLarge, Fr) => "Le corps de la requête dépasse 1 Mio.",
+        (PayloadTooLarge, De) => "Der Anfragetext ist größer als 1 MiB.",
+        (UnsupportedMediaType, En) => "Request bodies must be application/json.",
+        (UnsupportedMediaType, Es) => "El cuerpo de la solicitud debe ser application/json.",
+        (UnsupportedMediaType, Fr) => "Le corps de la requête doit être application/json.",
+        (UnsupportedMediaType, De) => "Anfragetexte müssen application/json sein.",
+        (ValidationFailed, En) => "Some fields are invalid.",
+        (ValidationFailed, Es) => "Algunos campos no son válidos.",
+        (ValidationFailed, Fr) => "Certains champs ne sont pas valides.",
+        (ValidationFailed, De) => "Einige Felder sind ungültig.",
+        (IdempotencyKeyReused, En) => "This Idempotency-Key was used with a different request.",
+        (IdempotencyKeyReused, Es) => "Esta Idempotency-Key se usó con otra solicitud.",
+        (IdempotencyKeyReused, Fr) => "Cette Idempotency-Key a été utilisée pour une autre requête.",
+        (IdempotencyKeyReused, De) => "Dieser Idempotency-Key wurde für eine andere Anfrage verwendet.",
+        (RateLimited, En) => "Rate limit exceeded. Retry after the time in Retry-After.",
+        (RateLimited, Es) => "Límite de solicitudes superado. Reintente tras el tiempo de Retry-After.",
+        (RateLimited, Fr) => "Limite de requêtes atteinte. Réessayez après le délai de Retry-After.",
+        (RateLimited, De) => "Anfragelimit überschritten. Nach der Zeit in Retry-After erneut versuchen.",
+        (Internal, En) => "Something went wrong on our side.",
+        (Internal, Es) => "Algo salió mal de nuestro lado.",
+        (Internal, Fr) => "Une erreur s'est produite de notre côté.",
+        (Internal, De) => "Auf unserer Seite ist ein Fehler aufgetreten.",
+    }
+}
+
+/// Renders a message in `lang`; `code` supplies the sentence for [`Msg::Default`].
+pub fn render(msg: &Msg, code: crate::error::ErrorCode, lang: Lang) -> String {
+    use Lang::*;
+    match msg {
+        Msg::Default => default_message(code, lang).to_string(),
+        Msg::RouteNotFound => match lang {
+            En => "No such route.",
+            Es => "No existe esa ruta.",
+            Fr => "Cette route n'existe pas.",
+            De => "Diese Route gibt es nicht.",
+        }
+        .to_string(),
+        Msg::NotFound(n) => match lang {
+            En => format!("{} not found.", noun(*n, lang)),
+            Es => format!("{} no encontrado.", noun(*n, lang)),
+            Fr => format!("{} introuvable.", noun(*n, lang)),
+            De => format!("{} nicht gefunden.", noun(*n, lang)),
+        },
+        Msg::BadCredentials => match lang {
+            En => "The API key is missing, malformed, unknown, revoked or expired.",
+            Es => "La clave de API falta, es inválida, desconocida, revocada o caducada.",
+            Fr => "La clé d'API est absente, mal formée, inconnue, révoquée ou expirée.",
+            De => "Der API-Schlüssel fehlt, ist fehlerhaft, unbekannt, widerrufen oder abgelaufen.",
+        }
+        .to_string(),
+        Msg::BadOperatorToken => match lang {
+            En => "A valid operator token is required.",
+            Es => "Se requiere un token de operador válido.",
+            Fr => "Un jeton d'opérateur valide est requis.",
+            De => "Ein gültiges Betreiber-Token ist erforderlich.",
+        }
+        .to_string(),
+        Msg::InvalidJson => match lang {
+            En => "The request body is not valid JSON.",
+            Es => "El cuerpo de la solicitud no es JSON válido.",
+            Fr => "Le corps de la requête n'est pas un JSON valide.",
+            De => "Der Anfragetext ist kein gültiges JSON.",
+        }
+        .to_string(),
+        Msg::InvalidCursor => match lang {
+            En => "The cursor is not valid.",
+            Es => "El cursor no es válido.",
+            Fr => "Le curseur n'est pas valide.",
+            De => "Der Cursor ist ungültig.",
+        }
+        .to_string(),
+        Msg::InvalidQuery(p) => match lang {
+            En => format!("Invalid value for query parameter '{p}'."),
+            Es => format!("Valor no válido para el parámetro '{p}'."),
+            Fr => format!("Valeur non valide pour le paramètre '{p}'."),
+            De => format!("Ungültiger Wert für den Parameter '{p}'."),
+        },
+        Msg::Duplicate(f) => match lang {
+            En => format!("Another object already has this {f}."),
+            Es => format!("Otro objeto ya tiene este valor de {f}."),
+            Fr => format!("Un autre objet a déjà cette valeur de {f}."),
+            De => format!("Ein anderes Objekt hat bereits diesen Wert für {f}."),
+        },
+        Msg::MissingScope(s) => match lang {
+            En => format!("This key lacks the scope '{s}'."),
+            Es => format!("Esta clave no tiene el permiso '{s}'."),
+            Fr => format!("Cette clé n'a pas la portée '{s}'."),
+            De => format!("Diesem Schlüssel fehlt der Scope '{s}'."),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiation_honours_quality_values() {
+        assert_eq!(Lang::negotiate(None), Lang::En);
+        assert_eq!(Lang::negotiate(Some("de-DE")), Lang::De);
+        assert_eq!(Lang::negotiate(Some("it, fr;q=0.5, es;q=0.8")), Lang::Es);
+        assert_eq!(Lang::negotiate(Some("fr;q=0, de;q=0.1")), Lang::De);
+        assert_eq!(Lang::negotiate(Some("ja, zh")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("es;q=garbage")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("fr-CA;q=0.9, es;q=0.9")), Lang::Fr);
+    }
+
+    #[test]
+    fn messages_differ_by_language() {
+        let code = crate::error::ErrorCode::NotFound;
+        let en = render(&Msg::NotFound(Noun::Worker), code, Lang::En);
+        let de = render(&Msg::NotFound(Noun::Worker), code, Lang::De);
+        assert_eq!(en, "Worker not found.");
+        assert_ne!(en, de);
+    }
+}

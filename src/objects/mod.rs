@@ -1,0 +1,4 @@
+//! Durable Objects, one file each.
+
+pub mod key_gate;
+pub mod live_feed;

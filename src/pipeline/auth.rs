@@ -1,0 +1,58 @@
+//! Who is calling: the operator's token, or an API key from `Authorization: Bearer` or
+//! `X-API-Key` (SPEC §2). Every failure is the same 401, whatever the reason.
+
+use worker::Env;
+
+use crate::domain::keys::{self, KeyRecord};
+use crate::error::{ApiError, ApiResult};
+use crate::i18n::Msg;
+use crate::storage;
+
+/// The credential a request presents, if any: the bearer token, else `X-API-Key`.
+pub fn credential<'a>(authorization: Option<&'a str>, x_api_key: Option<&'a str>) -> Option<&'a str> {
+    let bearer = authorization.and_then(|h| {
+        let (scheme, token) = h.trim().split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    });
+    bearer.or(x_api_key.map(str::trim)).filter(|t| !t.is_empty())
+}
+
+/// Checks the operator token against the `OPERATOR_TOKEN` secret in constant time.
+pub fn operator(env: &Env, presented: Option<&str>) -> ApiResult<()> {
+    let expected = env.secret("OPERATOR_TOKEN").map(|s| s.to_string()).ok().filter(|s| !s.is_empty());
+    match (expected, presented) {
+        (Some(expected), Some(token)) if keys::secrets_match(&expected, token) => Ok(()),
+        (None, _) => {
+            worker::console_error!("OPERATOR_TOKEN is not configured");
+            Err(ApiError::new(crate::error::ErrorCode::Unauthorized, Msg::BadOperatorToken))
+        }
+        _ => Err(ApiError::new(crate::error::ErrorCode::Unauthorized, Msg::BadOperatorToken)),
+    }
+}
+
+/// Resolves an API key to its record: well-formed, known, hash equal in constant time,
+/// not expired.
+pub async fn api_key(env: &Env, presented: Option<&str>, now_ms: i64) -> ApiResult<KeyRecord> {
+    let key = presented.filter(|k| keys::is_well_formed(k)).ok_or_else(ApiError::unauthorized)?;
+    let hash = keys::hash_hex(key);
+    let rec = storage::keys::lookup(env, &hash, now_ms).await?.ok_or_else(ApiError::unauthorized)?;
+    if !keys::secrets_match(&rec.hash, &hash) || rec.is_expired(now_ms) {
+        return Err(ApiError::unauthorized());
+    }
+    Ok(rec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_then_x_api_key() {
+        assert_eq!(credential(Some("Bearer abc"), None), Some("abc"));
+        assert_eq!(credential(Some("bearer  abc "), Some("x")), Some("abc"));
+        assert_eq!(credential(Some("Basic abc"), Some("k")), Some("k"));
+        assert_eq!(credential(None, Some("k")), Some("k"));
+        assert_eq!(credential(Some("Bearer "), None), None);
+        assert_eq!(credential(None, None), None);
+    }
+}

@@ -1,0 +1,51 @@
+//! One authenticated, parsed request as handlers see it.
+
+use serde_json::Value;
+use worker::{Context, Env};
+
+use crate::domain::keys::KeyRecord;
+use crate::domain::listing::Query;
+use crate::domain::time;
+use crate::error::{ApiError, ApiResult};
+use crate::i18n::Msg;
+
+pub struct Call<'a> {
+    pub env: &'a Env,
+    pub ctx: &'a Context,
+    pub request_id: &'a str,
+    pub now_ms: i64,
+    /// Path parameters in pattern order.
+    pub params: Vec<String>,
+    pub query: Query,
+    /// The JSON body of a write (`Null` when empty or for reads).
+    pub body: Value,
+    /// The API key, on key-authenticated routes.
+    pub key: Option<KeyRecord>,
+}
+
+impl Call<'_> {
+    pub fn param(&self, i: usize) -> &str {
+        self.params.get(i).map(String::as_str).unwrap_or("")
+    }
+
+    /// The current instant in the stored form.
+    pub fn now(&self) -> String {
+        time::fmt_ms(self.now_ms)
+    }
+
+    pub fn key(&self) -> ApiResult<&KeyRecord> {
+        self.key.as_ref().ok_or_else(ApiError::unauthorized)
+    }
+
+    /// The tenant every lookup of this request is scoped to.
+    pub fn tenant_id(&self) -> ApiResult<&str> {
+        self.key()?
+            .tenant_id
+            .as_deref()
+            .ok_or_else(|| ApiError::forbidden(Msg::Default))
+    }
+
+    pub fn db(&self) -> ApiResult<worker::D1Database> {
+        crate::storage::d1::db(self.env)
+    }
+}

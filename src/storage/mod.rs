@@ -1,0 +1,9 @@
+//! Storage adapters: the only code that touches D1, KV, Durable Objects and Queues. Above
+//! this line everything is plain Rust values.
+
+pub mod d1;
+pub mod api_keys;
+pub mod keys;
+pub mod resource;
+pub mod tenants;
+pub mod workers;

@@ -1,0 +1,80 @@
+//! Tenants in D1: creation together with the first owner key, listing and lookup.
+
+use serde_json::Value;
+use worker::{D1Database, Env};
+
+use crate::domain::keys::OWNER_SCOPES;
+use crate::domain::listing::{self, Arg, ListSpec, Page, Query};
+use crate::domain::tenants::NewTenant;
+use crate::domain::{ids, time};
+use crate::error::{ApiError, ApiResult};
+use crate::i18n::{Msg, Noun};
+use crate::storage::api_keys::{self, NewKey};
+use crate::storage::{d1, keys};
+
+pub const TENANT_JSON: &str = "json_object('id', id, 'name', name, 'tier', tier, 'timezone', timezone, \
+     'limits', json(limits), 'parent_id', parent_id, 'created_at', created_at, 'updated_at', updated_at)";
+
+pub static TENANT_LIST: ListSpec = ListSpec { table: "tenants", json: TENANT_JSON, filters: &[], date_column: None };
+
+/// Creates a tenant and its first owner key; returns the tenant JSON with `api_key` (the
+/// secret, shown this once) inside.
+pub async fn create(env: &Env, db: &D1Database, t: NewTenant, now_ms: i64) -> ApiResult<Value> {
+    let id = ids::new_id("ten", now_ms as u64);
+    let now = time::fmt_ms(now_ms);
+    let minted = api_keys::mint(
+        NewKey {
+            tenant_id: Some(id.clone()),
+            vendor_id: None,
+            label: "Owner".into(),
+            scopes: OWNER_SCOPES.iter().map(|s| s.to_string()).collect(),
+            tier: t.tier.clone(),
+            limits: t.limits,
+            expires_at_ms: None,
+        },
+        now_ms,
+    )?;
+    let tenant = d1::stmt(
+        db,
+        "INSERT INTO tenants (id, name, tier, timezone, limits, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        &[
+            Arg::Text(id.clone()),
+            Arg::Text(t.name),
+            Arg::Text(t.tier),
+            Arg::Text(t.timezone),
+            Arg::Text(serde_json::to_string(&t.limits)?),
+            Arg::Text(now),
+        ],
+    )?;
+    d1::write(db, vec![tenant, api_keys::insert_stmt(db, &minted)?], "id").await?;
+    if let Err(e) = keys::store(env, &minted.record, now_ms).await {
+        // Without its KV record the key cannot work: undo, so the operator can simply retry.
+        let undo = vec![
+            d1::stmt(db, "DELETE FROM api_keys WHERE id = ?", &[Arg::Text(minted.record.key_id.clone())])?,
+            d1::stmt(db, "DELETE FROM tenants WHERE id = ?", &[Arg::Text(id.clone())])?,
+        ];
+        let _ = db.batch(undo).await;
+        return Err(e);
+    }
+    let mut tenant = get_value(db, &id).await?;
+    tenant["api_key"] = api_keys::created_json(&minted);
+    Ok(tenant)
+}
+
+async fn get_value(db: &D1Database, id: &str) -> ApiResult<Value> {
+    let text = get(db, id).await?;
+    Ok(serde_json::from_str(&text)?)
+}
+
+/// One tenant as JSON text, or 404.
+pub async fn get(db: &D1Database, id: &str) -> ApiResult<String> {
+    let sql = format!("SELECT {TENANT_JSON} FROM tenants WHERE id = ?");
+    d1::first_text(db, &sql, &[id.into()]).await?.ok_or_else(|| ApiError::not_found(Msg::NotFound(Noun::Tenant)))
+}
+
+/// All tenants, a page at a time (the operator's view).
+pub async fn list(db: &D1Database, query: &Query) -> ApiResult<Page> {
+    let lq = listing::compile(&TENANT_LIST, None, query)?;
+    let rows = d1::id_json_rows(db, &lq.sql, &lq.args).await?;
+    Ok(listing::paginate(rows, lq.limit))
+}

@@ -1,0 +1,27 @@
+//! The `workers` table: its JSON shape and list filters.
+
+use crate::domain::listing::{Filter, FilterKind, ListSpec};
+use crate::domain::workers::STATUSES;
+use crate::i18n::Noun;
+use crate::storage::resource::Table;
+
+pub static WORKERS: Table = Table {
+    list: ListSpec {
+        table: "workers",
+        json: "json_object('id', id, 'name', name, 'email', email, 'phone', phone, \
+               'employee_code', employee_code, 'position', position, 'department_id', department_id, \
+               'site_id', site_id, 'pay_rate', pay_rate, 'status', status, \
+               'created_at', created_at, 'updated_at', updated_at)",
+        filters: &[
+            Filter { param: "status", column: "status", kind: FilterKind::OneOf(STATUSES) },
+            Filter { param: "department_id", column: "department_id", kind: FilterKind::Ids("dep") },
+            Filter { param: "site_id", column: "site_id", kind: FilterKind::Ids("site") },
+            Filter { param: "q", column: "", kind: FilterKind::Search(&["name", "email", "employee_code"]) },
+        ],
+        date_column: None,
+    },
+    noun: Noun::Worker,
+    unique_field: "employee_code",
+    created_event: Some("worker.created"),
+    updated_event: Some("worker.updated"),
+};
