@@ -43,6 +43,8 @@ static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new
 pub struct Fields<'a> {
     obj: &'a Map<String, Value>,
     errors: Vec<FieldError>,
+    /// The body was not an object: that is the one error worth reporting.
+    not_an_object: bool,
 }
 
 impl<'a> Fields<'a> {
@@ -50,24 +52,26 @@ impl<'a> Fields<'a> {
     /// not in `allowed` is reported as `unknown_field`.
     pub fn new(body: &'a Value, allowed: &[&str]) -> Self {
         let mut errors = Vec::new();
+        let not_an_object = !matches!(body, Value::Object(_) | Value::Null);
         let obj = match body {
             Value::Object(m) => m,
-            Value::Null => EMPTY.get_or_init(Map::new),
-            _ => {
-                errors.push(FieldError::new("body", FieldCode::WrongType));
-                EMPTY.get_or_init(Map::new)
-            }
+            _ => EMPTY.get_or_init(Map::new),
         };
+        if not_an_object {
+            errors.push(FieldError::new("body", FieldCode::WrongType));
+        }
         for k in obj.keys() {
             if !allowed.contains(&k.as_str()) {
                 errors.push(FieldError::new(k.clone(), FieldCode::UnknownField));
             }
         }
-        Fields { obj, errors }
+        Fields { obj, errors, not_an_object }
     }
 
     pub fn fail(&mut self, field: &str, code: FieldCode) {
-        self.errors.push(FieldError::new(field, code));
+        if !self.not_an_object {
+            self.errors.push(FieldError::new(field, code));
+        }
     }
 
     pub fn has_error(&self, field: &str) -> bool {
@@ -264,8 +268,11 @@ mod tests {
     #[test]
     fn non_object_bodies_are_wrong_type() {
         let body = json!([1, 2]);
-        let f = Fields::new(&body, &[]);
-        assert_eq!(f.finish().unwrap_err().details[0].field, "body");
+        let mut f = Fields::new(&body, &["name"]);
+        let name = f.text("name", 5);
+        f.require("name", name);
+        let details = f.finish().unwrap_err().details;
+        assert_eq!(details, vec![FieldError::new("body", FieldCode::WrongType)]);
     }
 
     #[test]

@@ -1,0 +1,127 @@
+//! Starts the real built worker under `wrangler dev` (local workerd with D1, KV, Durable
+//! Objects and Queues) once per test run, on a free loopback port with a fresh state
+//! directory, and stops it when the test process exits.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The operator token the server was started with: `.dev.vars`, as `make` sets it up.
+pub fn operator_token() -> &'static str {
+    static TOKEN: OnceLock<String> = OnceLock::new();
+    TOKEN.get_or_init(|| {
+        let vars = std::fs::read_to_string(root().join(".dev.vars")).expect(".dev.vars (run `make test`)");
+        vars.lines()
+            .find_map(|l| l.strip_prefix("OPERATOR_TOKEN=").map(|v| v.trim().to_string()))
+            .expect("OPERATOR_TOKEN in .dev.vars")
+    })
+}
+
+pub struct Server {
+    pub base: String,
+}
+
+static SERVER: OnceLock<Server> = OnceLock::new();
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn path_env() -> String {
+    let bin = root().join("node_modules/.bin");
+    format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default())
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
+fn wrangler(args: &[&str], state: &Path) -> Command {
+    let mut c = Command::new("wrangler");
+    c.current_dir(root())
+        .env("PATH", path_env())
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("CI", "true")
+        .args(args)
+        .arg("--persist-to")
+        .arg(state);
+    c
+}
+
+/// The shared server, started on first use.
+pub fn server() -> &'static Server {
+    SERVER.get_or_init(start)
+}
+
+fn start() -> Server {
+    assert!(
+        root().join("build/index.js").exists(),
+        "build/index.js is missing: run `make test` (or `make build` first)"
+    );
+    let dir = root().join("target/e2e").join(format!("run-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("state dir");
+    let state = dir.join("state");
+    let log = dir.join("wrangler.log");
+
+    let out = wrangler(&["d1", "execute", "DB", "--local", "--file", "schema.sql"], &state)
+        .output()
+        .expect("run wrangler d1 execute");
+    assert!(out.status.success(), "schema failed: {}", String::from_utf8_lossy(&out.stderr));
+
+    let port = free_port();
+    let dev = wrangler(
+        &[
+            "dev",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--show-interactive-dev-session=false",
+            "--var",
+            "ALLOW_HTTP_WEBHOOKS:true",
+        ],
+        &state,
+    );
+    let cmdline: Vec<String> = std::iter::once(dev.get_program())
+        .chain(dev.get_args())
+        .map(|a| format!("'{}'", a.to_string_lossy().replace('\'', "'\\''")))
+        .collect();
+    // A watchdog in the server's own process group: when this test process exits (however
+    // it exits), the whole group — wrangler and workerd — is terminated.
+    let script = format!(
+        "{} >'{}' 2>&1 & while kill -0 {} 2>/dev/null; do sleep 0.5; done; kill 0",
+        cmdline.join(" "),
+        log.display(),
+        std::process::id()
+    );
+    Command::new("setsid")
+        .arg("bash")
+        .arg("-c")
+        .arg(script)
+        .current_dir(root())
+        .env("PATH", path_env())
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("CI", "true")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn wrangler dev");
+
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if ureq::get(&format!("{base}/openapi.json")).timeout(Duration::from_secs(5)).call().is_ok() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let tail = std::fs::read_to_string(&log).unwrap_or_default();
+            panic!("wrangler dev did not start on {base}; log:\n{tail}");
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    Server { base }
+}

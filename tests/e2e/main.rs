@@ -1,0 +1,10 @@
+//! End-to-end suite: drives the real worker under `wrangler dev` over HTTP.
+//! Each test makes its own tenants, so tests are independent and run in parallel.
+
+mod client;
+mod harness;
+
+mod auth;
+mod operator;
+mod pipeline;
+mod workers;
