@@ -76,3 +76,51 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_tenant ON events (tenant_id, id);
 CREATE INDEX IF NOT EXISTS events_undispatched ON events (dispatched_at, id);
+
+-- Platform integrators acting for tenants that granted them scopes.
+CREATE TABLE IF NOT EXISTS vendors (
+  id          TEXT PRIMARY KEY,
+  name        TEXT NOT NULL,
+  tier        TEXT NOT NULL,
+  limits      TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL,
+  deleted_at  TEXT
+);
+
+-- A tenant's grant of scopes to a vendor; at most one live grant per pair.
+CREATE TABLE IF NOT EXISTS partnerships (
+  id          TEXT PRIMARY KEY,
+  tenant_id   TEXT NOT NULL,
+  vendor_id   TEXT NOT NULL,
+  scopes      TEXT NOT NULL,             -- JSON array
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL,
+  deleted_at  TEXT                       -- set on revocation
+);
+CREATE INDEX IF NOT EXISTS partnerships_tenant ON partnerships (tenant_id, id);
+CREATE UNIQUE INDEX IF NOT EXISTS partnerships_live
+  ON partnerships (tenant_id, vendor_id) WHERE deleted_at IS NULL;
+
+-- Every authenticated request (SPEC §5), written off the response path.
+CREATE TABLE IF NOT EXISTS audit_log (
+  id           TEXT PRIMARY KEY,
+  tenant_id    TEXT,                     -- the tenant acted on (NULL for a vendor's own calls)
+  key_id       TEXT NOT NULL,
+  key_label    TEXT NOT NULL,
+  vendor_id    TEXT,
+  method       TEXT NOT NULL,
+  path         TEXT NOT NULL,
+  query        TEXT,
+  status       INTEGER NOT NULL,
+  request_id   TEXT NOT NULL,
+  ip           TEXT,
+  resource     TEXT,
+  resource_id  TEXT,
+  replay       INTEGER NOT NULL DEFAULT 0,  -- 1 for an idempotent replay
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL,
+  deleted_at   TEXT                      -- always NULL: the log is append-only
+);
+CREATE INDEX IF NOT EXISTS audit_log_tenant ON audit_log (tenant_id, id);
+CREATE INDEX IF NOT EXISTS audit_log_key ON audit_log (tenant_id, key_id, id);

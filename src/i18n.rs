@@ -64,6 +64,9 @@ pub enum Noun {
     Worker,
     Tenant,
     ApiKey,
+    Division,
+    Vendor,
+    Partnership,
     Object,
 }
 
@@ -83,6 +86,12 @@ pub enum Msg {
     /// A value that must be unique already exists (field name).
     Duplicate(String),
     MissingScope(String),
+    /// A vendor key named no tenant in `Edgeclock-Tenant-Id`.
+    TenantHeaderRequired,
+    /// The named tenant has no active partnership with this vendor.
+    NoPartnership,
+    /// A key, grant or division asked for a scope its creator does not hold.
+    ScopeEscalation(String),
 }
 
 /// Why one field is invalid (`details[].code`).
@@ -162,6 +171,18 @@ fn noun(n: Noun, lang: Lang) -> &'static str {
         (ApiKey, Es) => "Clave de API",
         (ApiKey, Fr) => "Clé d'API",
         (ApiKey, De) => "API-Schlüssel",
+        (Division, En) => "Division",
+        (Division, Es) => "División",
+        (Division, Fr) => "Division",
+        (Division, De) => "Abteilung",
+        (Vendor, En) => "Vendor",
+        (Vendor, Es) => "Proveedor",
+        (Vendor, Fr) => "Fournisseur",
+        (Vendor, De) => "Anbieter",
+        (Partnership, En) => "Partnership",
+        (Partnership, Es) => "Asociación",
+        (Partnership, Fr) => "Partenariat",
+        (Partnership, De) => "Partnerschaft",
         (Object, En) => "Object",
         (Object, Es) => "Objeto",
         (Object, Fr) => "Objet",
@@ -282,6 +303,26 @@ pub fn render(msg: &Msg, code: crate::error::ErrorCode, lang: Lang) -> String {
             Es => format!("Otro objeto ya tiene este valor de {f}."),
             Fr => format!("Un autre objet a déjà cette valeur de {f}."),
             De => format!("Ein anderes Objekt hat bereits diesen Wert für {f}."),
+        },
+        Msg::TenantHeaderRequired => match lang {
+            En => "Vendor keys must name a tenant in the Edgeclock-Tenant-Id header.",
+            Es => "Las claves de proveedor deben indicar un cliente en la cabecera Edgeclock-Tenant-Id.",
+            Fr => "Les clés de fournisseur doivent indiquer un locataire dans l'en-tête Edgeclock-Tenant-Id.",
+            De => "Anbieterschlüssel müssen im Header Edgeclock-Tenant-Id einen Mandanten angeben.",
+        }
+        .to_string(),
+        Msg::NoPartnership => match lang {
+            En => "This tenant has not granted this vendor access.",
+            Es => "Este cliente no ha concedido acceso a este proveedor.",
+            Fr => "Ce locataire n'a pas accordé d'accès à ce fournisseur.",
+            De => "Dieser Mandant hat diesem Anbieter keinen Zugriff gewährt.",
+        }
+        .to_string(),
+        Msg::ScopeEscalation(s) => match lang {
+            En => format!("A key cannot grant the scope '{s}', which it does not hold."),
+            Es => format!("Una clave no puede conceder el permiso '{s}', que no tiene."),
+            Fr => format!("Une clé ne peut pas accorder la portée '{s}', qu'elle ne possède pas."),
+            De => format!("Ein Schlüssel kann den Scope '{s}' nicht vergeben, den er selbst nicht hat."),
         },
         Msg::MissingScope(s) => match lang {
             En => format!("This key lacks the scope '{s}'."),

@@ -58,6 +58,10 @@ impl Query {
         }
         Ok(())
     }
+    /// The same query less one parameter (one consumed by the handler itself).
+    pub fn without(&self, name: &str) -> Query {
+        Query { pairs: self.pairs.iter().filter(|(k, _)| k != name).cloned().collect() }
+    }
     pub fn bool(&self, name: &str) -> ApiResult<Option<bool>> {
         match self.get(name) {
             None => Ok(None),
@@ -83,6 +87,8 @@ pub enum FilterKind {
     Search(&'static [&'static str]),
     /// `true`/`false` against an integer 0/1 column.
     Flag,
+    /// Comma-separated integers within a range.
+    Ints(i64, i64),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -96,6 +102,8 @@ pub struct Filter {
 #[derive(Debug)]
 pub struct ListSpec {
     pub table: &'static str,
+    /// The column that scopes rows to their owner (`tenant_id`; `parent_id` for divisions).
+    pub scope: &'static str,
     /// SQL expression rendering one live row as its JSON object.
     pub json: &'static str,
     pub filters: &'static [Filter],
@@ -150,7 +158,7 @@ pub fn compile(spec: &ListSpec, tenant_id: Option<&str>, query: &Query) -> ApiRe
     let mut clauses = Vec::new();
     let mut args: Vec<Arg> = Vec::new();
     if let Some(t) = tenant_id {
-        clauses.push("tenant_id = ?".to_string());
+        clauses.push(format!("{} = ?", spec.scope));
         args.push(t.into());
     }
 
@@ -207,6 +215,18 @@ pub fn compile(spec: &ListSpec, tenant_id: Option<&str>, query: &Query) -> ApiRe
                 clauses.push(format!("({})", ors.join(" OR ")));
                 args.extend(columns.iter().map(|_| Arg::Text(pattern.clone())));
             }
+            FilterKind::Ints(min, max) => {
+                let values = split_values(f.param, raw)?;
+                let mut ints = Vec::with_capacity(values.len());
+                for v in values {
+                    match v.parse::<i64>() {
+                        Ok(n) if (min..=max).contains(&n) => ints.push(Arg::Int(n)),
+                        _ => return Err(bad(f.param)),
+                    }
+                }
+                clauses.push(format!("{} IN ({})", f.column, placeholders(ints.len())));
+                args.extend(ints);
+            }
             FilterKind::Flag => {
                 let v = query.bool(f.param)?.ok_or_else(|| bad(f.param))?;
                 clauses.push(format!("{} = ?", f.column));
@@ -254,11 +274,13 @@ mod tests {
 
     static SPEC: ListSpec = ListSpec {
         table: "workers",
+        scope: "tenant_id",
         json: "json_object('id', id)",
         filters: &[
             Filter { param: "status", column: "status", kind: FilterKind::OneOf(&["active", "inactive"]) },
             Filter { param: "site_id", column: "site_id", kind: FilterKind::Ids("site") },
             Filter { param: "q", column: "", kind: FilterKind::Search(&["name", "email"]) },
+            Filter { param: "code", column: "code", kind: FilterKind::Ints(100, 599) },
         ],
         date_column: None,
     };
@@ -295,6 +317,13 @@ mod tests {
     }
 
     #[test]
+    fn integer_filters() {
+        let lq = compile(&SPEC, Some("t"), &q(&[("code", "200,429")])).unwrap();
+        assert!(lq.sql.contains("code IN (?,?)"));
+        assert_eq!(lq.args[1..], [Arg::Int(200), Arg::Int(429)]);
+    }
+
+    #[test]
     fn search_escapes_like_wildcards() {
         let lq = compile(&SPEC, Some("t"), &q(&[("q", "50%_off")])).unwrap();
         assert_eq!(lq.args[1], Arg::Text("%50\\%\\_off%".into()));
@@ -310,6 +339,8 @@ mod tests {
             vec![("limit", "x")],
             vec![("cursor", "zzz")],
             vec![("site_id", "wkr_1")],
+            vec![("code", "99")],
+            vec![("code", "2x")],
             vec![("include_deleted", "yes")],
             vec![("updated_since", "last week")],
             vec![("from", "2026-01-01")],

@@ -2,9 +2,13 @@
 
 pub mod cursor;
 pub mod fields;
+pub mod gate;
 pub mod ids;
+pub mod key_request;
 pub mod keys;
 pub mod listing;
+pub mod rate;
+pub mod scopes;
 pub mod tenants;
 pub mod time;
 pub mod workers;

@@ -9,8 +9,9 @@ use crate::pipeline::envelope::Reply;
 use crate::storage;
 
 pub async fn show(call: &Call<'_>) -> ApiResult<Reply> {
-    let key = call.key()?;
-    let tenant = match &key.tenant_id {
+    let p = call.principal()?;
+    let key = &p.key;
+    let tenant = match &p.tenant_id {
         Some(id) => Some(serde_json::from_str::<serde_json::Value>(&storage::tenants::get(&call.db()?, id).await?)?),
         None => None,
     };
@@ -23,6 +24,7 @@ pub async fn show(call: &Call<'_>) -> ApiResult<Reply> {
         "expires_at": key.expires_at_ms.map(time::fmt_ms),
         "tenant": tenant,
         "vendor": key.vendor_id.as_ref().map(|v| json!({"id": v})),
+        "granted_scopes": p.grant,
     });
     Ok(Reply::value(200, &me))
 }

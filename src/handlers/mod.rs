@@ -1,9 +1,13 @@
 //! Handlers, one module per resource: each turns a [`Call`] into a [`Reply`] using domain
 //! rules and storage adapters.
 
+pub mod api_keys;
+pub mod audit;
+pub mod divisions;
 pub mod docs;
 pub mod me;
 pub mod operator;
+pub mod partnerships;
 pub mod workers;
 
 use crate::error::ApiResult;
@@ -18,7 +22,25 @@ pub async fn dispatch(route: Route, call: &Call<'_>) -> ApiResult<Reply> {
         Route::OperatorTenantCreate => operator::create_tenant(call).await,
         Route::OperatorTenantList => operator::list_tenants(call).await,
         Route::OperatorTenantGet => operator::get_tenant(call).await,
+        Route::OperatorTenantKeyCreate => operator::create_tenant_key(call).await,
+        Route::OperatorVendorCreate => operator::create_vendor(call).await,
+        Route::OperatorVendorList => operator::list_vendors(call).await,
+        Route::OperatorVendorKeyCreate => operator::create_vendor_key(call).await,
+        Route::OperatorAuditList => audit::operator_list(call).await,
         Route::Me => me::show(call).await,
+        Route::ApiKeyCreate => api_keys::create(call).await,
+        Route::ApiKeyList => api_keys::list(call).await,
+        Route::ApiKeyGet => api_keys::show(call).await,
+        Route::ApiKeyRevoke => api_keys::revoke(call).await,
+        Route::DivisionCreate => divisions::create(call).await,
+        Route::DivisionList => divisions::list(call).await,
+        Route::DivisionGet => divisions::show(call).await,
+        Route::DivisionKeyCreate => divisions::create_key(call).await,
+        Route::PartnershipCreate => partnerships::create(call).await,
+        Route::PartnershipList => partnerships::list(call).await,
+        Route::PartnershipGet => partnerships::show(call).await,
+        Route::PartnershipRevoke => partnerships::revoke(call).await,
+        Route::AuditList => audit::list(call).await,
         Route::WorkerList => workers::list(call).await,
         Route::WorkerCreate => workers::create(call).await,
         Route::WorkerGet => workers::show(call).await,

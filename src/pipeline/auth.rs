@@ -4,6 +4,7 @@
 use worker::Env;
 
 use crate::domain::keys::{self, KeyRecord};
+use crate::domain::scopes;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Msg;
 use crate::storage;
@@ -40,6 +41,52 @@ pub async fn api_key(env: &Env, presented: Option<&str>, now_ms: i64) -> ApiResu
         return Err(ApiError::unauthorized());
     }
     Ok(rec)
+}
+
+/// An authenticated caller: the key, the tenant it acts on, and (for a vendor) the scopes
+/// that tenant granted.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub key: KeyRecord,
+    /// The tenant every lookup is scoped to; `None` only for a vendor calling `/v1/me`
+    /// without naming a tenant.
+    pub tenant_id: Option<String>,
+    /// For vendor keys: the partnership's granted scopes.
+    pub grant: Option<Vec<String>>,
+}
+
+impl Principal {
+    /// Effective scopes are the key's, intersected with the grant for vendors.
+    pub fn allows(&self, scope: &str) -> bool {
+        scopes::allows(&self.key.scopes, scope) && self.grant.as_ref().is_none_or(|g| scopes::allows(g, scope))
+    }
+
+    /// The first of `wanted` this caller does not hold (no escalation).
+    pub fn first_not_held<'a>(&self, wanted: &'a [String]) -> Option<&'a str> {
+        wanted.iter().find(|w| !self.allows(w)).map(String::as_str)
+    }
+}
+
+/// Decides which tenant a key acts on. Tenant keys act on their own tenant. A vendor key
+/// must name one in `Edgeclock-Tenant-Id` that has an active partnership with the vendor:
+/// missing header, unknown tenant or no grant are all 403. `optional` lets `/v1/me` answer a
+/// vendor that names no tenant.
+pub async fn principal(env: &Env, key: KeyRecord, tenant_header: Option<&str>, optional: bool) -> ApiResult<Principal> {
+    let Some(vendor_id) = key.vendor_id.clone() else {
+        let tenant_id = key.tenant_id.clone();
+        return Ok(Principal { key, tenant_id, grant: None });
+    };
+    let Some(tenant) = tenant_header.map(str::trim).filter(|t| !t.is_empty()) else {
+        if optional {
+            return Ok(Principal { key, tenant_id: None, grant: None });
+        }
+        return Err(ApiError::forbidden(Msg::TenantHeaderRequired));
+    };
+    let db = storage::d1::db(env)?;
+    match storage::partnerships::granted_scopes(&db, tenant, &vendor_id).await? {
+        Some(grant) => Ok(Principal { key, tenant_id: Some(tenant.to_string()), grant: Some(grant) }),
+        None => Err(ApiError::forbidden(Msg::NoPartnership)),
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use serde_json::Value;
 use worker::{Context, Env};
 
 use crate::domain::keys::KeyRecord;
+use crate::pipeline::auth::Principal;
 use crate::domain::listing::Query;
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
@@ -19,8 +20,8 @@ pub struct Call<'a> {
     pub query: Query,
     /// The JSON body of a write (`Null` when empty or for reads).
     pub body: Value,
-    /// The API key, on key-authenticated routes.
-    pub key: Option<KeyRecord>,
+    /// The caller, on key-authenticated routes.
+    pub principal: Option<Principal>,
 }
 
 impl Call<'_> {
@@ -33,16 +34,17 @@ impl Call<'_> {
         time::fmt_ms(self.now_ms)
     }
 
+    pub fn principal(&self) -> ApiResult<&Principal> {
+        self.principal.as_ref().ok_or_else(ApiError::unauthorized)
+    }
+
     pub fn key(&self) -> ApiResult<&KeyRecord> {
-        self.key.as_ref().ok_or_else(ApiError::unauthorized)
+        Ok(&self.principal()?.key)
     }
 
     /// The tenant every lookup of this request is scoped to.
     pub fn tenant_id(&self) -> ApiResult<&str> {
-        self.key()?
-            .tenant_id
-            .as_deref()
-            .ok_or_else(|| ApiError::forbidden(Msg::Default))
+        self.principal()?.tenant_id.as_deref().ok_or_else(|| ApiError::forbidden(Msg::TenantHeaderRequired))
     }
 
     pub fn db(&self) -> ApiResult<worker::D1Database> {

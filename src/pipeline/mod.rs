@@ -1,4 +1,6 @@
-//! The request pipeline: request id → route → credentials → body → handler → envelope.
+//! The request pipeline: request id → route → credentials → key gate (revocation and rate
+//! limits, one Durable Object call) → tenant and scope → body → handler → envelope, with the
+//! audit entry written after the response (`waitUntil`).
 //!
 //! Every request passes through [`handle`], which always produces a response: errors from
 //! any stage become the error envelope, and no stage may panic.
@@ -12,13 +14,18 @@ pub mod router;
 
 use worker::{Context, Date, Env, Request, Response, ResponseBuilder};
 
+use crate::domain::gate::Verdict;
 use crate::domain::listing::Query;
-use crate::error::{ApiError, ApiResult};
+use crate::domain::rate::Decision;
+use crate::domain::scopes;
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::handlers;
 use crate::i18n::{Lang, Msg};
+use crate::storage;
+use auth::Principal;
 use call::Call;
 use envelope::{Body, Reply};
-use router::{Access, Match};
+use router::{Access, Match, RouteDef};
 
 fn header(req: &Request, name: &str) -> Option<String> {
     req.headers().get(name).ok().flatten()
@@ -28,30 +35,71 @@ pub fn now_ms() -> i64 {
     Date::now().as_millis() as i64
 }
 
+/// What the pipeline learned on the way, for headers and the audit log.
+#[derive(Default)]
+struct Trace {
+    def: Option<&'static RouteDef>,
+    principal: Option<Principal>,
+    rate: Option<Decision>,
+    path: String,
+    query: Option<String>,
+}
+
 /// Serves one request.
 pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     let started = now_ms();
     let request_id = request_id::for_request(header(&req, "X-Request-Id").as_deref(), started);
     let lang = Lang::negotiate(header(&req, "Accept-Language").as_deref());
-    let is_head = req.method() == worker::Method::Head;
-    let outcome = run(req, &env, &ctx, &request_id, started).await;
+    let method = req.method();
+    let ip = header(&req, "CF-Connecting-IP");
+    let mut trace = Trace::default();
+    let outcome = run(req, &env, &ctx, &request_id, started, &mut trace).await;
     let took = now_ms() - started;
-    let (status, content_type, body, extra) = match outcome {
+
+    let mut extra: Vec<(&str, String)> = Vec::new();
+    if let Some(d) = &trace.rate {
+        extra.push(("X-RateLimit-Limit", d.limit.to_string()));
+        extra.push(("X-RateLimit-Remaining", d.remaining.to_string()));
+        extra.push(("X-RateLimit-Reset", d.reset.to_string()));
+    }
+    let (status, content_type, body) = match &outcome {
         Ok(Reply { status, body: Body::Data { data, meta } }) => {
-            (status, "application/json; charset=utf-8", envelope::success(&data, &meta, &request_id, took), Vec::new())
+            (*status, "application/json; charset=utf-8", envelope::success(data, meta, &request_id, took))
         }
-        Ok(Reply { status, body: Body::Raw { content_type, body } }) => (status, content_type, body, Vec::new()),
+        Ok(Reply { status, body: Body::Raw { content_type, body } }) => (*status, *content_type, body.clone()),
         Err(err) => {
-            let mut extra = Vec::new();
             if let Some(allow) = &err.allow {
                 extra.push(("Allow", allow.clone()));
             }
             if let Some(secs) = err.retry_after {
                 extra.push(("Retry-After", secs.to_string()));
             }
-            (err.status(), "application/json; charset=utf-8", envelope::error(&err, &request_id, lang), extra)
+            (err.status(), "application/json; charset=utf-8", envelope::error(err, &request_id, lang))
         }
     };
+
+    if let (Some(def), Some(principal)) = (trace.def, trace.principal.take()) {
+        let resource_id = written_id(def, &outcome);
+        let entry = storage::audit::Entry {
+            tenant_id: principal.tenant_id,
+            key_id: principal.key.key_id,
+            key_label: principal.key.label,
+            vendor_id: principal.key.vendor_id,
+            method: method.to_string(),
+            path: std::mem::take(&mut trace.path),
+            query: trace.query.take(),
+            status,
+            request_id: request_id.clone(),
+            ip,
+            resource: def.method.is_write().then(|| router::resource_of(def.pattern).to_string()),
+            resource_id,
+            replay: false,
+            at_ms: started,
+        };
+        let env = env.clone();
+        ctx.wait_until(async move { storage::audit::record(&env, entry).await });
+    }
+
     let headers = worker::Headers::new();
     // Header values here are visible ASCII by construction; a failed set is not fatal.
     let _ = headers.set("Content-Type", content_type);
@@ -61,11 +109,36 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     for (k, v) in &extra {
         let _ = headers.set(k, v);
     }
-    let body = if is_head { Vec::new() } else { body.into_bytes() };
+    let body = if method == worker::Method::Head { Vec::new() } else { body.into_bytes() };
     ResponseBuilder::new().with_status(status).with_headers(headers).fixed(body)
 }
 
-async fn run(mut req: Request, env: &Env, ctx: &Context, request_id: &str, now: i64) -> ApiResult<Reply> {
+/// The id of the object a successful write touched: the path's, else the created one's.
+fn written_id(def: &RouteDef, outcome: &ApiResult<Reply>) -> Option<String> {
+    if !def.method.is_write() {
+        return None;
+    }
+    let Ok(Reply { body: Body::Data { data, .. }, .. }) = outcome else { return None };
+    let v: serde_json::Value = serde_json::from_str(data).ok()?;
+    v["id"].as_str().map(str::to_string)
+}
+
+/// Admits a key's request through its gate: 401 if revoked, 429 if over a limit.
+async fn admit(env: &Env, principal: &Principal, trace: &mut Trace) -> ApiResult<()> {
+    match storage::gate::check(env, &principal.key.key_id, &principal.key.limits).await? {
+        Verdict::Pass(d) => {
+            trace.rate = Some(d);
+            Ok(())
+        }
+        Verdict::Limited(d) => {
+            trace.rate = Some(d);
+            Err(ApiError { retry_after: Some(d.retry_after.max(1) as u64), ..ApiError::new(ErrorCode::RateLimited, Msg::Default) })
+        }
+        Verdict::Revoked => Err(ApiError::unauthorized()),
+    }
+}
+
+async fn run(mut req: Request, env: &Env, ctx: &Context, request_id: &str, now: i64, trace: &mut Trace) -> ApiResult<Reply> {
     let url = req.url()?;
     let method = req.method();
     let (def, params) = match router::find(method.as_ref(), url.path()) {
@@ -73,18 +146,39 @@ async fn run(mut req: Request, env: &Env, ctx: &Context, request_id: &str, now: 
         Match::MethodNotAllowed(allow) => return Err(ApiError::method_not_allowed(allow)),
         Match::NotFound => return Err(ApiError::not_found(Msg::RouteNotFound)),
     };
+    trace.def = Some(def);
+    trace.path = url.path().to_string();
+    trace.query = url.query().map(str::to_string);
     let query = Query::new(url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect());
 
     let presented =
         auth::credential(header(&req, "Authorization").as_deref(), header(&req, "X-API-Key").as_deref())
             .map(str::to_string);
-    let key = match def.access {
+    let principal = match def.access {
         Access::Public => None,
         Access::Operator => {
             auth::operator(env, presented.as_deref())?;
             None
         }
-        Access::Key => Some(auth::api_key(env, presented.as_deref(), now).await?),
+        Access::Key => {
+            let key = auth::api_key(env, presented.as_deref(), now).await?;
+            let resource = router::resource_of(def.pattern);
+            let is_me = resource == "me";
+            let tenant_header = header(&req, "Edgeclock-Tenant-Id");
+            // Recorded before the gate so refused requests (429, 403) are audited too.
+            let provisional = Principal { tenant_id: key.tenant_id.clone(), key: key.clone(), grant: None };
+            trace.principal = Some(provisional.clone());
+            admit(env, &provisional, trace).await?;
+            let p = auth::principal(env, key, tenant_header.as_deref(), is_me).await?;
+            trace.principal = Some(p.clone());
+            if !is_me {
+                let needed = scopes::required(def.method.is_write(), resource);
+                if !p.allows(&needed) {
+                    return Err(ApiError::forbidden(Msg::MissingScope(needed)));
+                }
+            }
+            Some(p)
+        }
     };
 
     let body = if def.method.is_write() {
@@ -95,6 +189,6 @@ async fn run(mut req: Request, env: &Env, ctx: &Context, request_id: &str, now: 
         serde_json::Value::Null
     };
 
-    let call = Call { env, ctx, request_id, now_ms: now, params, query, body, key };
+    let call = Call { env, ctx, request_id, now_ms: now, params, query, body, principal };
     handlers::dispatch(def.route, &call).await
 }

@@ -2,14 +2,16 @@
 //! (id, label, prefix, last four, scopes, tier, dates; never the secret).
 
 use serde_json::{json, Value};
-use worker::D1Database;
+use worker::{D1Database, Env};
 
-use crate::domain::keys::{self, KeyRecord, KEY_PREFIX};
-use crate::domain::listing::Arg;
+use crate::domain::keys::{self as key_format, KeyRecord, KEY_PREFIX};
+use crate::domain::listing::{Arg, ListSpec};
 use crate::domain::tenants::Limits;
 use crate::domain::{ids, time};
 use crate::error::{ApiError, ApiResult};
-use crate::storage::d1;
+use crate::i18n::{Msg, Noun};
+use crate::storage::resource::Table;
+use crate::storage::{d1, gate, keys};
 
 pub struct NewKey {
     pub tenant_id: Option<String>,
@@ -29,7 +31,7 @@ pub struct Minted {
 }
 
 pub fn mint(new: NewKey, now_ms: i64) -> ApiResult<Minted> {
-    let secret = keys::generate_key().ok_or_else(ApiError::internal)?;
+    let secret = key_format::generate_key().ok_or_else(ApiError::internal)?;
     let record = KeyRecord {
         key_id: ids::new_id("key", now_ms as u64),
         tenant_id: new.tenant_id,
@@ -39,7 +41,7 @@ pub fn mint(new: NewKey, now_ms: i64) -> ApiResult<Minted> {
         tier: new.tier,
         limits: new.limits,
         expires_at_ms: new.expires_at_ms,
-        hash: keys::hash_hex(&secret),
+        hash: key_format::hash_hex(&secret),
     };
     Ok(Minted { record, secret, created_at: time::fmt_ms(now_ms) })
 }
@@ -53,7 +55,7 @@ pub fn insert_stmt(db: &D1Database, m: &Minted) -> ApiResult<worker::D1PreparedS
         r.vendor_id.clone().into(),
         Arg::Text(r.label.clone()),
         KEY_PREFIX.into(),
-        keys::last_four(&m.secret).into(),
+        key_format::last_four(&m.secret).into(),
         Arg::Text(r.hash.clone()),
         Arg::Text(serde_json::to_string(&r.scopes)?),
         Arg::Text(r.tier.clone()),
@@ -77,7 +79,7 @@ pub fn created_json(m: &Minted) -> Value {
         "label": r.label,
         "key": m.secret,
         "prefix": KEY_PREFIX,
-        "last_four": keys::last_four(&m.secret),
+        "last_four": key_format::last_four(&m.secret),
         "scopes": r.scopes,
         "tier": r.tier,
         "limits": r.limits,
@@ -87,4 +89,73 @@ pub fn created_json(m: &Minted) -> Value {
         "expires_at": r.expires_at_ms.map(time::fmt_ms),
         "last_used_at": null,
     })
+}
+
+/// How keys appear in listings: never the secret or its hash.
+pub static API_KEYS: Table = Table {
+    list: ListSpec {
+        table: "api_keys",
+        scope: "tenant_id",
+        json: "json_object('id', id, 'label', label, 'prefix', prefix, 'last_four', last_four, \
+               'scopes', json(scopes), 'tier', tier, 'limits', json(limits), 'created_at', created_at, \
+               'updated_at', updated_at, 'expires_at', expires_at, 'last_used_at', last_used_at, \
+               'revoked_at', revoked_at)",
+        filters: &[],
+        date_column: None,
+    },
+    noun: Noun::ApiKey,
+    unique_field: "id",
+    created_event: None,
+    updated_event: None,
+};
+
+/// Who a key belongs to, and so its tier and ceiling of limits.
+pub enum Owner {
+    Tenant(String),
+    Vendor(String),
+}
+
+/// The tier and limits of a key's owner, or `None` if the owner does not exist.
+pub async fn owner_plan(db: &D1Database, owner: &Owner) -> ApiResult<Option<(String, Limits)>> {
+    let (table, id) = match owner {
+        Owner::Tenant(id) => ("tenants", id),
+        Owner::Vendor(id) => ("vendors", id),
+    };
+    let sql = format!("SELECT json_object('tier', tier, 'limits', json(limits)) FROM {table} WHERE id = ? AND deleted_at IS NULL");
+    let Some(text) = d1::first_text(db, &sql, &[id.as_str().into()]).await? else { return Ok(None) };
+    #[derive(serde::Deserialize)]
+    struct Plan {
+        tier: String,
+        limits: Limits,
+    }
+    let plan: Plan = serde_json::from_str(&text)?;
+    Ok(Some((plan.tier, plan.limits)))
+}
+
+/// Mints a key for `owner`: the D1 row, then the KV record (undoing the row if KV fails).
+/// Returns the key as its creator sees it once.
+pub async fn create(env: &Env, db: &D1Database, new: NewKey, now_ms: i64) -> ApiResult<Value> {
+    let minted = mint(new, now_ms)?;
+    d1::write(db, vec![insert_stmt(db, &minted)?], "id").await?;
+    if let Err(e) = keys::store(env, &minted.record, now_ms).await {
+        let _ = d1::stmt(db, "DELETE FROM api_keys WHERE id = ?", &[Arg::Text(minted.record.key_id.clone())])?.run().await;
+        return Err(e);
+    }
+    Ok(created_json(&minted))
+}
+
+/// Revokes a tenant's key: first in its gate (the truth, effective on the very next request
+/// everywhere), then the listing row (tombstone) and the KV record.
+pub async fn revoke(env: &Env, db: &D1Database, tenant: &str, key_id: &str, now_ms: i64) -> ApiResult<String> {
+    let sql = "SELECT key_hash FROM api_keys WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL";
+    let Some(hash) = d1::first_text(db, sql, &[tenant.into(), key_id.into()]).await? else {
+        return Err(ApiError::not_found(Msg::NotFound(Noun::ApiKey)));
+    };
+    gate::revoke(env, key_id).await?;
+    let now = time::fmt_ms(now_ms);
+    let sql = "UPDATE api_keys SET revoked_at = ?1, deleted_at = ?1, updated_at = ?1 WHERE tenant_id = ?2 AND id = ?3 \
+               RETURNING json_object('id', id, 'deleted', json('true'), 'deleted_at', deleted_at, 'revoked_at', revoked_at)";
+    let tombstone = d1::first_text(db, sql, &[now.into(), tenant.into(), key_id.into()]).await?;
+    keys::forget(env, &hash).await;
+    tombstone.ok_or_else(ApiError::internal)
 }

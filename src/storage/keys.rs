@@ -62,3 +62,14 @@ pub async fn store(env: &Env, rec: &KeyRecord, now_ms: i64) -> ApiResult<()> {
     remember(&rec.hash, rec, now_ms);
     Ok(())
 }
+
+/// Removes a key's record from KV and this isolate's cache. Other isolates may serve a
+/// cached copy for up to a minute, which is why revocation itself lives in the key's gate.
+pub async fn forget(env: &Env, hash: &str) {
+    CACHE.with(|c| c.borrow_mut().remove(hash));
+    if let Ok(kv) = env.kv("KEYS") {
+        if let Err(e) = kv.delete(&kv_key(hash)).await {
+            worker::console_error!("kv delete failed: {e}");
+        }
+    }
+}

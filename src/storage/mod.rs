@@ -2,8 +2,12 @@
 //! this line everything is plain Rust values.
 
 pub mod d1;
+pub mod gate;
 pub mod api_keys;
+pub mod audit;
 pub mod keys;
+pub mod partnerships;
 pub mod resource;
 pub mod tenants;
+pub mod vendors;
 pub mod workers;

@@ -24,6 +24,9 @@ impl Table {
     fn name(&self) -> &'static str {
         self.list.table
     }
+    fn scope(&self) -> &'static str {
+        self.list.scope
+    }
     fn not_found(&self) -> ApiError {
         ApiError::not_found(Msg::NotFound(self.noun))
     }
@@ -38,12 +41,14 @@ struct JsonRow {
 fn event_stmt(db: &D1Database, t: &Table, event: &str, tenant: &str, id: &str, now_ms: i64) -> ApiResult<worker::D1PreparedStatement> {
     let sql = format!(
         "INSERT INTO events (id, tenant_id, type, occurred_at, data) \
-         SELECT ?, tenant_id, ?, ?, {} FROM {} WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL",
+         SELECT ?, ?, ?, ?, {} FROM {} WHERE {} = ? AND id = ? AND deleted_at IS NULL",
         t.list.json,
-        t.name()
+        t.name(),
+        t.scope()
     );
     let args = [
         Arg::Text(ids::new_id("evt", now_ms as u64)),
+        tenant.into(),
         event.into(),
         crate::domain::time::fmt_ms(now_ms).into(),
         tenant.into(),
@@ -72,7 +77,7 @@ async fn write_returning(
 /// Inserts a row (`id`, `tenant_id`, `created_at`, `updated_at` added here) and returns it.
 pub async fn create(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: i64, cols: Vec<(&str, Arg)>) -> ApiResult<String> {
     let now = crate::domain::time::fmt_ms(now_ms);
-    let mut names = vec!["id", "tenant_id", "created_at", "updated_at"];
+    let mut names = vec!["id", t.scope(), "created_at", "updated_at"];
     let mut args: Vec<Arg> = vec![id.into(), tenant.into(), now.clone().into(), now.into()];
     for (c, a) in cols {
         names.push(c);
@@ -92,7 +97,7 @@ pub async fn create(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: 
 
 /// The live object `id` of `tenant`, or 404.
 pub async fn get(db: &D1Database, t: &Table, tenant: &str, id: &str) -> ApiResult<String> {
-    let sql = format!("SELECT {} FROM {} WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL", t.list.json, t.name());
+    let sql = format!("SELECT {} FROM {} WHERE {} = ? AND id = ? AND deleted_at IS NULL", t.list.json, t.name(), t.scope());
     d1::first_text(db, &sql, &[tenant.into(), id.into()]).await?.ok_or_else(|| t.not_found())
 }
 
@@ -107,9 +112,10 @@ pub async fn update(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: 
     args.push(tenant.into());
     args.push(id.into());
     let sql = format!(
-        "UPDATE {} SET {} WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL RETURNING {} AS j",
+        "UPDATE {} SET {} WHERE {} = ? AND id = ? AND deleted_at IS NULL RETURNING {} AS j",
         t.name(),
         assignments.join(", "),
+        t.scope(),
         t.list.json
     );
     let main = d1::stmt(db, &sql, &args)?;
@@ -121,9 +127,10 @@ pub async fn update(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: 
 pub async fn delete(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: i64) -> ApiResult<String> {
     let now = crate::domain::time::fmt_ms(now_ms);
     let sql = format!(
-        "UPDATE {} SET deleted_at = ?, updated_at = ? WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL \
+        "UPDATE {} SET deleted_at = ?, updated_at = ? WHERE {} = ? AND id = ? AND deleted_at IS NULL \
          RETURNING json_object('id', id, 'deleted', json('true'), 'deleted_at', deleted_at) AS j",
-        t.name()
+        t.name(),
+        t.scope()
     );
     let main = d1::stmt(db, &sql, &[now.clone().into(), now.into(), tenant.into(), id.into()])?;
     write_returning(db, t, main, None).await?.ok_or_else(|| t.not_found())

@@ -10,12 +10,27 @@ use crate::domain::{ids, time};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{Msg, Noun};
 use crate::storage::api_keys::{self, NewKey};
+use crate::storage::resource::Table;
 use crate::storage::{d1, keys};
 
 pub const TENANT_JSON: &str = "json_object('id', id, 'name', name, 'tier', tier, 'timezone', timezone, \
      'limits', json(limits), 'parent_id', parent_id, 'created_at', created_at, 'updated_at', updated_at)";
 
-pub static TENANT_LIST: ListSpec = ListSpec { table: "tenants", json: TENANT_JSON, filters: &[], date_column: None };
+pub static TENANT_LIST: ListSpec = ListSpec { table: "tenants", scope: "parent_id", json: TENANT_JSON, filters: &[], date_column: None };
+
+/// Divisions are tenants scoped by their parent.
+pub static DIVISIONS: Table = Table {
+    list: ListSpec { table: "tenants", scope: "parent_id", json: TENANT_JSON, filters: &[], date_column: None },
+    noun: Noun::Division,
+    unique_field: "id",
+    created_event: None,
+    updated_event: None,
+};
+
+/// A tenant's IANA time zone.
+pub async fn timezone_of(db: &D1Database, id: &str) -> ApiResult<Option<String>> {
+    d1::first_text(db, "SELECT timezone FROM tenants WHERE id = ?", &[id.into()]).await
+}
 
 /// Creates a tenant and its first owner key; returns the tenant JSON with `api_key` (the
 /// secret, shown this once) inside.
@@ -47,6 +62,7 @@ pub async fn create(env: &Env, db: &D1Database, t: NewTenant, now_ms: i64) -> Ap
         ],
     )?;
     d1::write(db, vec![tenant, api_keys::insert_stmt(db, &minted)?], "id").await?;
+    // Tenant and key rows land together; the key works once its KV record exists.
     if let Err(e) = keys::store(env, &minted.record, now_ms).await {
         // Without its KV record the key cannot work: undo, so the operator can simply retry.
         let undo = vec![

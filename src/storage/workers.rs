@@ -8,6 +8,7 @@ use crate::storage::resource::Table;
 pub static WORKERS: Table = Table {
     list: ListSpec {
         table: "workers",
+        scope: "tenant_id",
         json: "json_object('id', id, 'name', name, 'email', email, 'phone', phone, \
                'employee_code', employee_code, 'position', position, 'department_id', department_id, \
                'site_id', site_id, 'pay_rate', pay_rate, 'status', status, \
