@@ -172,3 +172,27 @@ pub fn walk(t: &Tenant, path: &str, limit: usize) -> Vec<Value> {
         }
     }
 }
+
+impl Tenant {
+    /// Mints another key of this tenant with the given body (scopes etc.); returns the secret.
+    pub fn mint(&self, body: Value) -> String {
+        let r = self.post("/v1/api-keys", body).expect(201);
+        r.data()["key"].as_str().unwrap().to_string()
+    }
+    /// This tenant seen through another of its keys.
+    pub fn as_key(&self, key: &str) -> Tenant {
+        Tenant { id: self.id.clone(), key: key.to_string(), body: self.body.clone() }
+    }
+}
+
+/// Polls `f` until it returns `Some` or about five seconds pass (for work done after the
+/// response, such as audit entries).
+pub fn eventually<T>(mut f: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..50 {
+        if let Some(v) = f() {
+            return v;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    f().expect("condition not met within 5 s")
+}

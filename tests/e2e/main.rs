@@ -4,7 +4,12 @@
 mod client;
 mod harness;
 
+mod audit;
 mod auth;
+mod isolation;
+mod keys;
+mod limits;
 mod operator;
 mod pipeline;
+mod tenancy;
 mod workers;

@@ -1,0 +1,129 @@
+//! The isolation matrix: every key-authenticated route against A's objects, called by each
+//! kind of caller that must not reach them. Each gets exactly the right status, and no body
+//! ever contains A's data.
+
+use serde_json::{json, Value};
+
+use crate::client::{req, tenant, Resp, Tenant};
+use crate::tenancy::{division, vendor};
+
+struct Fixture {
+    a: Tenant,
+    /// Strings that must never appear in another caller's response.
+    secrets: Vec<String>,
+    /// (method, path, body) of every key route, filled in with A's objects.
+    calls: Vec<(&'static str, String, Option<Value>)>,
+}
+
+fn fixture() -> Fixture {
+    let a = tenant();
+    let w = a.worker(json!({"name": "Isolated Ivy", "email": "ivy@a.example"}));
+    let wid = w["id"].as_str().unwrap().to_string();
+    let key = a.post("/v1/api-keys", json!({"label": "ivy-key", "scopes": "read-only"})).expect(201).data().clone();
+    let kid = key["id"].as_str().unwrap().to_string();
+    let div = a.post("/v1/divisions", json!({"name": "Ivy Division"})).expect(201).data().clone();
+    let did = div["id"].as_str().unwrap().to_string();
+    let (vid, _) = vendor();
+    let prt = a.post("/v1/partnerships", json!({"vendor_id": vid, "scopes": ["read:jobs"]})).expect(201).data().clone();
+    let pid = prt["id"].as_str().unwrap().to_string();
+    let calls = vec![
+        // First, so a caller's own log does not yet hold the ids it is about to try.
+        ("GET", "/v1/audit-log".into(), None),
+        ("GET", format!("/v1/workers/{wid}"), None),
+        ("PATCH", format!("/v1/workers/{wid}"), Some(json!({"name": "pwned"}))),
+        ("PATCH", format!("/v1/workers/{wid}/status"), Some(json!({"status": "inactive"}))),
+        ("DELETE", format!("/v1/workers/{wid}"), None),
+        ("GET", format!("/v1/api-keys/{kid}"), None),
+        ("DELETE", format!("/v1/api-keys/{kid}"), None),
+        ("GET", format!("/v1/divisions/{did}"), None),
+        ("POST", format!("/v1/divisions/{did}/api-keys"), Some(json!({"scopes": "read-only"}))),
+        ("GET", format!("/v1/partnerships/{pid}"), None),
+        ("DELETE", format!("/v1/partnerships/{pid}"), None),
+        ("GET", "/v1/workers".into(), None),
+        ("GET", "/v1/workers?include_deleted=true".into(), None),
+        ("GET", "/v1/api-keys?include_deleted=true".into(), None),
+        ("GET", "/v1/divisions".into(), None),
+        ("GET", "/v1/partnerships".into(), None),
+    ];
+    let secrets = vec![wid, kid, did, pid, "Isolated Ivy".into(), "ivy-key".into(), "Ivy Division".into()];
+    Fixture { a, secrets, calls }
+}
+
+fn call(key: &str, tenant_header: Option<&str>, method: &str, path: &str, body: &Option<Value>) -> Resp {
+    let mut r = req(method, path).key(key);
+    if let Some(t) = tenant_header {
+        r = r.header("Edgeclock-Tenant-Id", t);
+    }
+    if let Some(b) = body {
+        r = r.json(b);
+    }
+    r.send()
+}
+
+fn assert_no_leak(f: &Fixture, who: &str, r: &Resp, method: &str, path: &str) {
+    for s in &f.secrets {
+        // A path parameter echoed back in an error would be harmless, but nothing echoes it.
+        assert!(!r.text.contains(s.as_str()), "{who}: {method} {path} leaked {s}: {}", r.text);
+    }
+}
+
+/// Callers from elsewhere (another tenant, a sibling division, the parent on a division's
+/// object): object routes are 404, lists are 200 without A's data.
+#[test]
+fn other_tenants_and_divisions_get_404_and_never_data() {
+    let f = fixture();
+    let other = tenant();
+    let sibling_parent = tenant();
+    let sibling = division(&sibling_parent, "Sibling");
+    let a_div = division(&f.a, "A child");
+    for (who, t) in [("other tenant", &other), ("sibling division", &sibling), ("A's own division", &a_div)] {
+        for (method, path, body) in &f.calls {
+            let r = call(&t.key, None, method, path, body);
+            let expected = if path.contains('?') || path.matches('/').count() == 2 { 200 } else { 404 };
+            assert_eq!(r.status, expected, "{who}: {method} {path}: {}", r.text);
+            assert_no_leak(&f, who, &r, method, path);
+        }
+    }
+    // The parent on a division's object.
+    let dw = a_div.worker(json!({"name": "Child Cora"}));
+    let path = format!("/v1/workers/{}", dw["id"].as_str().unwrap());
+    f.a.get(&path).expect_error(404, "not_found");
+    assert!(!f.a.get("/v1/workers").expect(200).text.contains("Child Cora"));
+}
+
+/// Callers that may not pass at all: vendors without a grant or with a narrower one, keys
+/// revoked, expired or lacking the scope.
+#[test]
+fn refused_callers_get_exactly_401_or_403() {
+    let f = fixture();
+    let a = &f.a;
+    let (_, no_grant) = vendor();
+    let (narrow_id, narrow) = vendor();
+    a.post("/v1/partnerships", json!({"vendor_id": narrow_id, "scopes": ["read:jobs"]})).expect(201);
+    let revoked = a.post("/v1/api-keys", json!({"scopes": "read-write"})).expect(201).data().clone();
+    a.delete(&format!("/v1/api-keys/{}", revoked["id"].as_str().unwrap())).expect(200);
+    let revoked = revoked["key"].as_str().unwrap().to_string();
+    let expired = a.mint(json!({"scopes": "read-write", "expires_at": crate::keys::chrono_like_in(1)}));
+    let jobs_only = a.mint(json!({"scopes": ["read:jobs", "write:jobs"]}));
+    std::thread::sleep(std::time::Duration::from_millis(2_100));
+
+    let callers: Vec<(&str, &str, Option<&str>, u16)> = vec![
+        ("vendor without grant", &no_grant, Some(&a.id), 403),
+        ("vendor with narrower grant", &narrow, Some(&a.id), 403),
+        ("revoked key", &revoked, None, 401),
+        ("expired key", &expired, None, 401),
+        ("key lacking the scope", &jobs_only, None, 403),
+    ];
+    for (who, key, header, status) in callers {
+        for (method, path, body) in &f.calls {
+            let r = call(key, header, method, path, body);
+            let code = if status == 401 { "unauthorized" } else { "forbidden" };
+            assert_eq!((r.status, r.error_code()), (status, code), "{who}: {method} {path}: {}", r.text);
+            assert_no_leak(&f, who, &r, method, path);
+        }
+    }
+    // Nothing was changed by any of them.
+    let w = a.get("/v1/workers").expect(200);
+    assert!(w.text.contains("Isolated Ivy") && !w.text.contains("pwned"));
+    assert!(!w.text.contains("inactive"));
+}
