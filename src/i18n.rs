@@ -92,6 +92,10 @@ pub enum Msg {
     NoPartnership,
     /// A key, grant or division asked for a scope its creator does not hold.
     ScopeEscalation(String),
+    /// An `Idempotency-Key` header that is not 1–255 visible ASCII characters.
+    InvalidIdempotencyKey,
+    /// The first request with this idempotency key is still running.
+    IdempotencyInFlight,
 }
 
 /// Why one field is invalid (`details[].code`).
@@ -324,6 +328,20 @@ pub fn render(msg: &Msg, code: crate::error::ErrorCode, lang: Lang) -> String {
             Fr => format!("Une clé ne peut pas accorder la portée '{s}', qu'elle ne possède pas."),
             De => format!("Ein Schlüssel kann den Scope '{s}' nicht vergeben, den er selbst nicht hat."),
         },
+        Msg::InvalidIdempotencyKey => match lang {
+            En => "Idempotency-Key must be 1 to 255 visible ASCII characters.",
+            Es => "Idempotency-Key debe tener de 1 a 255 caracteres ASCII visibles.",
+            Fr => "Idempotency-Key doit compter de 1 à 255 caractères ASCII visibles.",
+            De => "Idempotency-Key muss aus 1 bis 255 sichtbaren ASCII-Zeichen bestehen.",
+        }
+        .to_string(),
+        Msg::IdempotencyInFlight => match lang {
+            En => "A request with this Idempotency-Key is still in progress; retry shortly.",
+            Es => "Una solicitud con esta Idempotency-Key sigue en curso; reintente en breve.",
+            Fr => "Une requête avec cette Idempotency-Key est en cours ; réessayez bientôt.",
+            De => "Eine Anfrage mit diesem Idempotency-Key läuft noch; bitte gleich erneut versuchen.",
+        }
+        .to_string(),
         Msg::MissingScope(s) => match lang {
             En => format!("This key lacks the scope '{s}'."),
             Es => format!("Esta clave no tiene el permiso '{s}'."),

@@ -1,9 +1,12 @@
 //! The wire format between a request and its key's `KeyGate` Durable Object: one line of
 //! text each way, so the hot path spends nothing on JSON.
 //!
-//! Reply lines: `ok <limit> <remaining> <reset>`, `limited <limit> <remaining> <reset>
-//! <retry_after>`, or `revoked`.
+//! Reply: a verdict line — `ok <limit> <remaining> <reset>`, `limited <limit> <remaining>
+//! <reset> <retry_after>`, or `revoked` — then, when the request carried an idempotency key
+//! and passed, a claim line (`run`, `inflight`, `mismatch`, `replay`) and for `replay` the
+//! stored response as JSON on the third line.
 
+use super::idempotency::{Claim, Stored};
 use super::rate::Decision;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +43,36 @@ pub fn parse(line: &str) -> Option<Verdict> {
     }
 }
 
+/// The whole reply: verdict and, if asked for, the idempotency claim.
+pub fn format_reply(v: &Verdict, claim: Option<&Claim>) -> String {
+    let mut out = format(v);
+    match claim {
+        None => {}
+        Some(Claim::Run) => out.push_str("\nrun"),
+        Some(Claim::InFlight) => out.push_str("\ninflight"),
+        Some(Claim::Mismatch) => out.push_str("\nmismatch"),
+        Some(Claim::Replay(stored)) => {
+            out.push_str("\nreplay\n");
+            out.push_str(&serde_json::to_string(stored).unwrap_or_default());
+        }
+    }
+    out
+}
+
+pub fn parse_reply(text: &str) -> Option<(Verdict, Option<Claim>)> {
+    let mut lines = text.splitn(3, '\n');
+    let verdict = parse(lines.next()?)?;
+    let claim = match lines.next() {
+        None => None,
+        Some("run") => Some(Claim::Run),
+        Some("inflight") => Some(Claim::InFlight),
+        Some("mismatch") => Some(Claim::Mismatch),
+        Some("replay") => Some(Claim::Replay(serde_json::from_str::<Stored>(lines.next()?).ok()?)),
+        Some(_) => return None,
+    };
+    Some((verdict, claim))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,6 +84,11 @@ mod tests {
             assert_eq!(parse(&format(&v)), Some(v));
         }
         assert_eq!(parse("ok 1 2"), None);
+        let stored = Stored { status: 201, request_id: "r".into(), content_type: "application/json".into(), content_language: "en".into(), body: "{\"a\":\"x\\ny\"}".into() };
+        for claim in [None, Some(Claim::Run), Some(Claim::InFlight), Some(Claim::Mismatch), Some(Claim::Replay(stored))] {
+            let text = format_reply(&Verdict::Pass(d), claim.as_ref());
+            assert_eq!(parse_reply(&text), Some((Verdict::Pass(d), claim)));
+        }
         assert_eq!(parse("maybe 1 2 3"), None);
     }
 }

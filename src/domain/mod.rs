@@ -3,6 +3,7 @@
 pub mod cursor;
 pub mod fields;
 pub mod gate;
+pub mod idempotency;
 pub mod ids;
 pub mod key_request;
 pub mod keys;

@@ -1,16 +1,19 @@
 //! `KeyGate`: one Durable Object per API key, the strongly consistent home of that key's
-//! rate-limit windows and revocation state (SPEC §2, §3). Every authenticated request makes
-//! exactly one call here, so a revoked key is refused on its very next request everywhere
-//! and concurrent requests from any number of isolates are counted exactly.
+//! rate-limit windows, revocation state and idempotency claims (SPEC §2, §3, §4). Every
+//! authenticated request makes exactly one call here, so a revoked key is refused on its
+//! very next request everywhere, concurrent requests from any number of isolates are counted
+//! exactly, and concurrent duplicates of an idempotent request run once.
 //!
-//! Routes (internal): `GET /check?k=<key_id>&s=&m=&d=` (limits per second, minute, day) and
-//! `POST /revoke`.
+//! Routes (internal): `GET /check?k=<key_id>&s=&m=&d=[&i=<record>&f=<fingerprint>]`,
+//! `POST /complete?i=&ttl=` (body: the stored response), `POST /release?i=`, `POST /revoke`.
 
 use std::cell::{Cell, RefCell};
 
 use worker::{durable_object, Date, DurableObject, Env, Request, Response, Result, State};
 
+use super::claims::Claims;
 use crate::domain::gate::{self, Verdict};
+use crate::domain::idempotency::Stored;
 use crate::domain::rate::Counters;
 use crate::domain::tenants::Limits;
 
@@ -25,10 +28,19 @@ pub struct KeyGate {
     revoked: Cell<bool>,
     counters: RefCell<Counters>,
     last_flush_ms: Cell<i64>,
+    claims: Claims,
 }
 
-fn limit_param(url: &worker::Url, name: &str) -> u32 {
-    url.query_pairs().find(|(k, _)| k == name).and_then(|(_, v)| v.parse().ok()).unwrap_or(0)
+fn param(url: &worker::Url, name: &str) -> Option<String> {
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+fn num<T: std::str::FromStr + Default>(url: &worker::Url, name: &str) -> T {
+    param(url, name).and_then(|v| v.parse().ok()).unwrap_or_default()
+}
+
+fn now_ms() -> i64 {
+    Date::now().as_millis() as i64
 }
 
 impl KeyGate {
@@ -47,27 +59,31 @@ impl KeyGate {
         Ok(())
     }
 
-    async fn check(&self, url: &worker::Url) -> Result<Verdict> {
+    async fn check(&self, url: &worker::Url) -> Result<String> {
         self.load().await?;
         if self.revoked.get() {
-            return Ok(Verdict::Revoked);
+            return Ok(gate::format_reply(&Verdict::Revoked, None));
         }
-        let limits = Limits { per_second: limit_param(url, "s"), per_minute: limit_param(url, "m"), per_day: limit_param(url, "d") };
-        let now = Date::now().as_millis() as i64;
+        let limits = Limits { per_second: num(url, "s"), per_minute: num(url, "m"), per_day: num(url, "d") };
+        let now = now_ms();
         // Decide and count synchronously: no other request can interleave before this line.
         let decision = self.counters.borrow_mut().admit(now, &limits);
         if !decision.allowed {
-            return Ok(Verdict::Limited(decision));
+            return Ok(gate::format_reply(&Verdict::Limited(decision), None));
         }
         let snapshot = *self.counters.borrow();
         self.state.storage().put("counters", snapshot).await?;
         if now - self.last_flush_ms.get() >= LAST_USED_FLUSH_MS {
             self.last_flush_ms.set(now);
-            if let Some(key_id) = url.query_pairs().find(|(k, _)| k == "k").map(|(_, v)| v.into_owned()) {
+            if let Some(key_id) = param(url, "k") {
                 self.flush_last_used(key_id, now);
             }
         }
-        Ok(Verdict::Pass(decision))
+        let claim = match (param(url, "i"), param(url, "f")) {
+            (Some(name), Some(fp)) => Some(self.claims.claim(&self.state, &name, &fp, now).await?),
+            _ => None,
+        };
+        Ok(gate::format_reply(&Verdict::Pass(decision), claim.as_ref()))
     }
 
     /// Copies the last-use time to the key's D1 row, off the request's path.
@@ -101,18 +117,34 @@ impl DurableObject for KeyGate {
             revoked: Cell::new(false),
             counters: RefCell::new(Counters::default()),
             last_flush_ms: Cell::new(0),
+            claims: Claims::default(),
         }
     }
 
-    async fn fetch(&self, req: Request) -> Result<Response> {
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
         let url = req.url()?;
+        let name = param(&url, "i").unwrap_or_default();
         match url.path() {
-            "/check" => Response::ok(gate::format(&self.check(&url).await?)),
+            "/check" => Response::ok(self.check(&url).await?),
+            "/complete" => {
+                let stored: Stored = req.json().await?;
+                self.claims.complete(&self.state, &name, stored, now_ms(), num(&url, "ttl")).await?;
+                Response::ok("stored")
+            }
+            "/release" => {
+                self.claims.release(&self.state, &name).await?;
+                Response::ok("released")
+            }
             "/revoke" => {
                 self.revoke().await?;
                 Response::ok("revoked")
             }
             _ => Ok(Response::ok("unknown")?.with_status(404)),
         }
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        self.claims.sweep(&self.state, now_ms()).await?;
+        Response::ok("swept")
     }
 }

@@ -1,4 +1,5 @@
 //! Durable Objects, one file each.
 
+pub mod claims;
 pub mod key_gate;
 pub mod live_feed;

@@ -16,6 +16,8 @@ pub enum Body {
     Data { data: String, meta: Vec<(&'static str, String)> },
     /// A body sent as is (the OpenAPI document, the docs page).
     Raw { content_type: &'static str, body: String },
+    /// An idempotent request's stored response, replayed byte for byte.
+    Replayed(crate::domain::idempotency::Stored),
 }
 
 #[derive(Debug, PartialEq)]

@@ -9,12 +9,15 @@ pub mod auth;
 pub mod body;
 pub mod call;
 pub mod envelope;
+pub mod idempotency;
 pub mod request_id;
 pub mod router;
 
 use worker::{Context, Date, Env, Request, Response, ResponseBuilder};
 
 use crate::domain::gate::Verdict;
+use crate::domain::idempotency::Stored;
+use crate::storage::gate::ClaimRequest;
 use crate::domain::listing::Query;
 use crate::domain::rate::Decision;
 use crate::domain::scopes;
@@ -43,6 +46,9 @@ struct Trace {
     rate: Option<Decision>,
     path: String,
     query: Option<String>,
+    /// The idempotency record this request claimed, to finish once the response is known.
+    claimed: Option<String>,
+    replay: bool,
 }
 
 /// Serves one request.
@@ -62,11 +68,19 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
         extra.push(("X-RateLimit-Remaining", d.remaining.to_string()));
         extra.push(("X-RateLimit-Reset", d.reset.to_string()));
     }
+    let mut request_id = request_id;
+    let mut language = lang.tag().to_string();
     let (status, content_type, body) = match &outcome {
         Ok(Reply { status, body: Body::Data { data, meta } }) => {
             (*status, "application/json; charset=utf-8", envelope::success(data, meta, &request_id, took))
         }
         Ok(Reply { status, body: Body::Raw { content_type, body } }) => (*status, *content_type, body.clone()),
+        Ok(Reply { body: Body::Replayed(stored), .. }) => {
+            extra.push(("X-Idempotency-Hit", "true".into()));
+            request_id = stored.request_id.clone();
+            language = stored.content_language.clone();
+            (stored.status, "application/json; charset=utf-8", stored.body.clone())
+        }
         Err(err) => {
             if let Some(allow) = &err.allow {
                 extra.push(("Allow", allow.clone()));
@@ -77,6 +91,17 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
             (err.status(), "application/json; charset=utf-8", envelope::error(err, &request_id, lang))
         }
     };
+
+    if let (Some(record), Some(p)) = (&trace.claimed, &trace.principal) {
+        let stored = crate::domain::idempotency::Stored {
+            status,
+            request_id: request_id.clone(),
+            content_type: content_type.to_string(),
+            content_language: language.clone(),
+            body: body.clone(),
+        };
+        idempotency::finish(&env, &p.key.key_id, record, stored).await;
+    }
 
     if let (Some(def), Some(principal)) = (trace.def, trace.principal.take()) {
         let resource_id = written_id(def, &outcome);
@@ -93,7 +118,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
             ip,
             resource: def.method.is_write().then(|| router::resource_of(def.pattern).to_string()),
             resource_id,
-            replay: false,
+            replay: trace.replay,
             at_ms: started,
         };
         let env = env.clone();
@@ -104,7 +129,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     // Header values here are visible ASCII by construction; a failed set is not fatal.
     let _ = headers.set("Content-Type", content_type);
     let _ = headers.set("X-Request-Id", &request_id);
-    let _ = headers.set("Content-Language", lang.tag());
+    let _ = headers.set("Content-Language", &language);
     let _ = headers.set("Cache-Control", "no-store");
     for (k, v) in &extra {
         let _ = headers.set(k, v);
@@ -118,17 +143,29 @@ fn written_id(def: &RouteDef, outcome: &ApiResult<Reply>) -> Option<String> {
     if !def.method.is_write() {
         return None;
     }
-    let Ok(Reply { body: Body::Data { data, .. }, .. }) = outcome else { return None };
+    let data = match outcome {
+        Ok(Reply { body: Body::Data { data, .. }, .. }) => data.as_str(),
+        Ok(Reply { body: Body::Replayed(stored), .. }) => stored.body.as_str(),
+        _ => return None,
+    };
     let v: serde_json::Value = serde_json::from_str(data).ok()?;
-    v["id"].as_str().map(str::to_string)
+    v["data"]["id"].as_str().or_else(|| v["id"].as_str()).map(str::to_string)
 }
 
-/// Admits a key's request through its gate: 401 if revoked, 429 if over a limit.
-async fn admit(env: &Env, principal: &Principal, trace: &mut Trace) -> ApiResult<()> {
-    match storage::gate::check(env, &principal.key.key_id, &principal.key.limits).await? {
+/// Admits a key's request through its gate: 401 if revoked, 429 if over a limit; for an
+/// idempotent write, also its claim (409 in flight, 422 reused, or a stored replay).
+async fn admit(env: &Env, principal: &Principal, claim: Option<ClaimRequest>, trace: &mut Trace) -> ApiResult<Option<Stored>> {
+    let (verdict, decision) = storage::gate::check(env, &principal.key.key_id, &principal.key.limits, claim.as_ref()).await?;
+    match verdict {
         Verdict::Pass(d) => {
             trace.rate = Some(d);
-            Ok(())
+            let Some(decision) = decision else { return Ok(None) };
+            let replay = idempotency::on_claim(decision)?;
+            match &replay {
+                Some(_) => trace.replay = true,
+                None => trace.claimed = claim.map(|c| c.record),
+            }
+            Ok(replay)
         }
         Verdict::Limited(d) => {
             trace.rate = Some(d);
@@ -151,6 +188,7 @@ async fn run(mut req: Request, env: &Env, ctx: &Context, request_id: &str, now: 
     trace.query = url.query().map(str::to_string);
     let query = Query::new(url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect());
 
+    let mut raw_body: Option<Vec<u8>> = None;
     let presented =
         auth::credential(header(&req, "Authorization").as_deref(), header(&req, "X-API-Key").as_deref())
             .map(str::to_string);
@@ -168,7 +206,26 @@ async fn run(mut req: Request, env: &Env, ctx: &Context, request_id: &str, now: 
             // Recorded before the gate so refused requests (429, 403) are audited too.
             let provisional = Principal { tenant_id: key.tenant_id.clone(), key: key.clone(), grant: None };
             trace.principal = Some(provisional.clone());
-            admit(env, &provisional, trace).await?;
+            let claim = if def.method.is_write() {
+                let bytes = read_body(&mut req).await?;
+                let path_and_query = match url.query() {
+                    Some(q) => format!("{}?{q}", url.path()),
+                    None => url.path().to_string(),
+                };
+                let claim = idempotency::claim_request(
+                    header(&req, "Idempotency-Key").as_deref(),
+                    method.as_ref(),
+                    &path_and_query,
+                    &bytes,
+                )?;
+                raw_body = Some(bytes);
+                claim
+            } else {
+                None
+            };
+            if let Some(stored) = admit(env, &provisional, claim, trace).await? {
+                return Ok(Reply { status: stored.status, body: Body::Replayed(stored) });
+            }
             let p = auth::principal(env, key, tenant_header.as_deref(), is_me).await?;
             trace.principal = Some(p.clone());
             if !is_me {
@@ -182,8 +239,10 @@ async fn run(mut req: Request, env: &Env, ctx: &Context, request_id: &str, now: 
     };
 
     let body = if def.method.is_write() {
-        body::check_declared_length(header(&req, "Content-Length").as_deref())?;
-        let bytes = req.bytes().await?;
+        let bytes = match raw_body {
+            Some(b) => b,
+            None => read_body(&mut req).await?,
+        };
         body::parse(&bytes, header(&req, "Content-Type").as_deref())?
     } else {
         serde_json::Value::Null
@@ -191,4 +250,10 @@ async fn run(mut req: Request, env: &Env, ctx: &Context, request_id: &str, now: 
 
     let call = Call { env, ctx, request_id, now_ms: now, params, query, body, principal };
     handlers::dispatch(def.route, &call).await
+}
+
+/// The raw body of a write, refusing more than 1 MiB (413) before reading when declared.
+async fn read_body(req: &mut Request) -> ApiResult<Vec<u8>> {
+    body::check_declared_length(header(req, "Content-Length").as_deref())?;
+    Ok(req.bytes().await?)
 }

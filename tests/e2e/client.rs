@@ -51,6 +51,7 @@ impl Resp {
 }
 
 pub struct Req {
+    base: Option<&'static str>,
     method: String,
     path: String,
     headers: Vec<(String, String)>,
@@ -58,10 +59,15 @@ pub struct Req {
 }
 
 pub fn req(method: &str, path: &str) -> Req {
-    Req { method: method.into(), path: path.into(), headers: Vec::new(), body: None }
+    Req { base: None, method: method.into(), path: path.into(), headers: Vec::new(), body: None }
 }
 
 impl Req {
+    /// Sends to another server than the shared one.
+    pub fn on(mut self, server: &'static crate::harness::Server) -> Self {
+        self.base = Some(&server.base);
+        self
+    }
     pub fn key(self, key: &str) -> Self {
         self.header("Authorization", &format!("Bearer {key}"))
     }
@@ -80,7 +86,7 @@ impl Req {
         self
     }
     pub fn send(self) -> Resp {
-        let url = format!("{}{}", server().base, self.path);
+        let url = format!("{}{}", self.base.unwrap_or(&server().base), self.path);
         let mut r = agent().request(&self.method, &url);
         for (k, v) in &self.headers {
             r = r.set(k, v);

@@ -24,6 +24,7 @@ pub struct Server {
 }
 
 static SERVER: OnceLock<Server> = OnceLock::new();
+static SHORT_TTL_SERVER: OnceLock<Server> = OnceLock::new();
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -52,15 +53,20 @@ fn wrangler(args: &[&str], state: &Path) -> Command {
 
 /// The shared server, started on first use.
 pub fn server() -> &'static Server {
-    SERVER.get_or_init(start)
+    SERVER.get_or_init(|| start("main", &[]))
 }
 
-fn start() -> Server {
+/// A second server whose idempotency records expire after two seconds, for expiry tests.
+pub fn short_ttl_server() -> &'static Server {
+    SHORT_TTL_SERVER.get_or_init(|| start("short-ttl", &["IDEMPOTENCY_TTL_SECONDS:2"]))
+}
+
+fn start(name: &str, vars: &[&str]) -> Server {
     assert!(
         root().join("build/index.js").exists(),
         "build/index.js is missing: run `make test` (or `make build` first)"
     );
-    let dir = root().join("target/e2e").join(format!("run-{}", std::process::id()));
+    let dir = root().join("target/e2e").join(format!("run-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("state dir");
     let state = dir.join("state");
@@ -71,20 +77,13 @@ fn start() -> Server {
         .expect("run wrangler d1 execute");
     assert!(out.status.success(), "schema failed: {}", String::from_utf8_lossy(&out.stderr));
 
-    let port = free_port();
-    let dev = wrangler(
-        &[
-            "dev",
-            "--ip",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-            "--show-interactive-dev-session=false",
-            "--var",
-            "ALLOW_HTTP_WEBHOOKS:true",
-        ],
-        &state,
-    );
+    let port = free_port().to_string();
+    let mut args = vec!["dev", "--ip", "127.0.0.1", "--port", &port, "--show-interactive-dev-session=false"];
+    args.extend(["--var", "ALLOW_HTTP_WEBHOOKS:true"]);
+    for v in vars {
+        args.extend(["--var", v]);
+    }
+    let dev = wrangler(&args, &state);
     let cmdline: Vec<String> = std::iter::once(dev.get_program())
         .chain(dev.get_args())
         .map(|a| format!("'{}'", a.to_string_lossy().replace('\'', "'\\''")))

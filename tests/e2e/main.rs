@@ -5,6 +5,7 @@ mod client;
 mod harness;
 
 mod audit;
+mod idempotency;
 mod auth;
 mod isolation;
 mod keys;

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# Benchmarks edgeclock under local `wrangler dev` (workerd) against a static hello-world
+# worker served the same way, and prints:
+#   (a) the size of build/index_bg.wasm, raw and gzip -9;
+#   (b) requests/s, p50 and p99 latency of `GET /v1/workers?limit=50` (valid key, 50 workers);
+#   (c) the same for bench/hello (the throughput ceiling of the local stack);
+#   (d) the ratios edgeclock/hello.
+# Assumes `make build` has run (`make bench` does that first). Everything listens on
+# 127.0.0.1 only; state, logs and wrk output live in a temp dir that is removed on exit,
+# together with every process this script started. Load is bounded by wrk's -d.
+#
+# Environment: DURATION (wrk -d, default 10s), CONNECTIONS (wrk -c, default 32),
+# THREADS (wrk -t, default 2), WARMUP (wrk -d of the discarded warm-up run, default 3s),
+# WORKERS (rows seeded, default 50), PORTS (candidate ports, default 8790..8799),
+# KEEP_TMP=1 keeps the temp dir for inspection.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export PATH="$ROOT/node_modules/.bin:$PATH"
+export WRANGLER_SEND_METRICS=false
+
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+WARMUP=${WARMUP:-3s}
+WORKERS=${WORKERS:-50}
+PORTS=${PORTS:-$(seq -s ' ' 8790 8799)}
+WASM=build/index_bg.wasm
+LIST_PATH="/v1/workers?limit=50"
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+# --- prerequisites ------------------------------------------------------------------------
+[ -f "$WASM" ] && [ -f build/index.js ] || die "build/index.js or $WASM missing; run 'make build' (or 'make bench')"
+[ -x node_modules/.bin/wrangler ] || die "node_modules/.bin/wrangler missing; run 'make build' (it installs the tools)"
+command -v curl >/dev/null || die "curl is required"
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "bench: wrk not found; installing it with apt-get" >&2
+    apt-get install -y wrk >/dev/null || die "apt-get install -y wrk failed"
+  else
+    die "wrk is not installed and this is not root; install it (e.g. 'sudo apt-get install -y wrk') and re-run"
+  fi
+fi
+[ "$THREADS" -le "$CONNECTIONS" ] || die "THREADS ($THREADS) must not exceed CONNECTIONS ($CONNECTIONS)"
+[ -f .dev.vars ] || cp .dev.vars.example .dev.vars
+OPERATOR_TOKEN=$(sed -n 's/^OPERATOR_TOKEN=//p' .dev.vars)
+[ -n "$OPERATOR_TOKEN" ] || die "no OPERATOR_TOKEN in .dev.vars"
+
+# Seconds in a wrk duration (10, 10s, 2m, 1h), for the safety timeout around wrk.
+seconds() {
+  local d=$1
+  case $d in
+    *h) echo $(( ${d%h} * 3600 )) ;;
+    *m) echo $(( ${d%m} * 60 )) ;;
+    *s) echo "${d%s}" ;;
+    *) echo "$d" ;;
+  esac
+}
+seconds "$DURATION" | grep -qE '^[0-9]+$' || die "DURATION must look like 10s, 2m or 1h (got '$DURATION')"
+seconds "$WARMUP" | grep -qE '^[0-9]+$' || die "WARMUP must look like 3s, 1m (got '$WARMUP')"
+
+# --- temp dir, process bookkeeping, cleanup -----------------------------------------------
+TMP=$(mktemp -d -t edgeclock-bench.XXXXXX)
+PGIDS=()      # process groups of the wrangler dev servers started here
+SERVER_PORTS=()
+
+stop_group() { # $1 = process group id; TERM, then KILL after 10 s
+  local g=$1
+  kill -0 -- "-$g" 2>/dev/null || return 0
+  kill -TERM -- "-$g" 2>/dev/null || true
+  for _ in $(seq 1 40); do kill -0 -- "-$g" 2>/dev/null || return 0; sleep 0.25; done
+  kill -KILL -- "-$g" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  for g in "${PGIDS[@]}"; do stop_group "$g"; done
+  # Belt and braces: anything still carrying our exact listen/persist arguments.
+  for p in "${SERVER_PORTS[@]}"; do pkill -KILL -f -- "--ip 127.0.0.1 --port $p --inspector-port" 2>/dev/null; done
+  pkill -KILL -f -- "--persist-to $TMP/" 2>/dev/null
+  if [ "${KEEP_TMP:-0}" = 1 ]; then echo "bench: kept $TMP" >&2; else rm -rf "$TMP"; fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+TAKEN=" "
+pick_port() {
+  local p
+  for p in $PORTS; do
+    case $TAKEN in *" $p "*) continue ;; esac
+    if port_free "$p"; then TAKEN="$TAKEN$p "; echo "$p"; return 0; fi
+  done
+  die "no free port among: $PORTS"
+}
+
+fail_with_log() { # $1 = log, rest = message
+  local log=$1; shift
+  echo "bench: $*" >&2
+  if [ -f "$log" ]; then echo "---- last 40 lines of $(basename "$log") ----" >&2; tail -n 40 "$log" >&2; fi
+  exit 1
+}
+
+# start_server NAME DIR -> sets PORT, BASE, LOG; wrangler runs in its own session/process
+# group (setsid) so that it and its workerd child can be stopped together.
+start_server() {
+  local name=$1 dir=$2 iport pid
+  PORT=$(pick_port); iport=$(pick_port)
+  BASE="http://127.0.0.1:$PORT"; LOG="$TMP/$name.log"
+  SERVER_PORTS+=("$PORT")
+  (cd "$dir" && exec setsid wrangler dev --ip 127.0.0.1 --port "$PORT" --inspector-port "$iport" \
+      --persist-to "$TMP/$name-state" --show-interactive-dev-session=false) \
+      >"$LOG" 2>&1 </dev/null &
+  pid=$!
+  sleep 0.2
+  PGIDS+=("$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ' || echo "$pid")")
+  SERVER_PID=$pid
+}
+
+wait_ready() { # $1 = url path; up to 120 s
+  for _ in $(seq 1 240); do
+    curl -fsS -o /dev/null --max-time 2 "$BASE$1" 2>/dev/null && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || fail_with_log "$LOG" "wrangler dev exited before $BASE$1 answered"
+    sleep 0.5
+  done
+  fail_with_log "$LOG" "$BASE$1 did not answer within 120 s"
+}
+
+stop_server() { stop_group "${PGIDS[-1]}"; }
+
+# --- wrk and its output --------------------------------------------------------------------
+to_ms() { # wrk latency (812.00us, 3.21ms, 1.02s, 1.50m) -> milliseconds
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+    printf "%.2f", n }'
+}
+
+# load NAME URL [wrk -H args...] -> sets RPS, P50, P99, REQS, NON2XX, SOCKERR
+load() {
+  local name=$1 url=$2; shift 2
+  local out="$TMP/$name.wrk" limit
+  limit=$(( $(seconds "$DURATION") + 60 ))
+  echo "  warm-up: wrk -t$THREADS -c$CONNECTIONS -d$WARMUP" >&2
+  timeout $(( $(seconds "$WARMUP") + 60 )) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >"$TMP/$name.warmup.wrk" \
+    || fail_with_log "$LOG" "warm-up wrk run failed"
+  echo "  load:    wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency" >&2
+  timeout "$limit" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" >"$out" \
+    || fail_with_log "$LOG" "wrk run failed"
+  RPS=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+  P50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
+  P99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
+  REQS=$(awk '/requests in/ {print $1}' "$out")
+  NON2XX=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$out"); NON2XX=${NON2XX:-0}
+  SOCKERR=$(sed -n 's/^ *Socket errors: *//p' "$out"); SOCKERR=${SOCKERR:-none}
+  [ -n "$RPS" ] || { cat "$out" >&2; fail_with_log "$LOG" "could not parse wrk output"; }
+  printf '  %s requests, %s non-2xx, socket errors: %s\n' "$REQS" "$NON2XX" "$SOCKERR" >&2
+}
+
+json_get() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let v=JSON.parse(s);for(const k of process.argv[1].split("."))v=v?.[k];console.log(typeof v==="object"?JSON.stringify(v):v)})' "$1"; }
+
+# --- (a) wasm size -------------------------------------------------------------------------
+RAW=$(stat -c %s "$WASM")
+GZ=$(gzip -9 -c "$WASM" | wc -c)
+
+echo "edgeclock bench — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPU(s), wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $WARMUP)" >&2
+
+# --- (b) edgeclock -------------------------------------------------------------------------
+echo "edgeclock: applying schema, starting wrangler dev" >&2
+wrangler d1 execute DB --local --persist-to "$TMP/edgeclock-state" --file schema.sql >"$TMP/schema.log" 2>&1 \
+  || fail_with_log "$TMP/schema.log" "applying schema.sql failed"
+start_server edgeclock "$ROOT"
+wait_ready /openapi.json
+echo "  serving on $BASE (log: $LOG)" >&2
+
+TENANT=$(curl -fsS -X POST "$BASE/v1/operator/tenants" -H "Authorization: Bearer $OPERATOR_TOKEN" \
+  -H 'Content-Type: application/json' \
+  -d '{"name":"Bench","tier":"enterprise","limits":{"per_second":1000000,"per_minute":100000000,"per_day":1000000000}}') \
+  || fail_with_log "$LOG" "creating the bench tenant failed"
+KEY=$(printf '%s' "$TENANT" | json_get data.api_key.key)
+[ -n "$KEY" ] && [ "$KEY" != undefined ] || fail_with_log "$LOG" "no data.api_key.key in: $TENANT"
+
+for i in $(seq 1 "$WORKERS"); do
+  curl -fsS -o /dev/null -X POST "$BASE/v1/workers" -H "Authorization: Bearer $KEY" \
+    -H 'Content-Type: application/json' -d "{\"name\":\"Bench Worker $(printf %03d "$i")\"}" \
+    || fail_with_log "$LOG" "seeding worker $i failed"
+done
+GOT=$(curl -fsS "$BASE$LIST_PATH" -H "Authorization: Bearer $KEY" | json_get data.length) \
+  || fail_with_log "$LOG" "GET $LIST_PATH failed"
+[ "$GOT" -eq "$(( WORKERS < 50 ? WORKERS : 50 ))" ] || fail_with_log "$LOG" "GET $LIST_PATH returned $GOT workers"
+echo "  seeded $WORKERS workers; GET $LIST_PATH returns $GOT" >&2
+
+ERR_BEFORE=$(grep -ciE 'error|panic|exception' "$LOG" || true)
+load edgeclock "$BASE$LIST_PATH" -H "Authorization: Bearer $KEY"
+E_RPS=$RPS E_P50=$P50 E_P99=$P99 E_NON2XX=$NON2XX E_SOCK=$SOCKERR E_REQS=$REQS
+ERR_AFTER=$(grep -ciE 'error|panic|exception' "$LOG" || true)
+if [ "$E_NON2XX" != 0 ] || [ "$ERR_AFTER" != "$ERR_BEFORE" ]; then
+  echo "bench: WARNING: edgeclock had $E_NON2XX non-2xx responses and $((ERR_AFTER - ERR_BEFORE)) new error lines in its log under load" >&2
+  echo "---- last 40 lines of $LOG ----" >&2; tail -n 40 "$LOG" >&2
+fi
+stop_server
+
+# --- (c) hello -----------------------------------------------------------------------------
+echo "hello: starting wrangler dev" >&2
+start_server hello "$ROOT/bench/hello"
+wait_ready /
+echo "  serving on $BASE (log: $LOG)" >&2
+load hello "$BASE/"
+H_RPS=$RPS H_P50=$P50 H_P99=$P99 H_NON2XX=$NON2XX H_SOCK=$SOCKERR H_REQS=$REQS
+stop_server
+
+# --- report --------------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+echo
+printf 'wasm build/index_bg.wasm: %s bytes raw, %s bytes gzip -9 (%.1f KiB / %.1f KiB)\n' \
+  "$RAW" "$GZ" "$(awk -v n="$RAW" 'BEGIN{print n/1024}')" "$(awk -v n="$GZ" 'BEGIN{print n/1024}')"
+echo "load: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, 127.0.0.1, one server at a time, $(nproc) CPU(s) shared by wrk and workerd"
+echo
+printf '%-34s %12s %10s %10s %10s %8s\n' "target" "requests/s" "p50 ms" "p99 ms" "requests" "non-2xx"
+printf '%-34s %12s %10s %10s %10s %8s\n' "edgeclock GET $LIST_PATH" "$E_RPS" "$E_P50" "$E_P99" "$E_REQS" "$E_NON2XX"
+printf '%-34s %12s %10s %10s %10s %8s\n' "hello (static JSON)" "$H_RPS" "$H_P50" "$H_P99" "$H_REQS" "$H_NON2XX"
+printf '%-34s %12s %10s %10s\n' "ratio edgeclock/hello" "$(ratio "$E_RPS" "$H_RPS")" "$(ratio "$E_P50" "$H_P50")" "$(ratio "$E_P99" "$H_P99")"
+[ "$E_SOCK" = none ] && [ "$H_SOCK" = none ] || echo "socket errors: edgeclock: $E_SOCK; hello: $H_SOCK"
