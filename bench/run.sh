@@ -78,8 +78,9 @@ cleanup() {
   set +e
   for g in "${PGIDS[@]}"; do stop_group "$g"; done
   # Belt and braces: anything still carrying our exact listen/persist arguments.
-  for p in "${SERVER_PORTS[@]}"; do pkill -KILL -f -- "--ip 127.0.0.1 --port $p --inspector-port" 2>/dev/null; done
-  pkill -KILL -f -- "--persist-to $TMP/" 2>/dev/null
+  for p in "${SERVER_PORTS[@]}"; do pkill -KILL -f -- "wrangler.* dev --ip 127.0.0.1 --port $p --persist-to $TMP/" 2>/dev/null; done
+  # wrangler's per-run scratch dir next to bench/hello/wrangler.toml (empty once it exits).
+  rmdir "$ROOT/bench/hello/.wrangler/tmp" "$ROOT/bench/hello/.wrangler" 2>/dev/null
   if [ "${KEEP_TMP:-0}" = 1 ]; then echo "bench: kept $TMP" >&2; else rm -rf "$TMP"; fi
   exit $rc
 }
@@ -106,13 +107,15 @@ fail_with_log() { # $1 = log, rest = message
 }
 
 # start_server NAME DIR -> sets PORT, BASE, LOG; wrangler runs in its own session/process
-# group (setsid) so that it and its workerd child can be stopped together.
+# group (setsid) so that it and its workerd children can be stopped together. (No
+# --inspector-port: pinning it makes workerd fail with "Address already in use"; wrangler
+# finds a free inspector port by itself.)
 start_server() {
-  local name=$1 dir=$2 iport pid
-  PORT=$(pick_port); iport=$(pick_port)
+  local name=$1 dir=$2 pid
+  PORT=$(pick_port)
   BASE="http://127.0.0.1:$PORT"; LOG="$TMP/$name.log"
   SERVER_PORTS+=("$PORT")
-  (cd "$dir" && exec setsid wrangler dev --ip 127.0.0.1 --port "$PORT" --inspector-port "$iport" \
+  (cd "$dir" && exec setsid wrangler dev --ip 127.0.0.1 --port "$PORT" \
       --persist-to "$TMP/$name-state" --show-interactive-dev-session=false) \
       >"$LOG" 2>&1 </dev/null &
   pid=$!
@@ -167,7 +170,9 @@ json_get() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{le
 RAW=$(stat -c %s "$WASM")
 GZ=$(gzip -9 -c "$WASM" | wc -c)
 
-echo "edgeclock bench — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPU(s), wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $WARMUP)" >&2
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || COMMIT="$COMMIT+dirty"
+echo "edgeclock bench — $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $COMMIT, $(nproc) CPU(s), wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $WARMUP)" >&2
 
 # --- (b) edgeclock -------------------------------------------------------------------------
 echo "edgeclock: applying schema, starting wrangler dev" >&2
@@ -218,6 +223,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 echo
 printf 'wasm build/index_bg.wasm: %s bytes raw, %s bytes gzip -9 (%.1f KiB / %.1f KiB)\n' \
   "$RAW" "$GZ" "$(awk -v n="$RAW" 'BEGIN{print n/1024}')" "$(awk -v n="$GZ" 'BEGIN{print n/1024}')"
+echo "build: commit $COMMIT (src as of the last 'make build'), wasm sha256 $(sha256sum "$WASM" | cut -c1-12)"
 echo "load: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, 127.0.0.1, one server at a time, $(nproc) CPU(s) shared by wrk and workerd"
 echo
 printf '%-34s %12s %10s %10s %10s %8s\n' "target" "requests/s" "p50 ms" "p99 ms" "requests" "non-2xx"

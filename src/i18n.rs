@@ -67,6 +67,14 @@ pub enum Noun {
     Division,
     Vendor,
     Partnership,
+    Site,
+    Department,
+    CostCode,
+    Task,
+    Customer,
+    Job,
+    Shift,
+    TimeEntry,
     Object,
 }
 
@@ -96,6 +104,12 @@ pub enum Msg {
     InvalidIdempotencyKey,
     /// The first request with this idempotency key is still running.
     IdempotencyInFlight,
+    /// A delete of something other objects still point at.
+    StillReferenced,
+    /// A change its current state does not allow (job status, shift overlap, …).
+    InvalidTransition(String, String),
+    /// A time span that overlaps another of the same worker (names the other).
+    Overlaps(String),
 }
 
 /// Why one field is invalid (`details[].code`).
@@ -108,6 +122,7 @@ pub enum FieldCode {
     NotAllowed,
     UnknownField,
     WrongType,
+    NotFound,
 }
 
 impl FieldCode {
@@ -120,6 +135,7 @@ impl FieldCode {
             FieldCode::NotAllowed => "not_allowed",
             FieldCode::UnknownField => "unknown_field",
             FieldCode::WrongType => "wrong_type",
+            FieldCode::NotFound => "not_found",
         }
     }
 
@@ -155,6 +171,10 @@ impl FieldCode {
             (WrongType, Es) => "Este valor tiene un tipo incorrecto.",
             (WrongType, Fr) => "Cette valeur a un type incorrect.",
             (WrongType, De) => "Dieser Wert hat den falschen Typ.",
+            (NotFound, En) => "No such object exists in this tenant.",
+            (NotFound, Es) => "No existe ese objeto en este cliente.",
+            (NotFound, Fr) => "Cet objet n'existe pas chez ce locataire.",
+            (NotFound, De) => "Dieses Objekt gibt es bei diesem Mandanten nicht.",
         }
     }
 }
@@ -187,6 +207,38 @@ fn noun(n: Noun, lang: Lang) -> &'static str {
         (Partnership, Es) => "Asociación",
         (Partnership, Fr) => "Partenariat",
         (Partnership, De) => "Partnerschaft",
+        (Site, En) => "Site",
+        (Site, Es) => "Sitio",
+        (Site, Fr) => "Site",
+        (Site, De) => "Standort",
+        (Department, En) => "Department",
+        (Department, Es) => "Departamento",
+        (Department, Fr) => "Service",
+        (Department, De) => "Abteilung",
+        (CostCode, En) => "Cost code",
+        (CostCode, Es) => "Código de coste",
+        (CostCode, Fr) => "Code de coût",
+        (CostCode, De) => "Kostenstelle",
+        (Task, En) => "Task",
+        (Task, Es) => "Tarea",
+        (Task, Fr) => "Tâche",
+        (Task, De) => "Aufgabe",
+        (Customer, En) => "Customer",
+        (Customer, Es) => "Cliente",
+        (Customer, Fr) => "Client",
+        (Customer, De) => "Kunde",
+        (Job, En) => "Job",
+        (Job, Es) => "Trabajo",
+        (Job, Fr) => "Chantier",
+        (Job, De) => "Auftrag",
+        (Shift, En) => "Shift",
+        (Shift, Es) => "Turno",
+        (Shift, Fr) => "Poste",
+        (Shift, De) => "Schicht",
+        (TimeEntry, En) => "Time entry",
+        (TimeEntry, Es) => "Registro de tiempo",
+        (TimeEntry, Fr) => "Saisie de temps",
+        (TimeEntry, De) => "Zeiteintrag",
         (Object, En) => "Object",
         (Object, Es) => "Objeto",
         (Object, Fr) => "Objet",
@@ -342,6 +394,25 @@ pub fn render(msg: &Msg, code: crate::error::ErrorCode, lang: Lang) -> String {
             De => "Eine Anfrage mit diesem Idempotency-Key läuft noch; bitte gleich erneut versuchen.",
         }
         .to_string(),
+        Msg::StillReferenced => match lang {
+            En => "Other objects still refer to this one; remove or reassign them first.",
+            Es => "Otros objetos aún hacen referencia a este; elimínelos o reasígnelos primero.",
+            Fr => "D'autres objets y font encore référence ; supprimez-les ou réaffectez-les d'abord.",
+            De => "Andere Objekte verweisen noch hierauf; zuerst entfernen oder neu zuordnen.",
+        }
+        .to_string(),
+        Msg::InvalidTransition(from, to) => match lang {
+            En => format!("Cannot change status from '{from}' to '{to}'."),
+            Es => format!("No se puede cambiar el estado de '{from}' a '{to}'."),
+            Fr => format!("Impossible de passer le statut de '{from}' à '{to}'."),
+            De => format!("Der Status kann nicht von '{from}' zu '{to}' wechseln."),
+        },
+        Msg::Overlaps(other) => match lang {
+            En => format!("This overlaps {other} of the same worker."),
+            Es => format!("Esto se solapa con {other} del mismo trabajador."),
+            Fr => format!("Ceci chevauche {other} du même employé."),
+            De => format!("Dies überschneidet sich mit {other} desselben Mitarbeiters."),
+        },
         Msg::MissingScope(s) => match lang {
             En => format!("This key lacks the scope '{s}'."),
             Es => format!("Esta clave no tiene el permiso '{s}'."),

@@ -165,6 +165,38 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A number in `min..=max`.
+    pub fn real(&mut self, name: &str, min: f64, max: f64) -> Patch<f64> {
+        match self.raw(name) {
+            Patch::Set(Value::Number(n)) => match n.as_f64() {
+                Some(v) if v.is_finite() && (min..=max).contains(&v) => Patch::Set(v),
+                _ => {
+                    self.fail(name, FieldCode::OutOfRange);
+                    Patch::Absent
+                }
+            },
+            Patch::Set(_) => {
+                self.fail(name, FieldCode::WrongType);
+                Patch::Absent
+            }
+            Patch::Null => Patch::Null,
+            Patch::Absent => Patch::Absent,
+        }
+    }
+
+    /// `true` or `false`.
+    pub fn boolean(&mut self, name: &str) -> Patch<bool> {
+        match self.raw(name) {
+            Patch::Set(Value::Bool(b)) => Patch::Set(*b),
+            Patch::Set(_) => {
+                self.fail(name, FieldCode::WrongType);
+                Patch::Absent
+            }
+            Patch::Null => Patch::Null,
+            Patch::Absent => Patch::Absent,
+        }
+    }
+
     /// A nested object, handed back raw for its own reader.
     pub fn object(&mut self, name: &str) -> Patch<&'a Value> {
         match self.raw(name) {

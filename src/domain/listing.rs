@@ -89,6 +89,8 @@ pub enum FilterKind {
     Flag,
     /// Comma-separated integers within a range.
     Ints(i64, i64),
+    /// Comma-separated free values (at most 100 characters each), matched exactly.
+    Values,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -214,6 +216,14 @@ pub fn compile(spec: &ListSpec, tenant_id: Option<&str>, query: &Query) -> ApiRe
                     columns.iter().map(|c| format!("{c} LIKE ? ESCAPE '\\'")).collect();
                 clauses.push(format!("({})", ors.join(" OR ")));
                 args.extend(columns.iter().map(|_| Arg::Text(pattern.clone())));
+            }
+            FilterKind::Values => {
+                let values = split_values(f.param, raw)?;
+                if values.iter().any(|v| v.chars().count() > 100) {
+                    return Err(bad(f.param));
+                }
+                clauses.push(format!("{} IN ({})", f.column, placeholders(values.len())));
+                args.extend(values.into_iter().map(Arg::Text));
             }
             FilterKind::Ints(min, max) => {
                 let values = split_values(f.param, raw)?;

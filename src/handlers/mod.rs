@@ -3,17 +3,31 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod catalog;
+pub mod crud;
 pub mod divisions;
 pub mod docs;
+pub mod jobs;
 pub mod me;
 pub mod operator;
 pub mod partnerships;
+pub mod shifts;
 pub mod workers;
 
 use crate::error::ApiResult;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
-use crate::pipeline::router::Route;
+use crate::pipeline::router::{Res, Route};
+
+fn resource(res: Res) -> &'static catalog::Resource {
+    match res {
+        Res::Sites => &catalog::SITES,
+        Res::Departments => &catalog::DEPARTMENTS,
+        Res::CostCodes => &catalog::COST_CODES,
+        Res::Tasks => &catalog::TASKS,
+        Res::Customers => &catalog::CUSTOMERS,
+    }
+}
 
 pub async fn dispatch(route: Route, call: &Call<'_>) -> ApiResult<Reply> {
     match route {
@@ -41,6 +55,18 @@ pub async fn dispatch(route: Route, call: &Call<'_>) -> ApiResult<Reply> {
         Route::PartnershipGet => partnerships::show(call).await,
         Route::PartnershipRevoke => partnerships::revoke(call).await,
         Route::AuditList => audit::list(call).await,
+        Route::Crud(res, op) => crud::serve(call, op, resource(res)).await,
+        Route::JobList => crud::list(call, &crate::storage::jobs::JOBS).await,
+        Route::JobCreate => jobs::create(call).await,
+        Route::JobGet => jobs::show(call).await,
+        Route::JobUpdate => jobs::update(call).await,
+        Route::JobDelete => crud::delete(call, &crate::storage::jobs::JOBS).await,
+        Route::ShiftList => crud::list(call, &crate::storage::shifts::SHIFTS).await,
+        Route::ShiftCreate => shifts::create(call).await,
+        Route::ShiftGet => crud::get(call, &crate::storage::shifts::SHIFTS).await,
+        Route::ShiftUpdate => shifts::update(call).await,
+        Route::ShiftDelete => crud::delete(call, &crate::storage::shifts::SHIFTS).await,
+        Route::ShiftPublish => shifts::publish(call).await,
         Route::WorkerList => workers::list(call).await,
         Route::WorkerCreate => workers::create(call).await,
         Route::WorkerGet => workers::show(call).await,

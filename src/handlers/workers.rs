@@ -4,11 +4,24 @@ use crate::domain::fields::Patch;
 use crate::domain::listing::Arg;
 use crate::domain::workers::{self, WorkerInput};
 use crate::domain::ids;
+use crate::domain::model::RefCheck;
 use crate::error::ApiResult;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
 use crate::storage::resource;
 use crate::storage::workers::WORKERS;
+
+/// The department and site a worker input points at, to check they exist in the tenant.
+fn references(input: &WorkerInput) -> Vec<RefCheck> {
+    let mut refs = Vec::new();
+    if let Patch::Set(d) = &input.department_id {
+        refs.push(("department_id", "departments", d.clone()));
+    }
+    if let Patch::Set(s) = &input.site_id {
+        refs.push(("site_id", "sites", s.clone()));
+    }
+    refs
+}
 
 /// The columns an input sets: `Set` writes the value, `Null` clears, `Absent` leaves it.
 fn columns(input: WorkerInput) -> Vec<(&'static str, Arg)> {
@@ -47,7 +60,9 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
     if !input.status.is_set() {
         input.status = Patch::Set("active".into());
     }
-    let json = resource::create(&call.db()?, &WORKERS, call.tenant_id()?, &id, call.now_ms, columns(input)).await?;
+    let (db, tenant) = (call.db()?, call.tenant_id()?);
+    resource::check_refs(&db, tenant, &references(&input)).await?;
+    let json = resource::create(&db, &WORKERS, tenant, &id, call.now_ms, columns(input)).await?;
     Ok(Reply::created(json))
 }
 
@@ -57,7 +72,9 @@ pub async fn show(call: &Call<'_>) -> ApiResult<Reply> {
 
 pub async fn update(call: &Call<'_>) -> ApiResult<Reply> {
     let input = workers::parse(&call.body, false)?;
-    let json = resource::update(&call.db()?, &WORKERS, call.tenant_id()?, call.param(0), call.now_ms, columns(input)).await?;
+    let (db, tenant) = (call.db()?, call.tenant_id()?);
+    resource::check_refs(&db, tenant, &references(&input)).await?;
+    let json = resource::update(&db, &WORKERS, tenant, call.param(0), call.now_ms, columns(input)).await?;
     Ok(Reply::ok(json))
 }
 

@@ -50,9 +50,41 @@ pub enum Access {
     Key,
 }
 
+/// Resources served entirely by the shared CRUD handlers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Res {
+    Sites,
+    Departments,
+    CostCodes,
+    Tasks,
+    Customers,
+}
+
+/// The CRUD operations a route can ask of a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    List,
+    Create,
+    Get,
+    Update,
+    Delete,
+}
+
 /// Every handler the API has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
+    Crud(Res, Op),
+    JobList,
+    JobCreate,
+    JobGet,
+    JobUpdate,
+    JobDelete,
+    ShiftList,
+    ShiftCreate,
+    ShiftGet,
+    ShiftUpdate,
+    ShiftDelete,
+    ShiftPublish,
     OpenApi,
     Docs,
     OperatorTenantCreate,
@@ -131,7 +163,42 @@ pub static ROUTES: &[RouteDef] = &[
     r(Get, "/v1/workers/{worker_id}", Route::WorkerGet, Key),
     r(Patch, "/v1/workers/{worker_id}", Route::WorkerUpdate, Key),
     r(Delete, "/v1/workers/{worker_id}", Route::WorkerDelete, Key),
-    r(Patch, "/v1/workers/{worker_id}/status", Route::WorkerSetStatus, Key),
+    r(Patch, "/v1/workers/{worker_id}/status", Route::WorkerSetStatus, Key),    r(Get, "/v1/sites", Route::Crud(Res::Sites, Op::List), Key),
+    r(Post, "/v1/sites", Route::Crud(Res::Sites, Op::Create), Key),
+    r(Get, "/v1/sites/{site_id}", Route::Crud(Res::Sites, Op::Get), Key),
+    r(Patch, "/v1/sites/{site_id}", Route::Crud(Res::Sites, Op::Update), Key),
+    r(Delete, "/v1/sites/{site_id}", Route::Crud(Res::Sites, Op::Delete), Key),
+    r(Get, "/v1/departments", Route::Crud(Res::Departments, Op::List), Key),
+    r(Post, "/v1/departments", Route::Crud(Res::Departments, Op::Create), Key),
+    r(Get, "/v1/departments/{department_id}", Route::Crud(Res::Departments, Op::Get), Key),
+    r(Patch, "/v1/departments/{department_id}", Route::Crud(Res::Departments, Op::Update), Key),
+    r(Delete, "/v1/departments/{department_id}", Route::Crud(Res::Departments, Op::Delete), Key),
+    r(Get, "/v1/cost-codes", Route::Crud(Res::CostCodes, Op::List), Key),
+    r(Post, "/v1/cost-codes", Route::Crud(Res::CostCodes, Op::Create), Key),
+    r(Get, "/v1/cost-codes/{cost_code_id}", Route::Crud(Res::CostCodes, Op::Get), Key),
+    r(Patch, "/v1/cost-codes/{cost_code_id}", Route::Crud(Res::CostCodes, Op::Update), Key),
+    r(Delete, "/v1/cost-codes/{cost_code_id}", Route::Crud(Res::CostCodes, Op::Delete), Key),
+    r(Get, "/v1/tasks", Route::Crud(Res::Tasks, Op::List), Key),
+    r(Post, "/v1/tasks", Route::Crud(Res::Tasks, Op::Create), Key),
+    r(Get, "/v1/tasks/{task_id}", Route::Crud(Res::Tasks, Op::Get), Key),
+    r(Patch, "/v1/tasks/{task_id}", Route::Crud(Res::Tasks, Op::Update), Key),
+    r(Delete, "/v1/tasks/{task_id}", Route::Crud(Res::Tasks, Op::Delete), Key),
+    r(Get, "/v1/customers", Route::Crud(Res::Customers, Op::List), Key),
+    r(Post, "/v1/customers", Route::Crud(Res::Customers, Op::Create), Key),
+    r(Get, "/v1/customers/{customer_id}", Route::Crud(Res::Customers, Op::Get), Key),
+    r(Patch, "/v1/customers/{customer_id}", Route::Crud(Res::Customers, Op::Update), Key),
+    r(Delete, "/v1/customers/{customer_id}", Route::Crud(Res::Customers, Op::Delete), Key),
+    r(Get, "/v1/jobs", Route::JobList, Key),
+    r(Post, "/v1/jobs", Route::JobCreate, Key),
+    r(Get, "/v1/jobs/{job_id}", Route::JobGet, Key),
+    r(Patch, "/v1/jobs/{job_id}", Route::JobUpdate, Key),
+    r(Delete, "/v1/jobs/{job_id}", Route::JobDelete, Key),
+    r(Post, "/v1/shifts/publish", Route::ShiftPublish, Key),
+    r(Get, "/v1/shifts", Route::ShiftList, Key),
+    r(Post, "/v1/shifts", Route::ShiftCreate, Key),
+    r(Get, "/v1/shifts/{shift_id}", Route::ShiftGet, Key),
+    r(Patch, "/v1/shifts/{shift_id}", Route::ShiftUpdate, Key),
+    r(Delete, "/v1/shifts/{shift_id}", Route::ShiftDelete, Key),
 ];
 
 /// The outcome of matching a request line against [`ROUTES`].

@@ -107,6 +107,7 @@ pub static API_KEYS: Table = Table {
     unique_field: "id",
     created_event: None,
     updated_event: None,
+    referenced_by: &[],
 };
 
 /// Who a key belongs to, and so its tier and ceiling of limits.

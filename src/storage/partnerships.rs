@@ -21,6 +21,7 @@ pub static PARTNERSHIPS: Table = Table {
     unique_field: "vendor_id",
     created_event: None,
     updated_event: None,
+    referenced_by: &[],
 };
 
 /// The scopes `tenant` grants `vendor` through a live partnership, if any.

@@ -18,6 +18,9 @@ pub struct Table {
     pub unique_field: &'static str,
     pub created_event: Option<&'static str>,
     pub updated_event: Option<&'static str>,
+    /// Live rows elsewhere that point here, `(table, column)`: while any exists, a delete is
+    /// a 409 rather than a dangling reference.
+    pub referenced_by: &'static [(&'static str, &'static str)],
 }
 
 impl Table {
@@ -74,8 +77,28 @@ async fn write_returning(
     Ok(rows.into_iter().next().and_then(|r| r.j))
 }
 
+/// A condition a write must meet, checked in the same statement (so no other write can slip
+/// in between): SQL with `?` placeholders, bound in order after the write's own values.
+pub struct Guard {
+    pub sql: String,
+    pub args: Vec<Arg>,
+}
+
 /// Inserts a row (`id`, `tenant_id`, `created_at`, `updated_at` added here) and returns it.
 pub async fn create(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: i64, cols: Vec<(&str, Arg)>) -> ApiResult<String> {
+    create_if(db, t, tenant, id, now_ms, cols, None).await?.ok_or_else(ApiError::internal)
+}
+
+/// [`create`] only when `guard` holds; `None` when it does not.
+pub async fn create_if(
+    db: &D1Database,
+    t: &Table,
+    tenant: &str,
+    id: &str,
+    now_ms: i64,
+    cols: Vec<(&str, Arg)>,
+    guard: Option<Guard>,
+) -> ApiResult<Option<String>> {
     let now = crate::domain::time::fmt_ms(now_ms);
     let mut names = vec!["id", t.scope(), "created_at", "updated_at"];
     let mut args: Vec<Arg> = vec![id.into(), tenant.into(), now.clone().into(), now.into()];
@@ -83,8 +106,15 @@ pub async fn create(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: 
         names.push(c);
         args.push(a);
     }
+    let condition = match guard {
+        Some(g) => {
+            args.extend(g.args);
+            format!(" WHERE {}", g.sql)
+        }
+        None => String::new(),
+    };
     let sql = format!(
-        "INSERT INTO {} ({}) VALUES ({}) RETURNING {} AS j",
+        "INSERT INTO {} ({}) SELECT {}{condition} RETURNING {} AS j",
         t.name(),
         names.join(", "),
         vec!["?"; names.len()].join(", "),
@@ -92,7 +122,7 @@ pub async fn create(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: 
     );
     let main = d1::stmt(db, &sql, &args)?;
     let event = t.created_event.map(|e| event_stmt(db, t, e, tenant, id, now_ms)).transpose()?;
-    write_returning(db, t, main, event).await?.ok_or_else(ApiError::internal)
+    write_returning(db, t, main, event).await
 }
 
 /// The live object `id` of `tenant`, or 404.
@@ -103,6 +133,19 @@ pub async fn get(db: &D1Database, t: &Table, tenant: &str, id: &str) -> ApiResul
 
 /// Sets columns of a live object (and `updated_at`), returning it; 404 if there is none.
 pub async fn update(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: i64, sets: Vec<(&str, Arg)>) -> ApiResult<String> {
+    update_if(db, t, tenant, id, now_ms, sets, None).await?.ok_or_else(|| t.not_found())
+}
+
+/// [`update`] only when `guard` holds; `None` when there is no such object or it does not.
+pub async fn update_if(
+    db: &D1Database,
+    t: &Table,
+    tenant: &str,
+    id: &str,
+    now_ms: i64,
+    sets: Vec<(&str, Arg)>,
+    guard: Option<Guard>,
+) -> ApiResult<Option<String>> {
     let mut assignments = vec!["updated_at = ?".to_string()];
     let mut args: Vec<Arg> = vec![crate::domain::time::fmt_ms(now_ms).into()];
     for (c, a) in sets {
@@ -111,8 +154,15 @@ pub async fn update(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: 
     }
     args.push(tenant.into());
     args.push(id.into());
+    let condition = match guard {
+        Some(g) => {
+            args.extend(g.args);
+            format!(" AND {}", g.sql)
+        }
+        None => String::new(),
+    };
     let sql = format!(
-        "UPDATE {} SET {} WHERE {} = ? AND id = ? AND deleted_at IS NULL RETURNING {} AS j",
+        "UPDATE {} SET {} WHERE {} = ? AND id = ? AND deleted_at IS NULL{condition} RETURNING {} AS j",
         t.name(),
         assignments.join(", "),
         t.scope(),
@@ -120,20 +170,63 @@ pub async fn update(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: 
     );
     let main = d1::stmt(db, &sql, &args)?;
     let event = t.updated_event.map(|e| event_stmt(db, t, e, tenant, id, now_ms)).transpose()?;
-    write_returning(db, t, main, event).await?.ok_or_else(|| t.not_found())
+    write_returning(db, t, main, event).await
 }
 
-/// Deletes a live object, leaving a tombstone (SPEC §1.1); returns the tombstone.
+/// Deletes a live object, leaving a tombstone (SPEC §1.1); returns the tombstone. The check
+/// for references and the delete are one statement, so nothing can slip in between.
 pub async fn delete(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: i64) -> ApiResult<String> {
     let now = crate::domain::time::fmt_ms(now_ms);
+    let guards: String = t
+        .referenced_by
+        .iter()
+        .map(|(table, column)| {
+            format!(" AND NOT EXISTS (SELECT 1 FROM {table} WHERE tenant_id = ?2 AND {column} = ?3 AND deleted_at IS NULL)")
+        })
+        .collect();
     let sql = format!(
-        "UPDATE {} SET deleted_at = ?, updated_at = ? WHERE {} = ? AND id = ? AND deleted_at IS NULL \
+        "UPDATE {} SET deleted_at = ?1, updated_at = ?1 WHERE {} = ?2 AND id = ?3 AND deleted_at IS NULL{guards} \
          RETURNING json_object('id', id, 'deleted', json('true'), 'deleted_at', deleted_at) AS j",
         t.name(),
         t.scope()
     );
-    let main = d1::stmt(db, &sql, &[now.clone().into(), now.into(), tenant.into(), id.into()])?;
-    write_returning(db, t, main, None).await?.ok_or_else(|| t.not_found())
+    let main = d1::stmt(db, &sql, &[now.into(), tenant.into(), id.into()])?;
+    match write_returning(db, t, main, None).await? {
+        Some(tombstone) => Ok(tombstone),
+        None => {
+            // Either there is no such object, or something still points at it.
+            get(db, t, tenant, id).await?;
+            Err(ApiError::conflict(Msg::StillReferenced))
+        }
+    }
+}
+
+/// Checks that each referenced id exists, live, in the tenant; 422 naming the fields that
+/// point nowhere. One query for all of them.
+pub async fn check_refs(db: &D1Database, tenant: &str, refs: &[crate::domain::model::RefCheck]) -> ApiResult<()> {
+    if refs.is_empty() {
+        return Ok(());
+    }
+    let parts: Vec<String> = refs
+        .iter()
+        .map(|(_, table, _)| format!("(SELECT count(*) FROM {table} WHERE tenant_id = ?1 AND id = ? AND deleted_at IS NULL)"))
+        .collect();
+    let sql = format!("SELECT json_array({})", parts.join(", "));
+    let mut args: Vec<Arg> = vec![tenant.into()];
+    args.extend(refs.iter().map(|(_, _, id)| Arg::Text(id.clone())));
+    let text = d1::first_text(db, &sql, &args).await?.unwrap_or_default();
+    let counts: Vec<i64> = serde_json::from_str(&text)?;
+    let missing: Vec<_> = refs
+        .iter()
+        .zip(counts.iter().chain(std::iter::repeat(&0)))
+        .filter(|(_, n)| **n == 0)
+        .map(|((field, _, _), _)| crate::error::FieldError::new(*field, crate::i18n::FieldCode::NotFound))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(missing))
+    }
 }
 
 /// One page of the tenant's objects per the shared listing rules.

@@ -25,6 +25,7 @@ pub static DIVISIONS: Table = Table {
     unique_field: "id",
     created_event: None,
     updated_event: None,
+    referenced_by: &[],
 };
 
 /// A tenant's IANA time zone.

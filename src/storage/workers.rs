@@ -25,4 +25,5 @@ pub static WORKERS: Table = Table {
     unique_field: "employee_code",
     created_event: Some("worker.created"),
     updated_event: Some("worker.updated"),
+    referenced_by: &[("time_entries", "worker_id"), ("shifts", "worker_id")],
 };

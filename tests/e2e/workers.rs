@@ -23,11 +23,12 @@ fn create_with_defaults_and_with_every_field() {
     }
     assert_eq!(w["created_at"], w["updated_at"]);
 
+    let dep = t.post("/v1/departments", json!({"name": "Electrical"})).expect(201).data()["id"].clone();
+    let site = t.post("/v1/sites", json!({"name": "Depot"})).expect(201).data()["id"].clone();
     let full = json!({
         "name": "Ben Okafor", "email": "ben@example.com", "phone": "+1 (555) 010-2030",
         "employee_code": "E-100", "position": "Electrician",
-        "department_id": "dep_0193c2aa000070008000000000000001",
-        "site_id": "site_0193c2aa000070008000000000000001",
+        "department_id": dep, "site_id": site,
         "pay_rate": 2850, "status": "inactive"
     });
     let w = t.worker(full.clone());
@@ -36,6 +37,13 @@ fn create_with_defaults_and_with_every_field() {
     }
     let got = t.get(&format!("/v1/workers/{}", id(&w))).expect(200);
     assert_eq!(got.data(), &w);
+    // References must exist in this tenant.
+    let r = t
+        .post("/v1/workers", json!({"name": "Ghost", "site_id": "site_0193c2aa000070008000000000000001"}))
+        .expect_error(422, "validation_failed");
+    assert_eq!(r.body["error"]["details"][0]["code"], "not_found");
+    let other = tenant();
+    other.post("/v1/workers", json!({"name": "Cross", "department_id": dep})).expect_error(422, "validation_failed");
 }
 
 #[test]
