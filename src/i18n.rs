@@ -106,6 +106,8 @@ pub enum Msg {
     IdempotencyInFlight,
     /// A delete of something other objects still point at.
     StillReferenced,
+    /// A vendor key tried to manage keys, divisions, partnerships or webhooks.
+    VendorGovernance,
     /// A change its current state does not allow (job status, shift overlap, …).
     InvalidTransition(String, String),
     /// A time span that overlaps another of the same worker (names the other).
@@ -392,6 +394,13 @@ pub fn render(msg: &Msg, code: crate::error::ErrorCode, lang: Lang) -> String {
             Es => "Una solicitud con esta Idempotency-Key sigue en curso; reintente en breve.",
             Fr => "Une requête avec cette Idempotency-Key est en cours ; réessayez bientôt.",
             De => "Eine Anfrage mit diesem Idempotency-Key läuft noch; bitte gleich erneut versuchen.",
+        }
+        .to_string(),
+        Msg::VendorGovernance => match lang {
+            En => "Vendor keys cannot manage API keys, divisions, partnerships or webhooks.",
+            Es => "Las claves de proveedor no pueden gestionar claves, divisiones, asociaciones ni webhooks.",
+            Fr => "Les clés de fournisseur ne peuvent pas gérer les clés, divisions, partenariats ou webhooks.",
+            De => "Anbieterschlüssel dürfen keine Schlüssel, Abteilungen, Partnerschaften oder Webhooks verwalten.",
         }
         .to_string(),
         Msg::StillReferenced => match lang {

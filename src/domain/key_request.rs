@@ -39,8 +39,12 @@ pub fn read_scopes(f: &mut Fields, body: &Value, field: &str) -> Option<Vec<Stri
                 f.fail(field, FieldCode::Invalid);
                 return None;
             }
-            let mut unique = list.clone();
-            unique.dedup();
+            let mut unique: Vec<String> = Vec::with_capacity(list.len());
+            for s in list {
+                if !unique.contains(&s) {
+                    unique.push(s);
+                }
+            }
             Some(unique)
         }
         Some(_) => {
@@ -96,7 +100,7 @@ mod tests {
         let k = parse(&json!({"label": "ci", "scopes": "read-only"}), OWNER, NOW).unwrap();
         assert_eq!(k.scopes, vec!["read:*"]);
         assert_eq!(k.limits, OWNER);
-        let k = parse(&json!({"scopes": ["read:jobs", "write:time-entries"]}), OWNER, NOW).unwrap();
+        let k = parse(&json!({"scopes": ["read:jobs", "write:time-entries", "read:jobs"]}), OWNER, NOW).unwrap();
         assert_eq!(k.label, "API key");
         assert_eq!(k.scopes, vec!["read:jobs", "write:time-entries"]);
     }

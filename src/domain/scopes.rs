@@ -8,6 +8,9 @@ pub const RESOURCES: &[&str] = &[
     "webhooks", "divisions", "partnerships",
 ];
 
+/// Resources that govern access itself: vendors may read them but never change them.
+pub const GOVERNANCE: &[&str] = &["api-keys", "divisions", "partnerships", "webhooks"];
+
 pub const READ_ONLY: &[&str] = &["read:*"];
 pub const READ_WRITE: &[&str] = &["read:*", "write:*"];
 

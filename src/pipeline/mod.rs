@@ -233,6 +233,11 @@ async fn run(mut req: Request, env: &Env, ctx: &Context, request_id: &str, now: 
                 if !p.allows(&needed) {
                     return Err(ApiError::forbidden(Msg::MissingScope(needed)));
                 }
+                // A vendor acts within a grant; it may not mint credentials or grants that
+                // would outlive it.
+                if p.grant.is_some() && def.method.is_write() && scopes::GOVERNANCE.contains(&resource) {
+                    return Err(ApiError::forbidden(Msg::VendorGovernance));
+                }
             }
             Some(p)
         }

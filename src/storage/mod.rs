@@ -13,3 +13,6 @@ pub mod shifts;
 pub mod tenants;
 pub mod vendors;
 pub mod workers;
+
+#[cfg(test)]
+mod query_plans;

@@ -102,6 +102,15 @@ fn vendors_act_only_where_granted() {
     assert_eq!(me.data()["tenant"]["id"], t.id.as_str());
     assert_eq!(me.data()["granted_scopes"], json!(["read:workers"]));
 
+    // Even a full grant does not let a vendor mint keys, divisions or grants.
+    let all = tenant();
+    all.post("/v1/partnerships", json!({"vendor_id": vendor_id, "scopes": "read-write"})).expect(201);
+    for path in ["/v1/api-keys", "/v1/divisions", "/v1/partnerships"] {
+        as_vendor(&vkey, &all.id, "POST", path, Some(json!({"scopes": "read-only", "name": "x", "vendor_id": vendor_id})))
+            .expect_error(403, "forbidden");
+    }
+    as_vendor(&vkey, &all.id, "GET", "/v1/api-keys", None).expect(200);
+
     // Another tenant that granted nothing stays closed.
     let other = tenant();
     as_vendor(&vkey, &other.id, "GET", "/v1/workers", None).expect_error(403, "forbidden");
