@@ -170,6 +170,7 @@ json_get() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{le
 RAW=$(stat -c %s "$WASM")
 GZ=$(gzip -9 -c "$WASM" | wc -c)
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || COMMIT="$COMMIT+dirty"
 echo "edgeclock bench — $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $COMMIT, $(nproc) CPU(s), wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $WARMUP)" >&2
@@ -224,6 +225,7 @@ echo
 printf 'wasm build/index_bg.wasm: %s bytes raw, %s bytes gzip -9 (%.1f KiB / %.1f KiB)\n' \
   "$RAW" "$GZ" "$(awk -v n="$RAW" 'BEGIN{print n/1024}')" "$(awk -v n="$GZ" 'BEGIN{print n/1024}')"
 echo "build: commit $COMMIT (src as of the last 'make build'), wasm sha256 $(sha256sum "$WASM" | cut -c1-12)"
+echo "machine: load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews these figures)"
 echo "load: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, 127.0.0.1, one server at a time, $(nproc) CPU(s) shared by wrk and workerd"
 echo
 printf '%-34s %12s %10s %10s %10s %8s\n' "target" "requests/s" "p50 ms" "p99 ms" "requests" "non-2xx"

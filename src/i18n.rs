@@ -108,6 +108,12 @@ pub enum Msg {
     StillReferenced,
     /// A vendor key tried to manage keys, divisions, partnerships or webhooks.
     VendorGovernance,
+    /// An approved time entry is locked until un-approved.
+    EntryLocked,
+    /// Stop asked of an entry that is not running.
+    NotRunning,
+    /// Attendance: the worker's state does not allow this (names what it is).
+    AttendanceState(&'static str),
     /// A change its current state does not allow (job status, shift overlap, …).
     InvalidTransition(String, String),
     /// A time span that overlaps another of the same worker (names the other).
@@ -125,6 +131,7 @@ pub enum FieldCode {
     UnknownField,
     WrongType,
     NotFound,
+    Inactive,
 }
 
 impl FieldCode {
@@ -138,6 +145,7 @@ impl FieldCode {
             FieldCode::UnknownField => "unknown_field",
             FieldCode::WrongType => "wrong_type",
             FieldCode::NotFound => "not_found",
+            FieldCode::Inactive => "inactive",
         }
     }
 
@@ -177,6 +185,10 @@ impl FieldCode {
             (NotFound, Es) => "No existe ese objeto en este cliente.",
             (NotFound, Fr) => "Cet objet n'existe pas chez ce locataire.",
             (NotFound, De) => "Dieses Objekt gibt es bei diesem Mandanten nicht.",
+            (Inactive, En) => "This worker is inactive.",
+            (Inactive, Es) => "Este trabajador está inactivo.",
+            (Inactive, Fr) => "Cet employé est inactif.",
+            (Inactive, De) => "Dieser Mitarbeiter ist inaktiv.",
         }
     }
 }
@@ -396,6 +408,26 @@ pub fn render(msg: &Msg, code: crate::error::ErrorCode, lang: Lang) -> String {
             De => "Eine Anfrage mit diesem Idempotency-Key läuft noch; bitte gleich erneut versuchen.",
         }
         .to_string(),
+        Msg::EntryLocked => match lang {
+            En => "This time entry is approved and locked; un-approve it first.",
+            Es => "Este registro está aprobado y bloqueado; anule la aprobación primero.",
+            Fr => "Cette saisie est approuvée et verrouillée ; annulez d'abord l'approbation.",
+            De => "Dieser Zeiteintrag ist genehmigt und gesperrt; zuerst die Genehmigung aufheben.",
+        }
+        .to_string(),
+        Msg::NotRunning => match lang {
+            En => "This time entry is not running.",
+            Es => "Este registro no está en curso.",
+            Fr => "Cette saisie n'est pas en cours.",
+            De => "Dieser Zeiteintrag läuft nicht.",
+        }
+        .to_string(),
+        Msg::AttendanceState(state) => match lang {
+            En => format!("Not allowed while the worker is {state}."),
+            Es => format!("No permitido mientras el trabajador está {state}."),
+            Fr => format!("Impossible tant que l'employé est {state}."),
+            De => format!("Nicht möglich, solange der Mitarbeiter {state} ist."),
+        },
         Msg::VendorGovernance => match lang {
             En => "Vendor keys cannot manage API keys, divisions, partnerships or webhooks.",
             Es => "Las claves de proveedor no pueden gestionar claves, divisiones, asociaciones ni webhooks.",

@@ -1,8 +1,11 @@
 //! Domain rules as pure functions: no Workers types here, so all of it is tested natively.
 
+pub mod attendance;
+pub mod budget;
 pub mod cursor;
 pub mod fields;
 pub mod gate;
+pub mod geo;
 pub mod idempotency;
 pub mod ids;
 pub mod key_request;
@@ -10,9 +13,11 @@ pub mod jobs;
 pub mod keys;
 pub mod listing;
 pub mod model;
+pub mod overtime;
 pub mod rate;
 pub mod scopes;
 pub mod shifts;
 pub mod tenants;
+pub mod time_entries;
 pub mod time;
 pub mod workers;

@@ -2,6 +2,8 @@
 //! rules and storage adapters.
 
 pub mod api_keys;
+pub mod attendance;
+pub mod attendance_views;
 pub mod audit;
 pub mod catalog;
 pub mod crud;
@@ -12,6 +14,7 @@ pub mod me;
 pub mod operator;
 pub mod partnerships;
 pub mod shifts;
+pub mod time_entries;
 pub mod workers;
 
 use crate::error::ApiResult;
@@ -67,6 +70,25 @@ pub async fn dispatch(route: Route, call: &Call<'_>) -> ApiResult<Reply> {
         Route::ShiftUpdate => shifts::update(call).await,
         Route::ShiftDelete => crud::delete(call, &crate::storage::shifts::SHIFTS).await,
         Route::ShiftPublish => shifts::publish(call).await,
+        Route::TimeEntryList => crud::list(call, &crate::storage::time_entries::TIME_ENTRIES).await,
+        Route::TimeEntryCreate => time_entries::create(call).await,
+        Route::TimeEntryBatch => time_entries::batch(call).await,
+        Route::TimeEntryGet => crud::get(call, &crate::storage::time_entries::TIME_ENTRIES).await,
+        Route::TimeEntryUpdate => time_entries::update(call).await,
+        Route::TimeEntryDelete => time_entries::delete(call).await,
+        Route::TimeEntryStop => time_entries::stop(call).await,
+        Route::TimeEntryApprove => time_entries::approve(call).await,
+        Route::TimeEntryReject => time_entries::reject(call).await,
+        Route::TimeEntryUnapprove => time_entries::unapprove(call).await,
+        Route::ClockIn => attendance::clock_in(call).await,
+        Route::ClockOut => attendance::clock_out(call).await,
+        Route::BreakStart => attendance::break_start(call).await,
+        Route::BreakEnd => attendance::break_end(call).await,
+        Route::AttendanceDaily => attendance_views::daily(call).await,
+        Route::AttendanceRange => attendance_views::range(call).await,
+        Route::AttendanceWorker => attendance_views::worker(call).await,
+        Route::AttendanceSummary => attendance_views::summary(call).await,
+        Route::AttendanceToday => attendance_views::today(call).await,
         Route::WorkerList => workers::list(call).await,
         Route::WorkerCreate => workers::create(call).await,
         Route::WorkerGet => workers::show(call).await,

@@ -22,6 +22,8 @@ pub struct Call<'a> {
     pub body: Value,
     /// The caller, on key-authenticated routes.
     pub principal: Option<Principal>,
+    /// The language errors are written in (for errors inside a 207 body).
+    pub lang: crate::i18n::Lang,
 }
 
 impl Call<'_> {

@@ -59,7 +59,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     let method = req.method();
     let ip = header(&req, "CF-Connecting-IP");
     let mut trace = Trace::default();
-    let outcome = run(req, &env, &ctx, &request_id, started, &mut trace).await;
+    let outcome = run(req, &env, &ctx, &request_id, started, lang, &mut trace).await;
     let took = now_ms() - started;
 
     let mut extra: Vec<(&str, String)> = Vec::new();
@@ -175,7 +175,7 @@ async fn admit(env: &Env, principal: &Principal, claim: Option<ClaimRequest>, tr
     }
 }
 
-async fn run(mut req: Request, env: &Env, ctx: &Context, request_id: &str, now: i64, trace: &mut Trace) -> ApiResult<Reply> {
+async fn run(mut req: Request, env: &Env, ctx: &Context, request_id: &str, now: i64, lang: Lang, trace: &mut Trace) -> ApiResult<Reply> {
     let url = req.url()?;
     let method = req.method();
     let (def, params) = match router::find(method.as_ref(), url.path()) {
@@ -253,7 +253,7 @@ async fn run(mut req: Request, env: &Env, ctx: &Context, request_id: &str, now: 
         serde_json::Value::Null
     };
 
-    let call = Call { env, ctx, request_id, now_ms: now, params, query, body, principal };
+    let call = Call { env, ctx, request_id, now_ms: now, params, query, body, principal, lang };
     handlers::dispatch(def.route, &call).await
 }
 

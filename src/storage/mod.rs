@@ -4,6 +4,7 @@
 pub mod d1;
 pub mod gate;
 pub mod api_keys;
+pub mod attendance;
 pub mod audit;
 pub mod jobs;
 pub mod keys;
@@ -11,6 +12,7 @@ pub mod partnerships;
 pub mod resource;
 pub mod shifts;
 pub mod tenants;
+pub mod time_entries;
 pub mod vendors;
 pub mod workers;
 

@@ -40,8 +40,9 @@ struct JsonRow {
     j: Option<String>,
 }
 
-/// The outbox row for `event` about object `id`: its JSON as of this batch.
-fn event_stmt(db: &D1Database, t: &Table, event: &str, tenant: &str, id: &str, now_ms: i64) -> ApiResult<worker::D1PreparedStatement> {
+/// The outbox row for `event` about object `id`: its JSON as of this batch (nothing if the
+/// object is not there, so a guarded write that did not happen records no event).
+pub fn event_stmt(db: &D1Database, t: &Table, event: &str, tenant: &str, id: &str, now_ms: i64) -> ApiResult<worker::D1PreparedStatement> {
     let sql = format!(
         "INSERT INTO events (id, tenant_id, type, occurred_at, data) \
          SELECT ?, ?, ?, ?, {} FROM {} WHERE {} = ? AND id = ? AND deleted_at IS NULL",
@@ -60,15 +61,15 @@ fn event_stmt(db: &D1Database, t: &Table, event: &str, tenant: &str, id: &str, n
     d1::stmt(db, &sql, &args)
 }
 
-/// Runs a statement `… RETURNING <json> AS j` (plus an optional event) and returns the JSON.
+/// Runs a statement `… RETURNING <json> AS j` (plus its events) and returns the JSON.
 async fn write_returning(
     db: &D1Database,
     t: &Table,
     main: worker::D1PreparedStatement,
-    event: Option<worker::D1PreparedStatement>,
+    events: Vec<worker::D1PreparedStatement>,
 ) -> ApiResult<Option<String>> {
     let mut stmts = vec![main];
-    stmts.extend(event);
+    stmts.extend(events);
     let results = d1::write(db, stmts, t.unique_field).await?;
     let rows: Vec<JsonRow> = match results.first() {
         Some(r) => r.results()?,
@@ -86,7 +87,7 @@ pub struct Guard {
 
 /// Inserts a row (`id`, `tenant_id`, `created_at`, `updated_at` added here) and returns it.
 pub async fn create(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: i64, cols: Vec<(&str, Arg)>) -> ApiResult<String> {
-    create_if(db, t, tenant, id, now_ms, cols, None).await?.ok_or_else(ApiError::internal)
+    create_if(db, t, tenant, id, now_ms, cols, None, &[]).await?.ok_or_else(ApiError::internal)
 }
 
 /// [`create`] only when `guard` holds; `None` when it does not.
@@ -98,6 +99,7 @@ pub async fn create_if(
     now_ms: i64,
     cols: Vec<(&str, Arg)>,
     guard: Option<Guard>,
+    events: &[&str],
 ) -> ApiResult<Option<String>> {
     let now = crate::domain::time::fmt_ms(now_ms);
     let mut names = vec!["id", t.scope(), "created_at", "updated_at"];
@@ -121,8 +123,11 @@ pub async fn create_if(
         t.list.json
     );
     let main = d1::stmt(db, &sql, &args)?;
-    let event = t.created_event.map(|e| event_stmt(db, t, e, tenant, id, now_ms)).transpose()?;
-    write_returning(db, t, main, event).await
+    let mut extra = Vec::new();
+    for e in t.created_event.iter().chain(events.iter()) {
+        extra.push(event_stmt(db, t, e, tenant, id, now_ms)?);
+    }
+    write_returning(db, t, main, extra).await
 }
 
 /// The live object `id` of `tenant`, or 404.
@@ -133,7 +138,7 @@ pub async fn get(db: &D1Database, t: &Table, tenant: &str, id: &str) -> ApiResul
 
 /// Sets columns of a live object (and `updated_at`), returning it; 404 if there is none.
 pub async fn update(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: i64, sets: Vec<(&str, Arg)>) -> ApiResult<String> {
-    update_if(db, t, tenant, id, now_ms, sets, None).await?.ok_or_else(|| t.not_found())
+    update_if(db, t, tenant, id, now_ms, sets, None, &[]).await?.ok_or_else(|| t.not_found())
 }
 
 /// [`update`] only when `guard` holds; `None` when there is no such object or it does not.
@@ -145,6 +150,7 @@ pub async fn update_if(
     now_ms: i64,
     sets: Vec<(&str, Arg)>,
     guard: Option<Guard>,
+    events: &[&str],
 ) -> ApiResult<Option<String>> {
     let mut assignments = vec!["updated_at = ?".to_string()];
     let mut args: Vec<Arg> = vec![crate::domain::time::fmt_ms(now_ms).into()];
@@ -169,8 +175,11 @@ pub async fn update_if(
         t.list.json
     );
     let main = d1::stmt(db, &sql, &args)?;
-    let event = t.updated_event.map(|e| event_stmt(db, t, e, tenant, id, now_ms)).transpose()?;
-    write_returning(db, t, main, event).await
+    let mut extra = Vec::new();
+    for e in t.updated_event.iter().chain(events.iter()) {
+        extra.push(event_stmt(db, t, e, tenant, id, now_ms)?);
+    }
+    write_returning(db, t, main, extra).await
 }
 
 /// Deletes a live object, leaving a tombstone (SPEC §1.1); returns the tombstone. The check
@@ -191,7 +200,7 @@ pub async fn delete(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: 
         t.scope()
     );
     let main = d1::stmt(db, &sql, &[now.into(), tenant.into(), id.into()])?;
-    match write_returning(db, t, main, None).await? {
+    match write_returning(db, t, main, Vec::new()).await? {
         Some(tombstone) => Ok(tombstone),
         None => {
             // Either there is no such object, or something still points at it.

@@ -4,6 +4,7 @@
 mod client;
 mod harness;
 
+mod attendance;
 mod audit;
 mod idempotency;
 mod auth;
@@ -16,4 +17,5 @@ mod pipeline;
 mod resources;
 mod shifts;
 mod tenancy;
+mod time_entries;
 mod workers;

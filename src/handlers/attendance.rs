@@ -1,0 +1,119 @@
+//! Attendance actions (SPEC §6): the kiosk's clock-in, clock-out, break-start and break-end
+//! over time entries, each a 409 when the worker's state does not allow it.
+
+use serde_json::{json, Value};
+
+use super::time_entries::{create_one, span_columns, transition_entry};
+use crate::domain::fields::Fields;
+use crate::domain::ids;
+use crate::domain::listing::Arg;
+use crate::domain::time_entries::{self as rules, Break};
+use crate::error::{ApiError, ApiResult};
+use crate::i18n::{FieldCode, Msg};
+use crate::pipeline::call::Call;
+use crate::pipeline::envelope::Reply;
+use crate::storage::time_entries::{self as store, Current};
+
+/// The worker named by `worker_id` or `employee_code`, plus optional coordinates, site and
+/// job (clock-in takes all; the others take the worker and coordinates).
+struct Who {
+    worker_id: String,
+    location: Option<(f64, f64)>,
+    site_id: Option<String>,
+    job_id: Option<String>,
+}
+
+async fn who(call: &Call<'_>, clock_in: bool) -> ApiResult<Who> {
+    let allowed: &[&str] = if clock_in {
+        &["worker_id", "employee_code", "latitude", "longitude", "site_id", "job_id"]
+    } else {
+        &["worker_id", "employee_code", "latitude", "longitude"]
+    };
+    let mut f = Fields::new(&call.body, allowed);
+    let by_id = f.text_where("worker_id", 64, |s| ids::is_id("wkr", s)).into_option();
+    let by_code = f.text("employee_code", 64).into_option();
+    if by_id.is_none() && by_code.is_none() && !f.has_error("worker_id") && !f.has_error("employee_code") {
+        f.fail("worker_id", FieldCode::Required);
+    }
+    let lat = f.real("latitude", -90.0, 90.0).into_option();
+    let lng = f.real("longitude", -180.0, 180.0).into_option();
+    if lat.is_some() != lng.is_some() {
+        f.fail(if lat.is_some() { "longitude" } else { "latitude" }, FieldCode::Required);
+    }
+    let site_id = f.text_where("site_id", 64, |s| ids::is_id("site", s)).into_option();
+    let job_id = f.text_where("job_id", 64, |s| ids::is_id("job", s)).into_option();
+    f.finish()?;
+    let found = store::worker(&call.db()?, call.tenant_id()?, by_id.as_deref(), by_code.as_deref()).await?;
+    let field = if by_id.is_some() { "worker_id" } else { "employee_code" };
+    let (worker_id, _) = found.ok_or_else(|| ApiError::invalid_field(field, FieldCode::NotFound))?;
+    Ok(Who { worker_id, location: lat.zip(lng), site_id, job_id })
+}
+
+fn state_error(current: Option<&Current>) -> ApiError {
+    let state = match current {
+        None => "off",
+        Some(c) if c.breaks.last().is_some_and(|b| b.ended_at.is_none()) => "on a break",
+        Some(_) => "working",
+    };
+    ApiError::conflict(Msg::AttendanceState(state))
+}
+
+async fn running(call: &Call<'_>, worker: &str) -> ApiResult<Option<(String, Current)>> {
+    store::running(&call.db()?, call.tenant_id()?, worker).await
+}
+
+pub async fn clock_in(call: &Call<'_>) -> ApiResult<Reply> {
+    let w = who(call, true).await?;
+    if let Some((_, current)) = running(call, &w.worker_id).await? {
+        return Err(state_error(Some(&current)));
+    }
+    let mut body = json!({"worker_id": w.worker_id, "started_at": call.now(), "source": "kiosk"});
+    if let Some((lat, lng)) = w.location {
+        body["clock_in_location"] = json!({"latitude": lat, "longitude": lng});
+    }
+    if let Some(s) = w.site_id {
+        body["site_id"] = Value::String(s);
+    }
+    if let Some(j) = w.job_id {
+        body["job_id"] = Value::String(j);
+    }
+    let entry = create_one(call, &body, &["attendance.clock_in"]).await.map_err(|e| {
+        // A concurrent clock-in won the race: say so in attendance terms.
+        if e.code == crate::error::ErrorCode::Conflict { ApiError::conflict(Msg::AttendanceState("working")) } else { e }
+    })?;
+    Ok(Reply::created(entry))
+}
+
+pub async fn clock_out(call: &Call<'_>) -> ApiResult<Reply> {
+    let w = who(call, false).await?;
+    let (id, current) = running(call, &w.worker_id).await?.ok_or_else(|| state_error(None))?;
+    let span = rules::stop(current.span(), &call.now());
+    let mut sets = span_columns(&span);
+    if let Some((lat, lng)) = w.location {
+        sets.push(("clock_out_latitude", Arg::Real(lat)));
+        sets.push(("clock_out_longitude", Arg::Real(lng)));
+    }
+    transition_entry(call, &id, &current, sets, &["attendance.clock_out", "time_entry.updated"]).await
+}
+
+pub async fn break_start(call: &Call<'_>) -> ApiResult<Reply> {
+    let w = who(call, false).await?;
+    let (id, current) = running(call, &w.worker_id).await?.ok_or_else(|| state_error(None))?;
+    if current.breaks.last().is_some_and(|b| b.ended_at.is_none()) {
+        return Err(state_error(Some(&current)));
+    }
+    let mut span = current.span();
+    span.breaks.push(Break { started_at: call.now(), ended_at: None });
+    transition_entry(call, &id, &current, span_columns(&span), &["attendance.break_start"]).await
+}
+
+pub async fn break_end(call: &Call<'_>) -> ApiResult<Reply> {
+    let w = who(call, false).await?;
+    let (id, current) = running(call, &w.worker_id).await?.ok_or_else(|| state_error(None))?;
+    let mut span = current.span();
+    match span.breaks.last_mut() {
+        Some(b) if b.ended_at.is_none() => b.ended_at = Some(call.now()),
+        _ => return Err(state_error(Some(&current))),
+    }
+    transition_entry(call, &id, &current, span_columns(&span), &["attendance.break_end"]).await
+}

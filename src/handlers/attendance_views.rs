@@ -1,0 +1,210 @@
+//! Attendance views (SPEC §6): daily, range (≤ 31 days), a worker's history, the monthly
+//! summary with overtime and absences, and today's board. A day is a local day in the
+//! worker's site zone, else the tenant's; a session belongs to the day it began.
+
+use chrono::{Datelike, Days, NaiveDate};
+use chrono_tz::Tz;
+use serde_json::{json, Value};
+
+use crate::domain::attendance::{hours, status, timeline, EntryRow};
+use crate::domain::listing::Query;
+use crate::domain::overtime::{self, daily_totals, local_date, summarize, Rules};
+use crate::error::{ApiError, ApiResult};
+use crate::i18n::{FieldCode, Msg};
+use crate::pipeline::call::Call;
+use crate::pipeline::envelope::Reply;
+use crate::storage::attendance::{self as store, WorkerRow};
+
+const MAX_RANGE_DAYS: u64 = 31;
+
+fn bad(param: &str) -> ApiError {
+    ApiError::bad_request(Msg::InvalidQuery(param.to_string()))
+}
+
+fn date_param(q: &Query, name: &str) -> ApiResult<Option<NaiveDate>> {
+    match q.get(name) {
+        None => Ok(None),
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").map(Some).map_err(|_| bad(name)),
+    }
+}
+
+fn zone(tz: &str) -> Tz {
+    tz.parse().unwrap_or(Tz::UTC)
+}
+
+fn utc(date: NaiveDate) -> String {
+    format!("{}T00:00:00Z", date.format("%Y-%m-%d"))
+}
+
+/// Entries started between the day before `first` and the day after `last` (UTC), enough
+/// for any zone's local days.
+async fn window(call: &Call<'_>, first: NaiveDate, last: NaiveDate, only: Option<&str>) -> ApiResult<Vec<EntryRow>> {
+    let from = first.checked_sub_days(Days::new(1)).unwrap_or(first);
+    let to = last.checked_add_days(Days::new(2)).unwrap_or(last);
+    store::entries(&call.db()?, call.tenant_id()?, &utc(from), &utc(to), only).await
+}
+
+fn on_days<'a>(entries: &'a [EntryRow], w: &WorkerRow, first: NaiveDate, last: NaiveDate) -> Vec<&'a EntryRow> {
+    let tz = zone(&w.tz);
+    entries
+        .iter()
+        .filter(|e| e.worker_id == w.id)
+        .filter(|e| {
+            let d = local_date(e.session(0).start_ms, tz);
+            d >= first && d <= last
+        })
+        .collect()
+}
+
+fn day_block(call: &Call<'_>, w: &WorkerRow, mine: &[&EntryRow]) -> Value {
+    let sessions: Vec<_> = mine.iter().map(|e| e.session(call.now_ms)).collect();
+    let worked: i64 = sessions.iter().map(|s| s.worked_ms()).sum();
+    let breaks: i64 = sessions.iter().map(|s| s.break_ms).sum();
+    json!({
+        "worker_id": w.id,
+        "name": w.name,
+        "timezone": w.tz,
+        "status": status(mine),
+        "sessions": mine.iter().map(|e| json!({"time_entry_id": e.id, "started_at": e.started_at, "ended_at": e.ended_at})).collect::<Vec<_>>(),
+        "breaks": mine.iter().flat_map(|e| e.breaks.iter()).collect::<Vec<_>>(),
+        "timeline": timeline(mine),
+        "totals": {"worked_hours": hours(worked), "break_hours": hours(breaks)},
+    })
+}
+
+pub async fn daily(call: &Call<'_>) -> ApiResult<Reply> {
+    call.query.only(&["date"])?;
+    let date = date_param(&call.query, "date")?.ok_or_else(|| bad("date"))?;
+    let workers = store::workers(&call.db()?, call.tenant_id()?, None).await?;
+    let entries = window(call, date, date, None).await?;
+    let blocks: Vec<Value> = workers
+        .iter()
+        .filter_map(|w| {
+            let mine = on_days(&entries, w, date, date);
+            (!mine.is_empty()).then(|| day_block(call, w, &mine))
+        })
+        .collect();
+    Ok(Reply::value(200, &json!({"date": date.to_string(), "workers": blocks})))
+}
+
+pub async fn today(call: &Call<'_>) -> ApiResult<Reply> {
+    call.query.only(&["date"])?;
+    let (db, tenant) = (call.db()?, call.tenant_id()?);
+    let date = match date_param(&call.query, "date")? {
+        Some(d) => d,
+        None => local_date(call.now_ms, zone(&store::tenant_tz(&db, tenant).await?)),
+    };
+    let workers = store::workers(&db, tenant, None).await?;
+    let entries = window(call, date, date, None).await?;
+    let blocks: Vec<Value> = workers
+        .iter()
+        .filter(|w| w.status == "active")
+        .map(|w| {
+            let mut mine = on_days(&entries, w, date, date);
+            // A session still running from the day before decides the current status too.
+            for e in entries.iter().filter(|e| e.worker_id == w.id && e.ended_at.is_none()) {
+                if !mine.iter().any(|m| m.id == e.id) {
+                    mine.insert(0, e);
+                }
+            }
+            day_block(call, w, &mine)
+        })
+        .collect();
+    Ok(Reply::value(200, &json!({"date": date.to_string(), "workers": blocks})))
+}
+
+fn per_worker_days(call: &Call<'_>, w: &WorkerRow, mine: &[&EntryRow], first: NaiveDate, last: NaiveDate) -> Vec<overtime::DayTotals> {
+    let sessions: Vec<_> = mine.iter().map(|e| e.session(call.now_ms)).collect();
+    daily_totals(&sessions, zone(&w.tz), &Rules::default()).into_iter().filter(|d| d.date >= first && d.date <= last).collect()
+}
+
+pub async fn range(call: &Call<'_>) -> ApiResult<Reply> {
+    call.query.only(&["start", "end"])?;
+    let start = date_param(&call.query, "start")?.ok_or_else(|| bad("start"))?;
+    let end = date_param(&call.query, "end")?.ok_or_else(|| bad("end"))?;
+    if end < start {
+        return Err(ApiError::invalid_field("end", FieldCode::OutOfRange));
+    }
+    if (end - start).num_days() as u64 >= MAX_RANGE_DAYS {
+        return Err(ApiError::invalid_field("end", FieldCode::OutOfRange));
+    }
+    let workers = store::workers(&call.db()?, call.tenant_id()?, None).await?;
+    let entries = window(call, start, end, None).await?;
+    let blocks: Vec<Value> = workers
+        .iter()
+        .filter_map(|w| {
+            let mine = on_days(&entries, w, start, end);
+            let days = per_worker_days(call, w, &mine, start, end);
+            (!days.is_empty()).then(|| {
+                let s = summarize(&days);
+                json!({
+                    "worker_id": w.id, "name": w.name, "timezone": w.tz,
+                    "days": days.iter().map(|d| json!({"date": d.date.to_string(), "worked_hours": hours(d.worked_ms),
+                        "regular_hours": hours(d.regular_ms), "overtime_hours": hours(d.overtime_ms)})).collect::<Vec<_>>(),
+                    "total_hours": hours(s.worked_ms), "days_present": s.days_present,
+                })
+            })
+        })
+        .collect();
+    Ok(Reply::value(200, &json!({"start": start.to_string(), "end": end.to_string(), "workers": blocks})))
+}
+
+pub async fn summary(call: &Call<'_>) -> ApiResult<Reply> {
+    call.query.only(&["month", "year"])?;
+    let month: u32 = call.query.get("month").and_then(|v| v.parse().ok()).filter(|m| (1..=12).contains(m)).ok_or_else(|| bad("month"))?;
+    let year: i32 = call.query.get("year").and_then(|v| v.parse().ok()).filter(|y| (2000..=2100).contains(y)).ok_or_else(|| bad("year"))?;
+    let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| bad("month"))?;
+    let next = first.checked_add_months(chrono::Months::new(1)).ok_or_else(|| bad("month"))?;
+    let last = next.pred_opt().unwrap_or(first);
+    let (db, tenant) = (call.db()?, call.tenant_id()?);
+    let workers = store::workers(&db, tenant, None).await?;
+    let entries = window(call, first, last, None).await?;
+    let from = utc(first.checked_sub_days(Days::new(1)).unwrap_or(first));
+    let to = utc(next.checked_add_days(Days::new(1)).unwrap_or(next));
+    let shifts = store::published_shifts(&db, tenant, &from, &to).await?;
+    let blocks: Vec<Value> = workers
+        .iter()
+        .map(|w| {
+            let mine = on_days(&entries, w, first, last);
+            let days = per_worker_days(call, w, &mine, first, last);
+            let s = summarize(&days);
+            let tz = zone(&w.tz);
+            let mut scheduled: Vec<NaiveDate> = shifts
+                .iter()
+                .filter(|sh| sh.worker_id == w.id)
+                .filter_map(|sh| crate::domain::time::parse_instant(&sh.starts_at, false).map(|ms| local_date(ms, tz)))
+                .filter(|d| *d >= first && *d <= last)
+                .collect();
+            scheduled.sort();
+            scheduled.dedup();
+            let absences = scheduled.iter().filter(|d| !days.iter().any(|t| t.date == **d)).count();
+            json!({
+                "worker_id": w.id, "name": w.name, "timezone": w.tz,
+                "total_hours": hours(s.worked_ms), "regular_hours": hours(s.regular_ms), "overtime_hours": hours(s.overtime_ms),
+                "days_present": s.days_present, "scheduled_days": scheduled.len(), "absences": absences,
+            })
+        })
+        .collect();
+    Ok(Reply::value(200, &json!({"year": year, "month": month, "days_in_month": last.day(), "workers": blocks})))
+}
+
+/// `GET /v1/attendance/workers/{id}`: the worker's entries, newest rules of listing apply.
+pub async fn worker(call: &Call<'_>) -> ApiResult<Reply> {
+    let (db, tenant, id) = (call.db()?, call.tenant_id()?, call.param(0));
+    if store::workers(&db, tenant, Some(id)).await?.is_empty() {
+        return Err(ApiError::not_found(Msg::NotFound(crate::i18n::Noun::Worker)));
+    }
+    if call.query.get("worker_id").is_some() {
+        return Err(bad("worker_id"));
+    }
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for p in ["limit", "cursor", "from", "to", "status", "job_id", "site_id", "is_running", "updated_since", "include_deleted"] {
+        if let Some(v) = call.query.get(p) {
+            pairs.push((p.to_string(), v.to_string()));
+        }
+    }
+    call.query.only(&["limit", "cursor", "from", "to", "status", "job_id", "site_id", "is_running", "updated_since", "include_deleted"])?;
+    pairs.push(("worker_id".into(), id.to_string()));
+    let page = crate::storage::resource::list(&db, &crate::storage::time_entries::TIME_ENTRIES, tenant, &Query::new(pairs)).await?;
+    Ok(Reply::page(page))
+}

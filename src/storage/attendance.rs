@@ -1,0 +1,59 @@
+//! The reads behind attendance views: a tenant's workers with their zones, and entries,
+//! published shifts in a UTC window — one query each, rendered as JSON by SQLite.
+
+use serde::Deserialize;
+use worker::D1Database;
+
+use crate::domain::attendance::EntryRow;
+use crate::domain::listing::Arg;
+use crate::error::ApiResult;
+use crate::storage::d1;
+
+/// A worker with the zone its days are counted in (its site's, else the tenant's).
+#[derive(Debug, Clone, Deserialize)]
+pub struct WorkerRow {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub tz: String,
+}
+
+async fn json_rows<T: for<'a> Deserialize<'a>>(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<Vec<T>> {
+    let text = d1::first_text(db, sql, args).await?.unwrap_or_else(|| "[]".into());
+    Ok(serde_json::from_str(&text)?)
+}
+
+pub async fn workers(db: &D1Database, tenant: &str, only: Option<&str>) -> ApiResult<Vec<WorkerRow>> {
+    let sql = "SELECT json_group_array(json_object('id', w.id, 'name', w.name, 'status', w.status, \
+                 'tz', COALESCE(s.timezone, t.timezone, 'UTC'))) \
+               FROM workers w JOIN tenants t ON t.id = w.tenant_id LEFT JOIN sites s ON s.id = w.site_id \
+               WHERE w.tenant_id = ?1 AND w.deleted_at IS NULL AND (?2 IS NULL OR w.id = ?2) ORDER BY w.id";
+    json_rows(db, sql, &[tenant.into(), Arg::from(only.map(str::to_string))]).await
+}
+
+/// Entries (not rejected) that started in `[from, to)`.
+pub async fn entries(db: &D1Database, tenant: &str, from: &str, to: &str, only: Option<&str>) -> ApiResult<Vec<EntryRow>> {
+    let sql = "SELECT json_group_array(json_object('id', id, 'worker_id', worker_id, 'started_at', started_at, \
+                 'ended_at', ended_at, 'breaks', json(breaks))) FROM (SELECT * FROM time_entries \
+               WHERE tenant_id = ?1 AND deleted_at IS NULL AND status != 'rejected' AND started_at >= ?2 AND started_at < ?3 \
+               AND (?4 IS NULL OR worker_id = ?4) ORDER BY started_at)";
+    json_rows(db, sql, &[tenant.into(), from.into(), to.into(), Arg::from(only.map(str::to_string))]).await
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ShiftRow {
+    pub worker_id: String,
+    pub starts_at: String,
+}
+
+/// Published shifts that start in `[from, to)`.
+pub async fn published_shifts(db: &D1Database, tenant: &str, from: &str, to: &str) -> ApiResult<Vec<ShiftRow>> {
+    let sql = "SELECT json_group_array(json_object('worker_id', worker_id, 'starts_at', starts_at)) FROM shifts \
+               WHERE tenant_id = ?1 AND deleted_at IS NULL AND published = 1 AND starts_at >= ?2 AND starts_at < ?3";
+    json_rows(db, sql, &[tenant.into(), from.into(), to.into()]).await
+}
+
+/// The tenant's own zone.
+pub async fn tenant_tz(db: &D1Database, tenant: &str) -> ApiResult<String> {
+    Ok(crate::storage::tenants::timezone_of(db, tenant).await?.unwrap_or_else(|| "UTC".into()))
+}
