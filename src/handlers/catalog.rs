@@ -54,7 +54,7 @@ pub static SITES: Resource = Resource {
         ],
         Noun::Site,
         "id",
-        &[("jobs", "site_id"), ("workers", "site_id"), ("shifts", "site_id")],
+        &[("jobs", "site_id"), ("workers", "site_id"), ("shifts", "site_id"), ("time_entries", "site_id")],
     ),
     prefix: "site",
     fields: &[

@@ -47,6 +47,11 @@ pub async fn update(call: &Call<'_>) -> ApiResult<Reply> {
         jobs::check_transition(&current, to)?;
     }
     resource::check_refs(&db, tenant, &cols.refs).await?;
-    resource::update(&db, &JOBS, tenant, id, call.now_ms, cols.values).await?;
+    // The transition was judged against `current`: apply it only if that is still so.
+    let guard = resource::Guard { sql: "status = ?".into(), args: vec![Arg::Text(current.clone())] };
+    if resource::update_if(&db, &JOBS, tenant, id, call.now_ms, cols.values, Some(guard), &[]).await?.is_none() {
+        let now = store::status_of(&db, tenant, id).await?;
+        return Err(crate::error::ApiError::conflict(crate::i18n::Msg::InvalidTransition(current, now)));
+    }
     detail(call, id, 200).await
 }

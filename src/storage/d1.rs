@@ -47,13 +47,19 @@ pub async fn first_text(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<O
     Ok(rows.into_iter().next().and_then(|r| r.into_iter().next().flatten()))
 }
 
-/// Maps a failed write: a unique-constraint violation is a 409 naming `unique_field`.
+/// Maps a failed write: a unique-constraint violation is a 409 naming `unique_field`; a
+/// `null` that reached a NOT NULL column (validation should have caught it) is a 422 on that
+/// column rather than a 500.
 pub fn write_error(e: worker::Error, unique_field: &str) -> ApiError {
-    if e.to_string().contains("UNIQUE constraint failed") {
-        ApiError::conflict(Msg::Duplicate(unique_field.to_string()))
-    } else {
-        e.into()
+    let text = e.to_string();
+    if text.contains("UNIQUE constraint failed") {
+        return ApiError::conflict(Msg::Duplicate(unique_field.to_string()));
     }
+    if let Some(rest) = text.split("NOT NULL constraint failed: ").nth(1) {
+        let column: String = rest.split('.').nth(1).unwrap_or("").chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        return ApiError::invalid_field(column, crate::i18n::FieldCode::Required);
+    }
+    e.into()
 }
 
 /// Runs statements atomically (D1 batches are transactions).

@@ -52,6 +52,10 @@ fn shifts_validate_times_and_references() {
     shift(&t, &w, &their_site, "2026-03-02T08:00:00Z", "2026-03-02T10:00:00Z").expect_error(422, "validation_failed");
     t.post("/v1/shifts", json!({"worker_id": w, "site_id": site, "job_id": "job_0193c2aa000070008000000000000001", "starts_at": "2026-03-02T08:00:00Z", "ends_at": "2026-03-02T10:00:00Z"}))
         .expect_error(422, "validation_failed");
+    let r = t
+        .post("/v1/shifts", json!({"worker_id": w, "site_id": site, "starts_at": "2026-03-02T08:00:00Z", "ends_at": "2026-03-02T10:00:00Z", "published": null}))
+        .expect_error(422, "validation_failed");
+    assert_eq!(r.detail_fields(), vec!["published"]);
     assert!(walk(&t, "/v1/shifts", 50).is_empty());
 }
 
