@@ -1,6 +1,7 @@
 //! The idempotency records a `KeyGate` keeps for its key: an in-memory map in front of the
 //! object's storage, with decisions taken synchronously after the last `await` so two
-//! concurrent duplicates can never both win the claim. Expired records are swept by alarm.
+//! concurrent duplicates can never both win the claim. Expired records are swept when the
+//! gate's alarm finds a sweep due ([`Claims::sweep_at`]).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -14,7 +15,8 @@ const SWEEP_MS: i64 = 60 * 60 * 1000;
 #[derive(Default)]
 pub struct Claims {
     records: RefCell<HashMap<String, Record>>,
-    alarm_set: Cell<bool>,
+    /// When the next sweep is due (unix ms), if any record may need one.
+    sweep_at: Cell<Option<i64>>,
 }
 
 impl Claims {
@@ -54,7 +56,18 @@ impl Claims {
         r.expires_at = now + ttl_ms;
         self.records.borrow_mut().insert(name.to_string(), r.clone());
         state.storage().put(name, r).await?;
-        self.ensure_sweep(state, ttl_ms.min(SWEEP_MS)).await
+        self.want_sweep(now + ttl_ms.min(SWEEP_MS) + 1_000);
+        Ok(())
+    }
+
+    fn want_sweep(&self, at: i64) {
+        if self.sweep_at.get().is_none_or(|s| at < s) {
+            self.sweep_at.set(Some(at));
+        }
+    }
+
+    pub fn sweep_at(&self) -> Option<i64> {
+        self.sweep_at.get()
     }
 
     /// Drops an unfinished claim (a 5xx outcome): the client may retry with the same key.
@@ -67,17 +80,9 @@ impl Claims {
         Ok(())
     }
 
-    async fn ensure_sweep(&self, state: &State, in_ms: i64) -> Result<()> {
-        if !self.alarm_set.get() {
-            self.alarm_set.set(true);
-            state.storage().set_alarm(in_ms.max(1_000) + 1_000).await?;
-        }
-        Ok(())
-    }
-
-    /// Deletes expired records; re-arms while any remain.
+    /// Deletes expired records, then notes when the next one expires.
     pub async fn sweep(&self, state: &State, now: i64) -> Result<()> {
-        self.alarm_set.set(false);
+        self.sweep_at.set(None);
         self.records.borrow_mut().retain(|_, r| r.expires_at > now);
         let map = state.storage().list_with_options(ListOptions::new().prefix("idem:").limit(1000)).await?;
         let mut expired = Vec::new();
@@ -95,7 +100,7 @@ impl Claims {
             state.storage().delete_multiple(expired).await?;
         }
         if let Some(at) = next {
-            self.ensure_sweep(state, (at - now).min(SWEEP_MS)).await?;
+            self.want_sweep(at.min(now + SWEEP_MS) + 1_000);
         }
         Ok(())
     }

@@ -19,6 +19,10 @@ use crate::domain::tenants::Limits;
 
 /// How often `last_used_at` is copied to D1 (it is not written on every request).
 const LAST_USED_FLUSH_MS: i64 = 60_000;
+/// How often the counters are written to storage. Decisions are taken in memory, which is
+/// the truth while the object lives; an object is only evicted after it has been idle, by
+/// which time the trailing write (by alarm) has happened.
+const COUNTER_PERSIST_MS: i64 = 1_000;
 
 #[durable_object]
 pub struct KeyGate {
@@ -28,6 +32,10 @@ pub struct KeyGate {
     revoked: Cell<bool>,
     counters: RefCell<Counters>,
     last_flush_ms: Cell<i64>,
+    last_persist_ms: Cell<i64>,
+    counters_dirty: Cell<bool>,
+    /// The alarm currently set (unix ms), if any.
+    alarm_at: Cell<Option<i64>>,
     claims: Claims,
 }
 
@@ -71,8 +79,12 @@ impl KeyGate {
         if !decision.allowed {
             return Ok(gate::format_reply(&Verdict::Limited(decision), None));
         }
-        let snapshot = *self.counters.borrow();
-        self.state.storage().put("counters", snapshot).await?;
+        self.counters_dirty.set(true);
+        if now - self.last_persist_ms.get() >= COUNTER_PERSIST_MS {
+            self.persist_counters(now).await?;
+        } else {
+            self.arm(self.last_persist_ms.get() + COUNTER_PERSIST_MS, now).await?;
+        }
         if now - self.last_flush_ms.get() >= LAST_USED_FLUSH_MS {
             self.last_flush_ms.set(now);
             if let Some(key_id) = param(url, "k") {
@@ -100,6 +112,22 @@ impl KeyGate {
         });
     }
 
+    async fn persist_counters(&self, now: i64) -> Result<()> {
+        self.last_persist_ms.set(now);
+        self.counters_dirty.set(false);
+        let snapshot = *self.counters.borrow();
+        self.state.storage().put("counters", snapshot).await
+    }
+
+    /// Makes sure an alarm fires no later than `at` (one alarm serves every purpose).
+    async fn arm(&self, at: i64, now: i64) -> Result<()> {
+        if self.alarm_at.get().is_none_or(|current| at < current) {
+            self.alarm_at.set(Some(at));
+            self.state.storage().set_alarm((at - now).max(1)).await?;
+        }
+        Ok(())
+    }
+
     async fn revoke(&self) -> Result<()> {
         self.load().await?;
         self.state.storage().put("revoked", true).await?;
@@ -117,6 +145,9 @@ impl DurableObject for KeyGate {
             revoked: Cell::new(false),
             counters: RefCell::new(Counters::default()),
             last_flush_ms: Cell::new(0),
+            last_persist_ms: Cell::new(0),
+            counters_dirty: Cell::new(false),
+            alarm_at: Cell::new(None),
             claims: Claims::default(),
         }
     }
@@ -128,7 +159,11 @@ impl DurableObject for KeyGate {
             "/check" => Response::ok(self.check(&url).await?),
             "/complete" => {
                 let stored: Stored = req.json().await?;
-                self.claims.complete(&self.state, &name, stored, now_ms(), num(&url, "ttl")).await?;
+                let now = now_ms();
+                self.claims.complete(&self.state, &name, stored, now, num(&url, "ttl")).await?;
+                if let Some(at) = self.claims.sweep_at() {
+                    self.arm(at, now).await?;
+                }
                 Response::ok("stored")
             }
             "/release" => {
@@ -144,7 +179,17 @@ impl DurableObject for KeyGate {
     }
 
     async fn alarm(&self) -> Result<Response> {
-        self.claims.sweep(&self.state, now_ms()).await?;
-        Response::ok("swept")
+        self.alarm_at.set(None);
+        let now = now_ms();
+        if self.counters_dirty.get() {
+            self.persist_counters(now).await?;
+        }
+        if self.claims.sweep_at().is_some_and(|at| at <= now) {
+            self.claims.sweep(&self.state, now).await?;
+        }
+        if let Some(at) = self.claims.sweep_at() {
+            self.arm(at, now).await?;
+        }
+        Response::ok("done")
     }
 }

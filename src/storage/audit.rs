@@ -1,6 +1,9 @@
 //! The audit log (SPEC §5): one row per authenticated request, written after the response.
 
-use worker::Env;
+use std::cell::{Cell, RefCell};
+use std::time::Duration;
+
+use worker::{Delay, Env};
 
 use crate::domain::listing::{Arg, Filter, FilterKind, ListSpec};
 use crate::domain::{ids, scopes, time};
@@ -41,9 +44,43 @@ pub static AUDIT_LOG: ListSpec = ListSpec {
     date_column: Some("created_at"),
 };
 
-/// Writes one entry; failures are logged (the response has already gone).
+thread_local! {
+    static PENDING: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
+    static FLUSHING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// How long entries gather in the isolate before one batch writes them all.
+const GATHER_MS: u64 = 100;
+
+/// Records one entry after the response (call from `waitUntil`). Entries from concurrent
+/// requests are gathered for a moment and written in one D1 batch; the request that starts a
+/// gathering writes it, and keeps writing until nothing is left, so no entry waits for a
+/// later request. Failures are logged (the response has already gone).
 pub async fn record(env: &Env, e: Entry) {
+    PENDING.with(|p| p.borrow_mut().push(e));
+    if FLUSHING.with(|f| f.replace(true)) {
+        return;
+    }
+    Delay::from(Duration::from_millis(GATHER_MS)).await;
+    loop {
+        let batch: Vec<Entry> = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
+        if batch.is_empty() {
+            FLUSHING.with(|f| f.set(false));
+            return;
+        }
+        write(env, batch).await;
+    }
+}
+
+async fn write(env: &Env, entries: Vec<Entry>) {
     let Ok(db) = d1::db(env) else { return };
+    let stmts: Vec<_> = entries.into_iter().filter_map(|e| statement(&db, e)).collect();
+    if let Err(e) = db.batch(stmts).await {
+        worker::console_error!("audit write failed: {e}");
+    }
+}
+
+fn statement(db: &worker::D1Database, e: Entry) -> Option<worker::D1PreparedStatement> {
     let at = time::fmt_ms(e.at_ms);
     let args = [
         Arg::Text(ids::new_id("aud", e.at_ms as u64)),
@@ -65,12 +102,5 @@ pub async fn record(env: &Env, e: Entry) {
     let sql = "INSERT INTO audit_log (id, tenant_id, key_id, key_label, vendor_id, method, path, query, status, \
                request_id, ip, resource, resource_id, replay, created_at, updated_at) \
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?15, ?15)";
-    match d1::stmt(&db, sql, &args) {
-        Ok(stmt) => {
-            if let Err(e) = stmt.run().await {
-                worker::console_error!("audit write failed: {e}");
-            }
-        }
-        Err(_) => worker::console_error!("audit statement failed"),
-    }
+    d1::stmt(db, sql, &args).ok()
 }
