@@ -1,3 +1,4 @@
+// Compiled only for tests: `#[cfg(test)] mod query_plans;` in storage/mod.rs.
 //! Every list query is an index range scan: each resource's compiled page query is run
 //! through SQLite's `EXPLAIN QUERY PLAN` against the real schema, natively.
 
