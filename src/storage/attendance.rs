@@ -26,8 +26,8 @@ async fn json_rows<T: for<'a> Deserialize<'a>>(db: &D1Database, sql: &str, args:
 pub async fn workers(db: &D1Database, tenant: &str, only: Option<&str>) -> ApiResult<Vec<WorkerRow>> {
     let sql = "SELECT json_group_array(json_object('id', w.id, 'name', w.name, 'status', w.status, \
                  'tz', COALESCE(s.timezone, t.timezone, 'UTC'))) \
-               FROM workers w JOIN tenants t ON t.id = w.tenant_id LEFT JOIN sites s ON s.id = w.site_id \
-               WHERE w.tenant_id = ?1 AND w.deleted_at IS NULL AND (?2 IS NULL OR w.id = ?2) ORDER BY w.id";
+               FROM (SELECT * FROM workers WHERE tenant_id = ?1 AND deleted_at IS NULL AND (?2 IS NULL OR id = ?2) ORDER BY id) w \
+               JOIN tenants t ON t.id = w.tenant_id LEFT JOIN sites s ON s.id = w.site_id";
     json_rows(db, sql, &[tenant.into(), Arg::from(only.map(str::to_string))]).await
 }
 
