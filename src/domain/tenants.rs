@@ -32,12 +32,76 @@ pub fn is_timezone(tz: &str) -> bool {
     tz.parse::<chrono_tz::Tz>().is_ok()
 }
 
+/// A tenant's own rules: overtime thresholds, the day weeks start on, and the verification
+/// score under which a time entry is flagged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub daily_overtime_hours: f64,
+    pub weekly_overtime_hours: f64,
+    pub week_start: String,
+    pub pinshot_threshold: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { daily_overtime_hours: 8.0, weekly_overtime_hours: 40.0, week_start: "monday".into(), pinshot_threshold: 60 }
+    }
+}
+
+pub const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+impl Settings {
+    pub fn week_start_day(&self) -> chrono::Weekday {
+        self.week_start.parse().unwrap_or(chrono::Weekday::Mon)
+    }
+}
+
+/// Reads `settings` over `base`: each field optional, each within its range.
+pub fn read_settings(f: &mut Fields, field: &str, base: Settings) -> Option<Settings> {
+    let obj = f.object(field).into_option()?;
+    let mut inner = Fields::new(obj, &["daily_overtime_hours", "weekly_overtime_hours", "week_start", "pinshot_threshold"]);
+    let settings = Settings {
+        daily_overtime_hours: inner.real("daily_overtime_hours", 0.5, 24.0).into_option().unwrap_or(base.daily_overtime_hours),
+        weekly_overtime_hours: inner.real("weekly_overtime_hours", 1.0, 168.0).into_option().unwrap_or(base.weekly_overtime_hours),
+        week_start: inner.one_of("week_start", WEEKDAYS).into_option().unwrap_or(base.week_start),
+        pinshot_threshold: inner.int("pinshot_threshold", 0, 100).into_option().unwrap_or(base.pinshot_threshold),
+    };
+    if let Err(e) = inner.finish() {
+        for d in e.details {
+            f.fail(&format!("{field}.{}", d.field), d.code);
+        }
+        return None;
+    }
+    Some(settings)
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewTenant {
     pub name: String,
     pub tier: String,
     pub timezone: String,
     pub limits: Limits,
+    pub settings: Settings,
+}
+
+/// The operator's `PATCH /v1/operator/tenants/{id}`: name, time zone and settings.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TenantChange {
+    pub name: Option<String>,
+    pub timezone: Option<String>,
+    pub settings: Option<Settings>,
+}
+
+pub fn parse_change(body: &Value, current: Settings) -> ApiResult<TenantChange> {
+    let mut f = Fields::new(body, &["name", "timezone", "settings"]);
+    let name = f.text("name", 200);
+    let name = f.not_null("name", name).into_option();
+    let timezone = f.text_where("timezone", 64, is_timezone);
+    let timezone = f.not_null("timezone", timezone).into_option();
+    let settings = read_settings(&mut f, "settings", current);
+    f.finish()?;
+    Ok(TenantChange { name, timezone, settings })
 }
 
 /// Reads `{per_second, per_minute, per_day}` under `field`, each 1..=10^9.
@@ -63,7 +127,7 @@ pub fn read_limits(f: &mut Fields, field: &str, base: Limits) -> Option<Limits> 
 
 /// Validates the operator's `POST /v1/operator/tenants` body.
 pub fn parse_new_tenant(body: &Value) -> ApiResult<NewTenant> {
-    let mut f = Fields::new(body, &["name", "tier", "timezone", "limits"]);
+    let mut f = Fields::new(body, &["name", "tier", "timezone", "limits", "settings"]);
     let name = f.text("name", 200);
     let name = f.require("name", name);
     let tier = f.one_of("tier", TIERS).into_option().unwrap_or_else(|| "standard".into());
@@ -73,8 +137,9 @@ pub fn parse_new_tenant(body: &Value) -> ApiResult<NewTenant> {
     if custom.is_some() && tier != "enterprise" {
         f.fail("limits", FieldCode::NotAllowed);
     }
+    let settings = read_settings(&mut f, "settings", Settings::default()).unwrap_or_default();
     f.finish()?;
-    Ok(NewTenant { name: name.unwrap_or_default(), tier, timezone, limits: custom.unwrap_or(base) })
+    Ok(NewTenant { name: name.unwrap_or_default(), tier, timezone, limits: custom.unwrap_or(base), settings })
 }
 
 #[cfg(test)]
@@ -94,6 +159,20 @@ mod tests {
         let t = parse_new_tenant(&json!({"name": "Big", "tier": "enterprise", "timezone": "America/New_York", "limits": {"per_second": 100}})).unwrap();
         assert_eq!(t.limits.per_second, 100);
         assert_eq!(t.limits.per_minute, 3_000);
+    }
+
+    #[test]
+    fn settings_default_and_validate() {
+        let t = parse_new_tenant(&json!({"name": "A", "settings": {"daily_overtime_hours": 10, "week_start": "sunday"}})).unwrap();
+        assert_eq!(t.settings.daily_overtime_hours, 10.0);
+        assert_eq!(t.settings.weekly_overtime_hours, 40.0);
+        assert_eq!(t.settings.week_start_day(), chrono::Weekday::Sun);
+        let e = parse_new_tenant(&json!({"name": "A", "settings": {"week_start": "funday", "pinshot_threshold": 101}})).unwrap_err();
+        let fields: Vec<_> = e.details.iter().map(|d| d.field.as_str()).collect();
+        assert_eq!(fields, vec!["settings.week_start", "settings.pinshot_threshold"]);
+        let c = parse_change(&json!({"settings": {"weekly_overtime_hours": 38}}), Settings::default()).unwrap();
+        assert_eq!(c.settings.unwrap().weekly_overtime_hours, 38.0);
+        assert!(parse_change(&json!({"name": null}), Settings::default()).is_err());
     }
 
     #[test]

@@ -113,9 +113,15 @@ pub async fn today(call: &Call<'_>) -> ApiResult<Reply> {
     Ok(Reply::value(200, &json!({"date": date.to_string(), "workers": blocks})))
 }
 
-fn per_worker_days(call: &Call<'_>, w: &WorkerRow, mine: &[&EntryRow], first: NaiveDate, last: NaiveDate) -> Vec<overtime::DayTotals> {
+/// The tenant's overtime rules.
+async fn rules(call: &Call<'_>) -> ApiResult<Rules> {
+    let s = crate::storage::tenants::settings_of(&call.db()?, call.tenant_id()?).await?;
+    Ok(Rules { daily_hours: s.daily_overtime_hours, weekly_hours: s.weekly_overtime_hours, week_start: s.week_start_day() })
+}
+
+fn per_worker_days(call: &Call<'_>, rules: &Rules, w: &WorkerRow, mine: &[&EntryRow], first: NaiveDate, last: NaiveDate) -> Vec<overtime::DayTotals> {
     let sessions: Vec<_> = mine.iter().map(|e| e.session(call.now_ms)).collect();
-    daily_totals(&sessions, zone(&w.tz), &Rules::default()).into_iter().filter(|d| d.date >= first && d.date <= last).collect()
+    daily_totals(&sessions, zone(&w.tz), rules).into_iter().filter(|d| d.date >= first && d.date <= last).collect()
 }
 
 pub async fn range(call: &Call<'_>) -> ApiResult<Reply> {
@@ -130,11 +136,12 @@ pub async fn range(call: &Call<'_>) -> ApiResult<Reply> {
     }
     let workers = store::workers(&call.db()?, call.tenant_id()?, None).await?;
     let entries = window(call, start, end, None).await?;
+    let rules = rules(call).await?;
     let blocks: Vec<Value> = workers
         .iter()
         .filter_map(|w| {
             let mine = on_days(&entries, w, start, end);
-            let days = per_worker_days(call, w, &mine, start, end);
+            let days = per_worker_days(call, &rules, w, &mine, start, end);
             (!days.is_empty()).then(|| {
                 let s = summarize(&days);
                 json!({
@@ -162,11 +169,12 @@ pub async fn summary(call: &Call<'_>) -> ApiResult<Reply> {
     let from = utc(first.checked_sub_days(Days::new(1)).unwrap_or(first));
     let to = utc(next.checked_add_days(Days::new(1)).unwrap_or(next));
     let shifts = store::published_shifts(&db, tenant, &from, &to).await?;
+    let rules = rules(call).await?;
     let blocks: Vec<Value> = workers
         .iter()
         .map(|w| {
             let mine = on_days(&entries, w, first, last);
-            let days = per_worker_days(call, w, &mine, first, last);
+            let days = per_worker_days(call, &rules, w, &mine, first, last);
             let s = summarize(&days);
             let tz = zone(&w.tz);
             let mut scheduled: Vec<NaiveDate> = shifts

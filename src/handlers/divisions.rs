@@ -31,7 +31,9 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
         None => crate::storage::tenants::timezone_of(&db, parent).await?.unwrap_or_else(|| "UTC".into()),
     };
     let id = ids::new_id("ten", call.now_ms as u64);
+    let settings = crate::storage::tenants::settings_of(&db, parent).await?;
     let cols = vec![
+        ("settings", Arg::Text(serde_json::to_string(&settings)?)),
         ("name", Arg::Text(name.unwrap_or_default())),
         ("tier", Arg::Text(tier)),
         ("timezone", Arg::Text(timezone)),

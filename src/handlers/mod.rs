@@ -39,6 +39,7 @@ pub async fn dispatch(route: Route, call: &Call<'_>) -> ApiResult<Reply> {
         Route::OperatorTenantCreate => operator::create_tenant(call).await,
         Route::OperatorTenantList => operator::list_tenants(call).await,
         Route::OperatorTenantGet => operator::get_tenant(call).await,
+        Route::OperatorTenantUpdate => operator::update_tenant(call).await,
         Route::OperatorTenantKeyCreate => operator::create_tenant_key(call).await,
         Route::OperatorVendorCreate => operator::create_vendor(call).await,
         Route::OperatorVendorList => operator::list_vendors(call).await,

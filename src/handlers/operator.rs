@@ -29,6 +29,17 @@ pub async fn get_tenant(call: &Call<'_>) -> ApiResult<Reply> {
     Ok(Reply::ok(crate::storage::tenants::get(&call.db()?, call.param(0)).await?))
 }
 
+/// `PATCH /v1/operator/tenants/{id}`: name, time zone and settings (overtime rules, week
+/// start, verification threshold). Tier and limits are fixed at creation.
+pub async fn update_tenant(call: &Call<'_>) -> ApiResult<Reply> {
+    let db = call.db()?;
+    let id = call.param(0);
+    crate::storage::tenants::get(&db, id).await?;
+    let current = crate::storage::tenants::settings_of(&db, id).await?;
+    let change = tenants::parse_change(&call.body, current)?;
+    Ok(Reply::ok(crate::storage::tenants::change(&db, id, change, call.now_ms).await?))
+}
+
 /// `POST /v1/operator/tenants/{id}/api-keys` (any tenant or division).
 pub async fn create_tenant_key(call: &Call<'_>) -> ApiResult<Reply> {
     crate::handlers::api_keys::mint_for(call, Owner::Tenant(call.param(0).to_string()), Noun::Tenant).await

@@ -16,9 +16,6 @@ use crate::pipeline::envelope::{self, Reply};
 use crate::storage::resource;
 use crate::storage::time_entries::{self as store, Current, TIME_ENTRIES};
 
-/// A verification score under this raises `time_entry.flagged_pinshot_low`.
-const PINSHOT_THRESHOLD: i64 = 60;
-
 fn not_found() -> ApiError {
     ApiError::not_found(Msg::NotFound(Noun::TimeEntry))
 }
@@ -85,7 +82,9 @@ async fn flags(call: &Call<'_>, input: &Input, job: Option<&str>, site: Option<&
         Patch::Absent => {}
     }
     if let Some(Arg::Int(score)) = input.cols.get("verification_score") {
-        if *score < PINSHOT_THRESHOLD {
+        // A verification score under the tenant's threshold (default 60) is flagged.
+        let threshold = crate::storage::tenants::settings_of(&call.db()?, call.tenant_id()?).await?.pinshot_threshold;
+        if *score < threshold {
             events.push("time_entry.flagged_pinshot_low");
         }
     }

@@ -14,7 +14,7 @@ use crate::storage::resource::Table;
 use crate::storage::{d1, keys};
 
 pub const TENANT_JSON: &str = "json_object('id', id, 'name', name, 'tier', tier, 'timezone', timezone, \
-     'limits', json(limits), 'parent_id', parent_id, 'created_at', created_at, 'updated_at', updated_at)";
+     'limits', json(limits), 'settings', json(settings), 'parent_id', parent_id, 'created_at', created_at, 'updated_at', updated_at)";
 
 pub static TENANT_LIST: ListSpec = ListSpec { table: "tenants", scope: "parent_id", json: TENANT_JSON, filters: &[], date_column: None };
 
@@ -27,6 +27,22 @@ pub static DIVISIONS: Table = Table {
     updated_event: None,
     referenced_by: &[],
 };
+
+/// A tenant's settings (defaults for anything missing).
+pub async fn settings_of(db: &D1Database, id: &str) -> ApiResult<crate::domain::tenants::Settings> {
+    let text = d1::first_text(db, "SELECT settings FROM tenants WHERE id = ?", &[id.into()]).await?;
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default())
+}
+
+/// Applies the operator's change to a tenant; returns it.
+pub async fn change(db: &D1Database, id: &str, c: crate::domain::tenants::TenantChange, now_ms: i64) -> ApiResult<String> {
+    let sql = "UPDATE tenants SET name = COALESCE(?2, name), timezone = COALESCE(?3, timezone), \
+               settings = COALESCE(?4, settings), updated_at = ?5 WHERE id = ?1";
+    let settings = c.settings.map(|s| serde_json::to_string(&s)).transpose()?;
+    let args = [Arg::from(id), Arg::from(c.name), Arg::from(c.timezone), Arg::from(settings), Arg::Text(time::fmt_ms(now_ms))];
+    d1::write(db, vec![d1::stmt(db, sql, &args)?], "id").await?;
+    get(db, id).await
+}
 
 /// A tenant's IANA time zone.
 pub async fn timezone_of(db: &D1Database, id: &str) -> ApiResult<Option<String>> {
@@ -52,7 +68,7 @@ pub async fn create(env: &Env, db: &D1Database, t: NewTenant, now_ms: i64) -> Ap
     )?;
     let tenant = d1::stmt(
         db,
-        "INSERT INTO tenants (id, name, tier, timezone, limits, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        "INSERT INTO tenants (id, name, tier, timezone, limits, created_at, updated_at, settings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
         &[
             Arg::Text(id.clone()),
             Arg::Text(t.name),
@@ -60,6 +76,7 @@ pub async fn create(env: &Env, db: &D1Database, t: NewTenant, now_ms: i64) -> Ap
             Arg::Text(t.timezone),
             Arg::Text(serde_json::to_string(&t.limits)?),
             Arg::Text(now),
+            Arg::Text(serde_json::to_string(&t.settings)?),
         ],
     )?;
     d1::write(db, vec![tenant, api_keys::insert_stmt(db, &minted)?], "id").await?;

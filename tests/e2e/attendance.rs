@@ -101,3 +101,36 @@ fn absences_count_published_shifts_without_attendance() {
     assert_eq!(hist.data().as_array().unwrap().len(), 1);
     t.get("/v1/attendance/workers/wkr_0193c2aa000070008000000000000001").expect_error(404, "not_found");
 }
+
+#[test]
+fn overtime_rules_are_tenant_settings() {
+    let t = crate::client::tenant_with(json!({"name": "Ten-hour days", "tier": "enterprise",
+        "limits": {"per_second": 1000, "per_minute": 10000, "per_day": 100000},
+        "settings": {"daily_overtime_hours": 10, "week_start": "sunday"}}));
+    assert_eq!(t.body["settings"]["daily_overtime_hours"], 10.0);
+    assert_eq!(t.body["settings"]["weekly_overtime_hours"], 40.0);
+    let w = t.worker(json!({"name": "Ollie"}));
+    t.post("/v1/time-entries", json!({"worker_id": w["id"], "started_at": "2026-06-01T06:00:00Z", "ended_at": "2026-06-01T17:00:00Z"})).expect(201);
+    let overtime = |t: &Tenant| {
+        let s = t.get("/v1/attendance/summary?month=6&year=2026").expect(200);
+        s.data()["workers"][0]["overtime_hours"].as_f64().unwrap()
+    };
+    assert_eq!(overtime(&t), 1.0);
+    let r = crate::client::req("PATCH", &format!("/v1/operator/tenants/{}", t.id))
+        .operator()
+        .json(&json!({"settings": {"daily_overtime_hours": 8}}))
+        .send()
+        .expect(200);
+    assert_eq!(r.data()["settings"]["week_start"], "sunday");
+    assert_eq!(overtime(&t), 3.0);
+    crate::client::req("PATCH", &format!("/v1/operator/tenants/{}", t.id))
+        .operator()
+        .json(&json!({"settings": {"week_start": "someday"}}))
+        .send()
+        .expect_error(422, "validation_failed");
+    crate::client::req("PATCH", "/v1/operator/tenants/ten_00000000000000000000000000000000")
+        .operator()
+        .json(&json!({"name": "x"}))
+        .send()
+        .expect_error(404, "not_found");
+}
