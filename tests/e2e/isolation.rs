@@ -24,8 +24,24 @@ fn fixture() -> Fixture {
     let div = a.post("/v1/divisions", json!({"name": "Ivy Division"})).expect(201).data().clone();
     let did = div["id"].as_str().unwrap().to_string();
     let (vid, _) = vendor();
-    let prt = a.post("/v1/partnerships", json!({"vendor_id": vid, "scopes": ["read:jobs"]})).expect(201).data().clone();
+    let prt = a.post("/v1/partnerships", json!({"vendor_id": vid, "scopes": ["read:tasks"]})).expect(201).data().clone();
     let pid = prt["id"].as_str().unwrap().to_string();
+    let site = a.post("/v1/sites", json!({"name": "Ivy Yard"})).expect(201).data()["id"].as_str().unwrap().to_string();
+    let job = a.post("/v1/jobs", json!({"name": "Ivy Job", "site_id": site})).expect(201).data()["id"].as_str().unwrap().to_string();
+    let shift = a
+        .post("/v1/shifts", json!({"worker_id": wid, "site_id": site, "starts_at": "2026-02-02T08:00:00Z", "ends_at": "2026-02-02T12:00:00Z"}))
+        .expect(201)
+        .data()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let te = a
+        .post("/v1/time-entries", json!({"worker_id": wid, "job_id": job, "started_at": "2026-02-03T08:00:00Z", "ended_at": "2026-02-03T12:00:00Z"}))
+        .expect(201)
+        .data()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let calls = vec![
         // First, so a caller's own log does not yet hold the ids it is about to try.
         ("GET", "/v1/audit-log".into(), None),
@@ -39,13 +55,33 @@ fn fixture() -> Fixture {
         ("POST", format!("/v1/divisions/{did}/api-keys"), Some(json!({"scopes": "read-only"}))),
         ("GET", format!("/v1/partnerships/{pid}"), None),
         ("DELETE", format!("/v1/partnerships/{pid}"), None),
+        ("GET", format!("/v1/sites/{site}"), None),
+        ("PATCH", format!("/v1/sites/{site}"), Some(json!({"name": "pwned"}))),
+        ("DELETE", format!("/v1/sites/{site}"), None),
+        ("GET", format!("/v1/jobs/{job}"), None),
+        ("PATCH", format!("/v1/jobs/{job}"), Some(json!({"status": "archived"}))),
+        ("DELETE", format!("/v1/jobs/{job}"), None),
+        ("GET", format!("/v1/shifts/{shift}"), None),
+        ("PATCH", format!("/v1/shifts/{shift}"), Some(json!({"notes": "pwned"}))),
+        ("DELETE", format!("/v1/shifts/{shift}"), None),
+        ("GET", format!("/v1/time-entries/{te}"), None),
+        ("PATCH", format!("/v1/time-entries/{te}"), Some(json!({"notes": "pwned"}))),
+        ("POST", format!("/v1/time-entries/{te}/approve"), Some(json!({}))),
+        ("POST", format!("/v1/time-entries/{te}/reject"), Some(json!({"note": "pwned"}))),
+        ("DELETE", format!("/v1/time-entries/{te}"), None),
+        ("GET", format!("/v1/attendance/workers/{wid}"), None),
         ("GET", "/v1/workers".into(), None),
         ("GET", "/v1/workers?include_deleted=true".into(), None),
+        ("GET", "/v1/sites?include_deleted=true".into(), None),
+        ("GET", "/v1/jobs?include_deleted=true".into(), None),
+        ("GET", "/v1/shifts?include_deleted=true".into(), None),
+        ("GET", "/v1/time-entries?include_deleted=true".into(), None),
+        ("GET", "/v1/attendance/today".into(), None),
         ("GET", "/v1/api-keys?include_deleted=true".into(), None),
         ("GET", "/v1/divisions".into(), None),
         ("GET", "/v1/partnerships".into(), None),
     ];
-    let secrets = vec![wid, kid, did, pid, "Isolated Ivy".into(), "ivy-key".into(), "Ivy Division".into()];
+    let secrets = vec![wid, kid, did, pid, site, job, shift, te, "Isolated Ivy".into(), "ivy-key".into(), "Ivy Division".into(), "Ivy Yard".into(), "Ivy Job".into()];
     Fixture { a, secrets, calls }
 }
 
@@ -79,7 +115,8 @@ fn other_tenants_and_divisions_get_404_and_never_data() {
     for (who, t) in [("other tenant", &other), ("sibling division", &sibling), ("A's own division", &a_div)] {
         for (method, path, body) in &f.calls {
             let r = call(&t.key, None, method, path, body);
-            let expected = if path.contains('?') || path.matches('/').count() == 2 { 200 } else { 404 };
+            let is_list = path.contains('?') || path.matches('/').count() == 2 || path == "/v1/attendance/today";
+            let expected = if is_list { 200 } else { 404 };
             assert_eq!(r.status, expected, "{who}: {method} {path}: {}", r.text);
             assert_no_leak(&f, who, &r, method, path);
         }
@@ -99,12 +136,12 @@ fn refused_callers_get_exactly_401_or_403() {
     let a = &f.a;
     let (_, no_grant) = vendor();
     let (narrow_id, narrow) = vendor();
-    a.post("/v1/partnerships", json!({"vendor_id": narrow_id, "scopes": ["read:jobs"]})).expect(201);
+    a.post("/v1/partnerships", json!({"vendor_id": narrow_id, "scopes": ["read:tasks"]})).expect(201);
     let revoked = a.post("/v1/api-keys", json!({"scopes": "read-write"})).expect(201).data().clone();
     a.delete(&format!("/v1/api-keys/{}", revoked["id"].as_str().unwrap())).expect(200);
     let revoked = revoked["key"].as_str().unwrap().to_string();
     let expired = a.mint(json!({"scopes": "read-write", "expires_at": crate::keys::chrono_like_in(1)}));
-    let jobs_only = a.mint(json!({"scopes": ["read:jobs", "write:jobs"]}));
+    let tasks_only = a.mint(json!({"scopes": ["read:tasks", "write:tasks"]}));
     std::thread::sleep(std::time::Duration::from_millis(2_100));
 
     let callers: Vec<(&str, &str, Option<&str>, u16)> = vec![
@@ -112,7 +149,7 @@ fn refused_callers_get_exactly_401_or_403() {
         ("vendor with narrower grant", &narrow, Some(&a.id), 403),
         ("revoked key", &revoked, None, 401),
         ("expired key", &expired, None, 401),
-        ("key lacking the scope", &jobs_only, None, 403),
+        ("key lacking the scope", &tasks_only, None, 403),
     ];
     for (who, key, header, status) in callers {
         for (method, path, body) in &f.calls {
@@ -126,4 +163,6 @@ fn refused_callers_get_exactly_401_or_403() {
     let w = a.get("/v1/workers").expect(200);
     assert!(w.text.contains("Isolated Ivy") && !w.text.contains("pwned"));
     assert!(!w.text.contains("inactive"));
+    assert!(!a.get("/v1/sites").expect(200).text.contains("pwned"));
+    assert_eq!(a.get("/v1/time-entries").expect(200).data()[0]["status"], "pending");
 }
