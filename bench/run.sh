@@ -120,7 +120,8 @@ start_server() {
       >"$LOG" 2>&1 </dev/null &
   pid=$!
   sleep 0.2
-  PGIDS+=("$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ' || echo "$pid")")
+  local g; g=$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')
+  PGIDS+=("${g:-$pid}")
   SERVER_PID=$pid
 }
 
@@ -143,7 +144,25 @@ to_ms() { # wrk latency (812.00us, 3.21ms, 1.02s, 1.50m) -> milliseconds
     printf "%.2f", n }'
 }
 
-# load NAME URL [wrk -H args...] -> sets RPS, P50, P99, REQS, NON2XX, SOCKERR
+# CPU accounting, in clock ticks: all busy time of the machine, and that of one process group
+# (the wrangler dev server: node + workerd). The difference is wrk plus everything else that
+# ran meanwhile, which tells whether other work on the machine skewed a run.
+HZ=$(getconf CLK_TCK)
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
+group_ticks() {
+  local g=$1 t=0 p st
+  for p in $(ps -eo pid=,pgid= | awk -v g="$g" '$2 == g {print $1}'); do
+    st=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+    st=${st##*) }                              # drop "pid (comm) "; fields now start at state
+    t=$(( t + $(awk '{print $12 + $13}' <<<"$st") ))
+  done
+  echo "$t"
+}
+now_ms() { date +%s%3N; }
+pct() { awk -v t="$1" -v ms="$2" -v hz="$HZ" 'BEGIN { printf "%.0f", (ms > 0 ? 100 * t / hz / (ms / 1000) : 0) }'; }
+
+# load NAME URL [wrk -H args...] -> sets RPS, P50, P99, REQS, NON2XX, SOCKERR, and SRV_CPU /
+# REST_CPU: % of one core used by the server and by everything else during the measured run
 load() {
   local name=$1 url=$2; shift 2
   local out="$TMP/$name.wrk" limit
@@ -152,8 +171,13 @@ load() {
   timeout $(( $(seconds "$WARMUP") + 60 )) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >"$TMP/$name.warmup.wrk" \
     || fail_with_log "$LOG" "warm-up wrk run failed"
   echo "  load:    wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency" >&2
+  local g=${PGIDS[-1]} b0 s0 t0 b1 s1 t1
+  b0=$(busy_ticks); s0=$(group_ticks "$g"); t0=$(now_ms)
   timeout "$limit" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" >"$out" \
     || fail_with_log "$LOG" "wrk run failed"
+  b1=$(busy_ticks); s1=$(group_ticks "$g"); t1=$(now_ms)
+  SRV_CPU=$(pct $(( s1 - s0 )) $(( t1 - t0 )))
+  REST_CPU=$(pct $(( (b1 - b0) - (s1 - s0) )) $(( t1 - t0 )))
   RPS=$(awk '/^Requests\/sec:/ {print $2}' "$out")
   P50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
   P99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
@@ -161,12 +185,14 @@ load() {
   NON2XX=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$out"); NON2XX=${NON2XX:-0}
   SOCKERR=$(sed -n 's/^ *Socket errors: *//p' "$out"); SOCKERR=${SOCKERR:-none}
   [ -n "$RPS" ] || { cat "$out" >&2; fail_with_log "$LOG" "could not parse wrk output"; }
-  printf '  %s requests, %s non-2xx, socket errors: %s\n' "$REQS" "$NON2XX" "$SOCKERR" >&2
+  printf '  %s requests, %s non-2xx, socket errors: %s; CPU (%% of one core): server %s, wrk + rest %s\n' \
+    "$REQS" "$NON2XX" "$SOCKERR" "$SRV_CPU" "$REST_CPU" >&2
 }
 
 json_get() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let v=JSON.parse(s);for(const k of process.argv[1].split("."))v=v?.[k];console.log(typeof v==="object"?JSON.stringify(v):v)})' "$1"; }
 
 # --- (a) wasm size -------------------------------------------------------------------------
+WASM_SHA=$(sha256sum "$WASM" | cut -c1-12)
 RAW=$(stat -c %s "$WASM")
 GZ=$(gzip -9 -c "$WASM" | wc -c)
 
@@ -195,14 +221,16 @@ for i in $(seq 1 "$WORKERS"); do
     -H 'Content-Type: application/json' -d "{\"name\":\"Bench Worker $(printf %03d "$i")\"}" \
     || fail_with_log "$LOG" "seeding worker $i failed"
 done
-GOT=$(curl -fsS "$BASE$LIST_PATH" -H "Authorization: Bearer $KEY" | json_get data.length) \
+curl -fsS -o "$TMP/list.json" "$BASE$LIST_PATH" -H "Authorization: Bearer $KEY" \
   || fail_with_log "$LOG" "GET $LIST_PATH failed"
-[ "$GOT" -eq "$(( WORKERS < 50 ? WORKERS : 50 ))" ] || fail_with_log "$LOG" "GET $LIST_PATH returned $GOT workers"
+GOT=$(json_get data.length <"$TMP/list.json")
+[ "$GOT" = "$(( WORKERS < 50 ? WORKERS : 50 ))" ] \
+  || fail_with_log "$LOG" "GET $LIST_PATH returned $GOT workers after seeding $WORKERS: $(head -c 400 "$TMP/list.json")"
 echo "  seeded $WORKERS workers; GET $LIST_PATH returns $GOT" >&2
 
 ERR_BEFORE=$(grep -ciE 'error|panic|exception' "$LOG" || true)
 load edgeclock "$BASE$LIST_PATH" -H "Authorization: Bearer $KEY"
-E_RPS=$RPS E_P50=$P50 E_P99=$P99 E_NON2XX=$NON2XX E_SOCK=$SOCKERR E_REQS=$REQS
+E_RPS=$RPS E_P50=$P50 E_P99=$P99 E_NON2XX=$NON2XX E_SOCK=$SOCKERR E_REQS=$REQS E_SRV=$SRV_CPU E_REST=$REST_CPU
 ERR_AFTER=$(grep -ciE 'error|panic|exception' "$LOG" || true)
 if [ "$E_NON2XX" != 0 ] || [ "$ERR_AFTER" != "$ERR_BEFORE" ]; then
   echo "bench: WARNING: edgeclock had $E_NON2XX non-2xx responses and $((ERR_AFTER - ERR_BEFORE)) new error lines in its log under load" >&2
@@ -216,7 +244,7 @@ start_server hello "$ROOT/bench/hello"
 wait_ready /
 echo "  serving on $BASE (log: $LOG)" >&2
 load hello "$BASE/"
-H_RPS=$RPS H_P50=$P50 H_P99=$P99 H_NON2XX=$NON2XX H_SOCK=$SOCKERR H_REQS=$REQS
+H_RPS=$RPS H_P50=$P50 H_P99=$P99 H_NON2XX=$NON2XX H_SOCK=$SOCKERR H_REQS=$REQS H_SRV=$SRV_CPU H_REST=$REST_CPU
 stop_server
 
 # --- report --------------------------------------------------------------------------------
@@ -224,12 +252,17 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 echo
 printf 'wasm build/index_bg.wasm: %s bytes raw, %s bytes gzip -9 (%.1f KiB / %.1f KiB)\n' \
   "$RAW" "$GZ" "$(awk -v n="$RAW" 'BEGIN{print n/1024}')" "$(awk -v n="$GZ" 'BEGIN{print n/1024}')"
-echo "build: commit $COMMIT (src as of the last 'make build'), wasm sha256 $(sha256sum "$WASM" | cut -c1-12)"
+echo "build: commit $COMMIT at start, wasm sha256 $WASM_SHA"
+# wrangler dev reloads when build/ changes; a rebuild during the run invalidates the figures.
+[ "$(sha256sum "$WASM" | cut -c1-12)" = "$WASM_SHA" ] \
+  || echo "WARNING: $WASM changed during the run (someone rebuilt); the edgeclock figures may mix two builds"
 echo "machine: load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews these figures)"
 echo "load: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, 127.0.0.1, one server at a time, $(nproc) CPU(s) shared by wrk and workerd"
 echo
-printf '%-34s %12s %10s %10s %10s %8s\n' "target" "requests/s" "p50 ms" "p99 ms" "requests" "non-2xx"
-printf '%-34s %12s %10s %10s %10s %8s\n' "edgeclock GET $LIST_PATH" "$E_RPS" "$E_P50" "$E_P99" "$E_REQS" "$E_NON2XX"
-printf '%-34s %12s %10s %10s %10s %8s\n' "hello (static JSON)" "$H_RPS" "$H_P50" "$H_P99" "$H_REQS" "$H_NON2XX"
-printf '%-34s %12s %10s %10s\n' "ratio edgeclock/hello" "$(ratio "$E_RPS" "$H_RPS")" "$(ratio "$E_P50" "$H_P50")" "$(ratio "$E_P99" "$H_P99")"
+F='%-34s %11s %9s %9s %9s %8s %11s %11s\n'
+printf "$F" "target" "requests/s" "p50 ms" "p99 ms" "requests" "non-2xx" "server CPU%" "wrk+rest%"
+printf "$F" "edgeclock GET $LIST_PATH" "$E_RPS" "$E_P50" "$E_P99" "$E_REQS" "$E_NON2XX" "$E_SRV" "$E_REST"
+printf "$F" "hello (static JSON)" "$H_RPS" "$H_P50" "$H_P99" "$H_REQS" "$H_NON2XX" "$H_SRV" "$H_REST"
+printf "$F" "ratio edgeclock/hello" "$(ratio "$E_RPS" "$H_RPS")" "$(ratio "$E_P50" "$H_P50")" "$(ratio "$E_P99" "$H_P99")"
+echo "(CPU columns: % of one core during the measured run, out of $(( $(nproc) * 100 ))%; 'wrk+rest' is all other busy time)"
 [ "$E_SOCK" = none ] && [ "$H_SOCK" = none ] || echo "socket errors: edgeclock: $E_SOCK; hello: $H_SOCK"
