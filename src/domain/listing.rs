@@ -128,7 +128,8 @@ const COMMON: &[&str] = &["limit", "cursor", "updated_since", "include_deleted",
 
 fn split_values(param: &str, raw: &str) -> ApiResult<Vec<String>> {
     let values: Vec<String> = raw.split(',').map(|v| v.trim().to_string()).collect();
-    if values.iter().any(|v| v.is_empty()) || values.len() > 100 {
+    // D1 binds at most 100 parameters per statement; keep room for the rest of the query.
+    if values.iter().any(|v| v.is_empty()) || values.len() > 50 {
         return Err(bad(param));
     }
     Ok(values)
@@ -245,6 +246,11 @@ pub fn compile(spec: &ListSpec, tenant_id: Option<&str>, query: &Query) -> ApiRe
         }
     }
 
+    // D1 binds at most 100 parameters per statement.
+    if args.len() > 100 {
+        return Err(bad("filters"));
+    }
+
     let row = if include_deleted {
         format!(
             "CASE WHEN deleted_at IS NULL THEN {} ELSE json_object('id', id, 'deleted', json('true'), 'deleted_at', deleted_at) END",
@@ -324,6 +330,17 @@ mod tests {
         assert!(lq.sql.contains("status IN (?,?)"));
         assert!(lq.sql.ends_with("LIMIT 3"));
         assert_eq!(lq.args.len(), 4);
+    }
+
+    #[test]
+    fn too_many_values_are_400_not_a_database_error() {
+        let ids: Vec<String> = (0..51).map(|i| format!("site_0193c2aa0000700080000000000000{i:02}")).collect();
+        assert_eq!(compile(&SPEC, Some("t"), &q(&[("site_id", &ids.join(","))])).unwrap_err().status(), 400);
+        let fifty: Vec<String> = (0..50).map(|i| format!("site_0193c2aa0000700080000000000000{i:02}")).collect();
+        let codes: Vec<String> = (0..50).map(|i| (200 + i).to_string()).collect();
+        let both = compile(&SPEC, Some("t"), &q(&[("site_id", &fifty.join(",")), ("code", &codes.join(","))]));
+        assert_eq!(both.unwrap_err().status(), 400);
+        assert!(compile(&SPEC, Some("t"), &q(&[("site_id", &fifty.join(","))])).is_ok());
     }
 
     #[test]
