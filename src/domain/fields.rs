@@ -86,28 +86,29 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// A string of 1..=`max` characters (surrounding whitespace removed).
-    pub fn text(&mut self, name: &str, max: usize) -> Patch<String> {
+    /// Reads a present, non-null value with `read`; its error code is reported on the field.
+    fn typed<T>(&mut self, name: &str, read: impl FnOnce(&'a Value) -> Result<T, FieldCode>) -> Patch<T> {
         match self.raw(name) {
-            Patch::Set(Value::String(s)) => {
-                let s = s.trim();
-                if s.is_empty() {
-                    self.fail(name, FieldCode::Invalid);
+            Patch::Set(v) => match read(v) {
+                Ok(t) => Patch::Set(t),
+                Err(code) => {
+                    self.fail(name, code);
                     Patch::Absent
-                } else if s.chars().count() > max {
-                    self.fail(name, FieldCode::TooLong);
-                    Patch::Absent
-                } else {
-                    Patch::Set(s.to_string())
                 }
-            }
-            Patch::Set(_) => {
-                self.fail(name, FieldCode::WrongType);
-                Patch::Absent
-            }
+            },
             Patch::Null => Patch::Null,
             Patch::Absent => Patch::Absent,
         }
+    }
+
+    /// A string of 1..=`max` characters (surrounding whitespace removed).
+    pub fn text(&mut self, name: &str, max: usize) -> Patch<String> {
+        self.typed(name, |v| match v {
+            Value::String(s) if s.trim().is_empty() => Err(FieldCode::Invalid),
+            Value::String(s) if s.trim().chars().count() > max => Err(FieldCode::TooLong),
+            Value::String(s) => Ok(s.trim().to_string()),
+            _ => Err(FieldCode::WrongType),
+        })
     }
 
     /// A string that must also pass `valid`.
@@ -123,90 +124,45 @@ impl<'a> Fields<'a> {
 
     /// One of a fixed set of strings.
     pub fn one_of(&mut self, name: &str, allowed: &[&str]) -> Patch<String> {
-        match self.raw(name) {
-            Patch::Set(Value::String(s)) if allowed.contains(&s.as_str()) => Patch::Set(s.clone()),
-            Patch::Set(Value::String(_)) => {
-                self.fail(name, FieldCode::NotAllowed);
-                Patch::Absent
-            }
-            Patch::Set(_) => {
-                self.fail(name, FieldCode::WrongType);
-                Patch::Absent
-            }
-            Patch::Null => Patch::Null,
-            Patch::Absent => Patch::Absent,
-        }
+        self.typed(name, |v| match v {
+            Value::String(s) if allowed.contains(&s.as_str()) => Ok(s.clone()),
+            Value::String(_) => Err(FieldCode::NotAllowed),
+            _ => Err(FieldCode::WrongType),
+        })
     }
 
     /// An integer in `min..=max` (JSON numbers with a fraction are rejected).
     pub fn int(&mut self, name: &str, min: i64, max: i64) -> Patch<i64> {
-        match self.raw(name) {
-            Patch::Set(Value::Number(n)) => match n.as_i64() {
-                Some(v) if (min..=max).contains(&v) => Patch::Set(v),
-                Some(_) => {
-                    self.fail(name, FieldCode::OutOfRange);
-                    Patch::Absent
-                }
-                None if n.as_u64().is_some() => {
-                    self.fail(name, FieldCode::OutOfRange);
-                    Patch::Absent
-                }
-                None => {
-                    self.fail(name, FieldCode::WrongType);
-                    Patch::Absent
-                }
+        self.typed(name, |v| match v {
+            Value::Number(n) => match n.as_i64() {
+                Some(v) if (min..=max).contains(&v) => Ok(v),
+                Some(_) => Err(FieldCode::OutOfRange),
+                None if n.as_u64().is_some() => Err(FieldCode::OutOfRange),
+                None => Err(FieldCode::WrongType),
             },
-            Patch::Set(_) => {
-                self.fail(name, FieldCode::WrongType);
-                Patch::Absent
-            }
-            Patch::Null => Patch::Null,
-            Patch::Absent => Patch::Absent,
-        }
+            _ => Err(FieldCode::WrongType),
+        })
     }
 
     /// A number in `min..=max`.
     pub fn real(&mut self, name: &str, min: f64, max: f64) -> Patch<f64> {
-        match self.raw(name) {
-            Patch::Set(Value::Number(n)) => match n.as_f64() {
-                Some(v) if v.is_finite() && (min..=max).contains(&v) => Patch::Set(v),
-                _ => {
-                    self.fail(name, FieldCode::OutOfRange);
-                    Patch::Absent
-                }
+        self.typed(name, |v| match v {
+            Value::Number(n) => match n.as_f64() {
+                Some(v) if v.is_finite() && (min..=max).contains(&v) => Ok(v),
+                _ => Err(FieldCode::OutOfRange),
             },
-            Patch::Set(_) => {
-                self.fail(name, FieldCode::WrongType);
-                Patch::Absent
-            }
-            Patch::Null => Patch::Null,
-            Patch::Absent => Patch::Absent,
-        }
+            _ => Err(FieldCode::WrongType),
+        })
     }
 
     /// `true` or `false`.
     pub fn boolean(&mut self, name: &str) -> Patch<bool> {
-        match self.raw(name) {
-            Patch::Set(Value::Bool(b)) => Patch::Set(*b),
-            Patch::Set(_) => {
-                self.fail(name, FieldCode::WrongType);
-                Patch::Absent
-            }
-            Patch::Null => Patch::Null,
-            Patch::Absent => Patch::Absent,
-        }
+        self.typed(name, |v| v.as_bool().ok_or(FieldCode::WrongType))
     }
 
     /// A nested object, handed back raw for its own reader.
     pub fn object(&mut self, name: &str) -> Patch<&'a Value> {
-        match self.raw(name) {
-            Patch::Set(v @ Value::Object(_)) => Patch::Set(v),
-            Patch::Set(_) => {
-                self.fail(name, FieldCode::WrongType);
-                Patch::Absent
-            }
-            other => other,
-        }
+        self.typed(name, |v| if v.is_object() { Ok(v) } else { Err(FieldCode::WrongType) })
     }
 
     /// Marks a field required: absent or `null` is an error (unless already reported).
