@@ -36,7 +36,11 @@ pub async fn insert(call: &Call<'_>, t: &Table, prefix: &str, cols: model::Colum
 pub async fn apply(call: &Call<'_>, t: &Table, cols: model::Columns) -> ApiResult<Reply> {
     let db = call.db()?;
     let tenant = call.tenant_id()?;
-    resource::check_refs(&db, tenant, &cols.refs).await?;
+    if !cols.refs.is_empty() {
+        // A missing object is a 404 before its references are judged.
+        resource::get(&db, t, tenant, call.param(0)).await?;
+        resource::check_refs(&db, tenant, &cols.refs).await?;
+    }
     Ok(Reply::ok(resource::update(&db, t, tenant, call.param(0), call.now_ms, cols.values).await?))
 }
 

@@ -73,7 +73,12 @@ pub async fn show(call: &Call<'_>) -> ApiResult<Reply> {
 pub async fn update(call: &Call<'_>) -> ApiResult<Reply> {
     let input = workers::parse(&call.body, false)?;
     let (db, tenant) = (call.db()?, call.tenant_id()?);
-    resource::check_refs(&db, tenant, &references(&input)).await?;
+    let refs = references(&input);
+    if !refs.is_empty() {
+        // A missing worker is a 404 before its references are judged.
+        resource::get(&db, &WORKERS, tenant, call.param(0)).await?;
+        resource::check_refs(&db, tenant, &refs).await?;
+    }
     let json = resource::update(&db, &WORKERS, tenant, call.param(0), call.now_ms, columns(input)).await?;
     Ok(Reply::ok(json))
 }

@@ -119,6 +119,8 @@ fn another_tenants_worker_is_404_everywhere() {
     let path = format!("/v1/workers/{}", id(&w));
     b.get(&path).expect_error(404, "not_found");
     b.patch(&path, json!({"name": "Hijack"})).expect_error(404, "not_found");
+    // Even with a reference that exists nowhere, another tenant's worker is a 404.
+    b.patch(&path, json!({"site_id": "site_0193c2aa000070008000000000000001"})).expect_error(404, "not_found");
     b.patch(&format!("{path}/status"), json!({"status": "inactive"})).expect_error(404, "not_found");
     b.delete(&path).expect_error(404, "not_found");
     let listed = b.get("/v1/workers?include_deleted=true").expect(200);
