@@ -56,9 +56,9 @@ pub fn server() -> &'static Server {
     SERVER.get_or_init(|| start("main", &[]))
 }
 
-/// A second server whose idempotency records expire after two seconds, for expiry tests.
+/// A second server whose idempotency records expire after three seconds, for expiry tests.
 pub fn short_ttl_server() -> &'static Server {
-    SHORT_TTL_SERVER.get_or_init(|| start("short-ttl", &["IDEMPOTENCY_TTL_SECONDS:2"]))
+    SHORT_TTL_SERVER.get_or_init(|| start("short-ttl", &["IDEMPOTENCY_TTL_SECONDS:3"]))
 }
 
 fn start(name: &str, vars: &[&str]) -> Server {

@@ -149,7 +149,7 @@ fn an_expired_key_executes_anew() {
     let b = send().expect(201);
     assert_eq!(b.header("X-Idempotency-Hit"), Some("true"));
     assert_eq!(a.text, b.text);
-    std::thread::sleep(std::time::Duration::from_millis(2_500));
+    std::thread::sleep(std::time::Duration::from_millis(3_500));
     let c = send().expect(201);
     assert!(c.header("X-Idempotency-Hit").is_none());
     assert_ne!(c.data()["id"], a.data()["id"], "a new object");

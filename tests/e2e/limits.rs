@@ -39,18 +39,28 @@ fn exactly_the_daily_limit_passes_under_concurrency() {
 
 #[test]
 fn standard_tier_allows_five_per_second() {
-    let t = tenant_with(json!({"name": "Standard Co"}));
-    wait_for_second_start();
-    let rs = fire(&t.key, 12);
-    let ok = rs.iter().filter(|r| r.status == 200).count();
-    assert_eq!(ok, 5, "statuses: {:?}", rs.iter().map(|r| r.status).collect::<Vec<_>>());
-    let limited = rs.into_iter().find(|r| r.status == 429).unwrap().expect_error(429, "rate_limited");
-    assert_eq!(limited.header("Retry-After"), Some("1"));
-    assert_eq!(limited.header("X-RateLimit-Limit"), Some("300"));
-    assert_eq!(limited.header("X-RateLimit-Remaining"), Some("295"));
-    // A second later there is room again.
-    std::thread::sleep(Duration::from_millis(1_100));
-    t.get("/v1/workers").expect(200);
+    // A burst that straddles a second boundary is legitimately counted in two windows, so
+    // bursts are retried until one lands within a single second (same `Date` on every
+    // response); in that one, exactly five must pass.
+    for attempt in 0..5 {
+        let t = tenant_with(json!({"name": "Standard Co"}));
+        wait_for_second_start();
+        let rs = fire(&t.key, 12);
+        let dates: std::collections::HashSet<_> = rs.iter().map(|r| r.header("Date").unwrap_or("").to_string()).collect();
+        if dates.len() > 1 && attempt < 4 {
+            continue;
+        }
+        let ok = rs.iter().filter(|r| r.status == 200).count();
+        assert_eq!(ok, 5, "statuses: {:?}", rs.iter().map(|r| r.status).collect::<Vec<_>>());
+        let limited = rs.into_iter().find(|r| r.status == 429).unwrap().expect_error(429, "rate_limited");
+        assert_eq!(limited.header("Retry-After"), Some("1"));
+        assert_eq!(limited.header("X-RateLimit-Limit"), Some("300"));
+        assert_eq!(limited.header("X-RateLimit-Remaining"), Some("295"));
+        // A second later there is room again.
+        std::thread::sleep(Duration::from_millis(1_100));
+        t.get("/v1/workers").expect(200);
+        return;
+    }
 }
 
 #[test]
