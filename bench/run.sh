@@ -28,7 +28,9 @@ PORTS=${PORTS:-$(seq -s ' ' 8790 8799)}
 WASM=build/index_bg.wasm
 LIST_PATH="/v1/workers?limit=50"
 
-die() { echo "bench: $*" >&2; exit 1; }
+BENCH_NAME=bench
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 # --- prerequisites ------------------------------------------------------------------------
 [ -f "$WASM" ] && [ -f build/index.js ] || die "build/index.js or $WASM missing; run 'make build' (or 'make bench')"
@@ -48,15 +50,6 @@ OPERATOR_TOKEN=$(sed -n 's/^OPERATOR_TOKEN=//p' .dev.vars)
 [ -n "$OPERATOR_TOKEN" ] || die "no OPERATOR_TOKEN in .dev.vars"
 
 # Seconds in a wrk duration (10, 10s, 2m, 1h), for the safety timeout around wrk.
-seconds() {
-  local d=$1
-  case $d in
-    *h) echo $(( ${d%h} * 3600 )) ;;
-    *m) echo $(( ${d%m} * 60 )) ;;
-    *s) echo "${d%s}" ;;
-    *) echo "$d" ;;
-  esac
-}
 seconds "$DURATION" | grep -qE '^[0-9]+$' || die "DURATION must look like 10s, 2m or 1h (got '$DURATION')"
 seconds "$WARMUP" | grep -qE '^[0-9]+$' || die "WARMUP must look like 3s, 1m (got '$WARMUP')"
 
@@ -65,13 +58,6 @@ TMP=$(mktemp -d -t edgeclock-bench.XXXXXX)
 PGIDS=()      # process groups of the wrangler dev servers started here
 SERVER_PORTS=()
 
-stop_group() { # $1 = process group id; TERM, then KILL after 10 s
-  local g=$1
-  kill -0 -- "-$g" 2>/dev/null || return 0
-  kill -TERM -- "-$g" 2>/dev/null || true
-  for _ in $(seq 1 40); do kill -0 -- "-$g" 2>/dev/null || return 0; sleep 0.25; done
-  kill -KILL -- "-$g" 2>/dev/null || true
-}
 
 cleanup() {
   local rc=$?
@@ -88,23 +74,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-TAKEN=" "
-pick_port() {
-  local p
-  for p in $PORTS; do
-    case $TAKEN in *" $p "*) continue ;; esac
-    if port_free "$p"; then TAKEN="$TAKEN$p "; echo "$p"; return 0; fi
-  done
-  die "no free port among: $PORTS"
-}
 
-fail_with_log() { # $1 = log, rest = message
-  local log=$1; shift
-  echo "bench: $*" >&2
-  if [ -f "$log" ]; then echo "---- last 40 lines of $(basename "$log") ----" >&2; tail -n 40 "$log" >&2; fi
-  exit 1
-}
 
 # start_server NAME DIR -> sets PORT, BASE, LOG; wrangler runs in its own session/process
 # group (setsid) so that it and its workerd children can be stopped together. (No
@@ -137,12 +107,6 @@ wait_ready() { # $1 = url path; up to 120 s
 stop_server() { stop_group "${PGIDS[-1]}"; }
 
 # --- wrk and its output --------------------------------------------------------------------
-to_ms() { # wrk latency (812.00us, 3.21ms, 1.02s, 1.50m) -> milliseconds
-  awk -v v="$1" 'BEGIN {
-    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
-    printf "%.2f", n }'
-}
 
 # CPU accounting, in clock ticks: all busy time of the machine, and that of one process group
 # (the wrangler dev server: node + workerd). The difference is wrk plus everything else that
@@ -189,7 +153,6 @@ load() {
     "$REQS" "$NON2XX" "$SOCKERR" "$SRV_CPU" "$REST_CPU" >&2
 }
 
-json_get() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let v=JSON.parse(s);for(const k of process.argv[1].split("."))v=v?.[k];console.log(typeof v==="object"?JSON.stringify(v):v)})' "$1"; }
 
 # --- (a) wasm size -------------------------------------------------------------------------
 WASM_SHA=$(sha256sum "$WASM" | cut -c1-12)
@@ -248,7 +211,6 @@ H_RPS=$RPS H_P50=$P50 H_P99=$P99 H_NON2XX=$NON2XX H_SOCK=$SOCKERR H_REQS=$REQS H
 stop_server
 
 # --- report --------------------------------------------------------------------------------
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 echo
 printf 'wasm build/index_bg.wasm: %s bytes raw, %s bytes gzip -9 (%.1f KiB / %.1f KiB)\n' \
   "$RAW" "$GZ" "$(awk -v n="$RAW" 'BEGIN{print n/1024}')" "$(awk -v n="$GZ" 'BEGIN{print n/1024}')"

@@ -56,7 +56,9 @@ CLOCK_MAX_PAIRS=${CLOCK_MAX_PAIRS:-1000}
 SEED_CHUNK=${SEED_CHUNK:-200000}
 PORTS=${PORTS:-$(seq -s ' ' 8800 8809)}
 
-die() { echo "scale: $*" >&2; exit 1; }
+BENCH_NAME=scale
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 # --- prerequisites ------------------------------------------------------------------------
 [ -f build/index.js ] || die "build/index.js missing; run 'make build'"
@@ -78,9 +80,6 @@ done
 OPERATOR_TOKEN=$(sed -n 's/^OPERATOR_TOKEN=//p' .dev.vars)
 [ -n "$OPERATOR_TOKEN" ] || die "no OPERATOR_TOKEN in .dev.vars"
 
-seconds() { # wrk duration (10, 10s, 2m) -> seconds
-  case $1 in *m) echo $(( ${1%m} * 60 )) ;; *s) echo "${1%s}" ;; *) echo "$1" ;; esac
-}
 [[ $(seconds "$DURATION") =~ ^[0-9]+$ ]] || die "DURATION must look like 5s or 1m"
 [[ $(seconds "$WARMUP") =~ ^[0-9]+$ ]] || die "WARMUP must look like 2s or 1m"
 
@@ -89,13 +88,6 @@ TMP=$(mktemp -d -t edgeclock-scale.XXXXXX)
 STATE="$TMP/state"
 PGIDS=()
 
-stop_group() { # $1 = process group id; TERM, then KILL after 10 s
-  local g=$1
-  kill -0 -- "-$g" 2>/dev/null || return 0
-  kill -TERM -- "-$g" 2>/dev/null || true
-  for _ in $(seq 1 40); do kill -0 -- "-$g" 2>/dev/null || return 0; sleep 0.25; done
-  kill -KILL -- "-$g" 2>/dev/null || true
-}
 cleanup() {
   local rc=$?
   set +e
@@ -107,19 +99,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-fail_with_log() { # $1 = log, rest = message
-  local log=$1; shift
-  echo "scale: $*" >&2
-  if [ -f "$log" ]; then echo "---- last 40 lines of $(basename "$log") ----" >&2; tail -n 40 "$log" >&2; fi
-  exit 1
-}
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-pick_port() {
-  local p
-  for p in $PORTS; do port_free "$p" && { echo "$p"; return 0; }; done
-  die "no free port among: $PORTS"
-}
 
 # start_server NAME -> PORT, BASE, LOG, SERVER_PID; its own process group (setsid).
 start_server() {
@@ -285,14 +265,8 @@ if (cmd === 'seed') {
 }
 EOF
 helper() { node "$TMP/scale.mjs" "$@"; }
-json_get() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let v=JSON.parse(s);for(const k of process.argv[1].split("."))v=v?.[k];console.log(typeof v==="object"?JSON.stringify(v):v)})' "$1"; }
 
 # --- wrk -----------------------------------------------------------------------------------
-to_ms() { # wrk latency (812.00us, 3.21ms, 1.02s) -> milliseconds
-  awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
-    printf "%.2f", n }'
-}
 FAILURES=0
 # load NAME URL KEY -> RPS P50 P99 REQS NON2XX
 load() {
@@ -313,7 +287,6 @@ load() {
     FAILURES=$((FAILURES + 1))
   fi
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 # --- 0. schema, tenants, seed --------------------------------------------------------------
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -1,0 +1,54 @@
+# Shared by bench/run.sh and bench/scale.sh (sourced, not run): errors, durations, loopback
+# ports, process groups, and reading wrk's and the API's output. Set BENCH_NAME first.
+
+die() { echo "$BENCH_NAME: $*" >&2; exit 1; }
+
+fail_with_log() { # $1 = log, rest = message
+  local log=$1; shift
+  echo "$BENCH_NAME: $*" >&2
+  if [ -f "$log" ]; then echo "---- last 40 lines of $(basename "$log") ----" >&2; tail -n 40 "$log" >&2; fi
+  exit 1
+}
+
+seconds() { # wrk duration (10, 10s, 2m, 1h) -> seconds
+  local d=$1
+  case $d in
+    *h) echo $(( ${d%h} * 3600 )) ;;
+    *m) echo $(( ${d%m} * 60 )) ;;
+    *s) echo "${d%s}" ;;
+    *) echo "$d" ;;
+  esac
+}
+
+stop_group() { # $1 = process group id; TERM, then KILL after 10 s
+  local g=$1
+  kill -0 -- "-$g" 2>/dev/null || return 0
+  kill -TERM -- "-$g" 2>/dev/null || true
+  for _ in $(seq 1 40); do kill -0 -- "-$g" 2>/dev/null || return 0; sleep 0.25; done
+  kill -KILL -- "-$g" 2>/dev/null || true
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+TAKEN=" "
+pick_port() { # a free port from $PORTS not handed out before in this run
+  local p
+  for p in $PORTS; do
+    case $TAKEN in *" $p "*) continue ;; esac
+    if port_free "$p"; then TAKEN="$TAKEN$p "; echo "$p"; return 0; fi
+  done
+  die "no free port among: $PORTS"
+}
+
+to_ms() { # wrk latency (812.00us, 3.21ms, 1.02s, 1.50m) -> milliseconds
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+    printf "%.2f", n }'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+json_get() { # $1 = dotted path; reads JSON on stdin
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let v=JSON.parse(s);for(const k of process.argv[1].split("."))v=v?.[k];console.log(typeof v==="object"?JSON.stringify(v):v)})' "$1"
+}
