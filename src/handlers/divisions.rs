@@ -11,34 +11,31 @@ use crate::error::ApiResult;
 use crate::i18n::Noun;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
-use crate::storage::api_keys::{self, Owner};
+use crate::storage::api_keys::Owner;
 use crate::storage::resource;
 use crate::storage::tenants::DIVISIONS;
 
 pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
-    let parent = call.tenant_id()?;
-    let db = call.db()?;
-    let (tier, limits) = api_keys::owner_plan(&db, &Owner::Tenant(parent.to_string()))
-        .await?
-        .ok_or_else(|| crate::error::ApiError::not_found(crate::i18n::Msg::NotFound(Noun::Tenant)))?;
     let mut f = Fields::new(&call.body, &["name", "timezone"]);
     let name = f.text("name", 200);
     let name = f.require("name", name);
     let timezone = f.text_where("timezone", 64, is_timezone).into_option();
     f.finish()?;
-    let timezone = match timezone {
-        Some(tz) => tz,
-        None => crate::storage::tenants::timezone_of(&db, parent).await?.unwrap_or_else(|| "UTC".into()),
-    };
-    let id = ids::new_id("ten", call.now_ms as u64);
-    let settings = crate::storage::tenants::settings_of(&db, parent).await?;
+    let parent = call.tenant_id()?;
+    let db = call.db()?;
+    // Tier, limits, settings and (unless given) the time zone come from the parent.
+    let p = crate::storage::tenants::inheritance(&db, parent)
+        .await?
+        .ok_or_else(|| crate::error::ApiError::not_found(crate::i18n::Msg::NotFound(Noun::Tenant)))?;
+    let text = |k: &str| p[k].as_str().unwrap_or_default().to_string();
     let cols = vec![
-        ("settings", Arg::Text(serde_json::to_string(&settings)?)),
         ("name", Arg::Text(name.unwrap_or_default())),
-        ("tier", Arg::Text(tier)),
-        ("timezone", Arg::Text(timezone)),
-        ("limits", Arg::Text(serde_json::to_string(&limits)?)),
+        ("tier", Arg::Text(text("tier"))),
+        ("timezone", Arg::Text(timezone.unwrap_or_else(|| text("timezone")))),
+        ("limits", Arg::Text(p["limits"].to_string())),
+        ("settings", Arg::Text(p["settings"].to_string())),
     ];
+    let id = ids::new_id("ten", call.now_ms as u64);
     Ok(Reply::created(resource::create(&db, &DIVISIONS, parent, &id, call.now_ms, cols).await?))
 }
 

@@ -28,6 +28,16 @@ pub static DIVISIONS: Table = Table {
     referenced_by: &[],
 };
 
+/// What a division inherits from its parent: `{tier, limits, timezone, settings}`.
+pub async fn inheritance(db: &D1Database, id: &str) -> ApiResult<Option<Value>> {
+    let sql = "SELECT json_object('tier', tier, 'limits', json(limits), 'timezone', timezone, \
+               'settings', json(settings)) FROM tenants WHERE id = ? AND deleted_at IS NULL";
+    match d1::first_text(db, sql, &[id.into()]).await? {
+        Some(t) => Ok(Some(serde_json::from_str(&t)?)),
+        None => Ok(None),
+    }
+}
+
 /// A tenant's settings (defaults for anything missing).
 pub async fn settings_of(db: &D1Database, id: &str) -> ApiResult<crate::domain::tenants::Settings> {
     let text = d1::first_text(db, "SELECT settings FROM tenants WHERE id = ?", &[id.into()]).await?;

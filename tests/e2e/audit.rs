@@ -5,7 +5,8 @@ use serde_json::{json, Value};
 
 use crate::client::{eventually, req, tenant};
 
-fn entries(t: &crate::client::Tenant, query: &str, at_least: usize) -> Vec<Value> {
+/// The tenant's audit entries matching `query`, once at least `at_least` have been written.
+pub fn entries(t: &crate::client::Tenant, query: &str, at_least: usize) -> Vec<Value> {
     eventually(|| {
         let r = t.get(&format!("/v1/audit-log?{query}")).expect(200);
         let list = r.data().as_array().unwrap().clone();

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::json;
 
-use crate::client::{eventually, req, tenant, Resp};
+use crate::client::{req, tenant, Resp};
 use crate::harness::short_ttl_server;
 
 fn post_worker(key: &str, idem: &str, name: &str) -> Resp {
@@ -123,11 +123,7 @@ fn replays_are_audited_as_replays_and_cause_no_second_write() {
     let t = tenant();
     post_worker(&t.key, "k-audit", "Audit Once").expect(201);
     post_worker(&t.key, "k-audit", "Audit Once").expect(201);
-    let entries = eventually(|| {
-        let r = t.get("/v1/audit-log?method=POST").expect(200);
-        let list = r.data().as_array().unwrap().clone();
-        (list.len() >= 2).then_some(list)
-    });
+    let entries = crate::audit::entries(&t, "method=POST", 2);
     let replays: Vec<_> = entries.iter().filter(|e| e["replay"] == true).collect();
     assert_eq!(replays.len(), 1);
     assert_eq!(entries.iter().filter(|e| e["replay"] == false).count(), 1);

@@ -34,6 +34,9 @@ fn divisions_are_isolated_from_parent_and_siblings() {
     let parent = tenant();
     let (a, b) = (division(&parent, "North"), division(&parent, "South"));
     assert_eq!(a.body["parent_id"], parent.id.as_str());
+    for inherited in ["tier", "limits", "timezone", "settings"] {
+        assert_eq!(a.body[inherited], parent.body[inherited], "{inherited} comes from the parent");
+    }
     assert_eq!(a.get("/v1/me").expect(200).data()["tenant"]["id"], a.id.as_str());
 
     let wa = a.worker(json!({"name": "North Nora"}));
