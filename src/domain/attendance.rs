@@ -25,11 +25,8 @@ impl EntryRow {
     /// The entry as a session; a running entry (or open break) counts up to `now_ms`.
     pub fn session(&self, now_ms: i64) -> Session {
         let end_ms = self.ended_at.as_deref().map_or(now_ms, ms);
-        let break_ms = self
-            .breaks
-            .iter()
-            .map(|b| (b.ended_at.as_deref().map_or(end_ms, ms) - ms(&b.started_at)).max(0))
-            .sum();
+        let break_ms =
+            self.breaks.iter().map(|b| (b.ended_at.as_deref().map_or(end_ms, ms) - ms(&b.started_at)).max(0)).sum();
         Session { start_ms: ms(&self.started_at), end_ms: end_ms.max(ms(&self.started_at)), break_ms }
     }
 
@@ -90,13 +87,20 @@ mod tests {
             worker_id: "wkr_1".into(),
             started_at: start.into(),
             ended_at: end.map(Into::into),
-            breaks: breaks.iter().map(|(s, e)| Break { started_at: (*s).into(), ended_at: e.map(Into::into) }).collect(),
+            breaks: breaks
+                .iter()
+                .map(|(s, e)| Break { started_at: (*s).into(), ended_at: e.map(Into::into) })
+                .collect(),
         }
     }
 
     #[test]
     fn kiosk_day() {
-        let e = row("2026-05-28T08:00:00Z", Some("2026-05-28T16:30:00Z"), &[("2026-05-28T12:00:00Z", Some("2026-05-28T12:30:00Z"))]);
+        let e = row(
+            "2026-05-28T08:00:00Z",
+            Some("2026-05-28T16:30:00Z"),
+            &[("2026-05-28T12:00:00Z", Some("2026-05-28T12:30:00Z"))],
+        );
         assert_eq!(hours(e.session(0).worked_ms()), 8.0);
         assert_eq!(status(&[&e]), "off");
         let kinds: Vec<_> = timeline(&[&e]).iter().map(|m| m.kind).collect();

@@ -10,11 +10,7 @@ pub fn newly_crossed(percent: Option<f64>, already: i64) -> Vec<u32> {
     let Some(p) = percent else {
         return Vec::new();
     };
-    THRESHOLDS
-        .iter()
-        .filter(|(t, bit)| p >= f64::from(*t) && already & bit == 0)
-        .map(|(t, _)| *t)
-        .collect()
+    THRESHOLDS.iter().filter(|(t, bit)| p >= f64::from(*t) && already & bit == 0).map(|(t, _)| *t).collect()
 }
 
 /// The mask of the given thresholds; values that are not thresholds are ignored.

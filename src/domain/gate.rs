@@ -80,12 +80,21 @@ mod tests {
     #[test]
     fn round_trips() {
         let d = Decision { allowed: true, limit: 300, remaining: 299, reset: 1_800_000_060, retry_after: 0 };
-        for v in [Verdict::Pass(d), Verdict::Limited(Decision { allowed: false, retry_after: 7, ..d }), Verdict::Revoked] {
+        for v in
+            [Verdict::Pass(d), Verdict::Limited(Decision { allowed: false, retry_after: 7, ..d }), Verdict::Revoked]
+        {
             assert_eq!(parse(&format(&v)), Some(v));
         }
         assert_eq!(parse("ok 1 2"), None);
-        let stored = Stored { status: 201, request_id: "r".into(), content_type: "application/json".into(), content_language: "en".into(), body: "{\"a\":\"x\\ny\"}".into() };
-        for claim in [None, Some(Claim::Run), Some(Claim::InFlight), Some(Claim::Mismatch), Some(Claim::Replay(stored))] {
+        let stored = Stored {
+            status: 201,
+            request_id: "r".into(),
+            content_type: "application/json".into(),
+            content_language: "en".into(),
+            body: "{\"a\":\"x\\ny\"}".into(),
+        };
+        for claim in [None, Some(Claim::Run), Some(Claim::InFlight), Some(Claim::Mismatch), Some(Claim::Replay(stored))]
+        {
             let text = format_reply(&Verdict::Pass(d), claim.as_ref());
             assert_eq!(parse_reply(&text), Some((Verdict::Pass(d), claim)));
         }

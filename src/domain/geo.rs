@@ -40,10 +40,7 @@ mod tests {
     fn known_distances() {
         let d = distance_m(PARIS.0, PARIS.1, LONDON.0, LONDON.1);
         assert!((d - 343_500.0).abs() < 1_000.0, "{d}");
-        assert_eq!(
-            distance_m(PARIS.0, PARIS.1, LONDON.0, LONDON.1),
-            distance_m(LONDON.0, LONDON.1, PARIS.0, PARIS.1)
-        );
+        assert_eq!(distance_m(PARIS.0, PARIS.1, LONDON.0, LONDON.1), distance_m(LONDON.0, LONDON.1, PARIS.0, PARIS.1));
         assert_eq!(distance_m(PARIS.0, PARIS.1, PARIS.0, PARIS.1), 0.0);
         // Half the circumference: pi * R.
         let half = std::f64::consts::PI * EARTH_RADIUS_M;

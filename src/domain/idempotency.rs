@@ -85,7 +85,13 @@ mod tests {
     use super::*;
 
     fn stored() -> Stored {
-        Stored { status: 201, request_id: "req_1".into(), content_type: "application/json".into(), content_language: "en".into(), body: "{}".into() }
+        Stored {
+            status: 201,
+            request_id: "req_1".into(),
+            content_type: "application/json".into(),
+            content_language: "en".into(),
+            body: "{}".into(),
+        }
     }
 
     #[test]

@@ -76,8 +76,6 @@ pub fn is_id(prefix: &str, s: &str) -> bool {
         && s[prefix.len() + 1..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-
-
 #[cfg(test)]
 mod tests {
     use super::*;

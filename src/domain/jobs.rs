@@ -24,7 +24,11 @@ pub fn can_transition(from: &str, to: &str) -> bool {
     from == to
         || matches!(
             (from, to),
-            ("active", "completed") | ("active", "archived") | ("completed", "active") | ("completed", "archived") | ("archived", "active")
+            ("active", "completed")
+                | ("active", "archived")
+                | ("completed", "active")
+                | ("completed", "archived")
+                | ("archived", "active")
         )
 }
 
@@ -121,7 +125,12 @@ pub fn parse(body: &Value, create: bool) -> ApiResult<Columns> {
 }
 
 /// Budget use as a percentage of the budget's hours, else its amount (2 decimals).
-pub fn percent_used(used_hours: f64, used_amount: i64, budget_hours: Option<f64>, budget_amount: Option<i64>) -> Option<f64> {
+pub fn percent_used(
+    used_hours: f64,
+    used_amount: i64,
+    budget_hours: Option<f64>,
+    budget_amount: Option<i64>,
+) -> Option<f64> {
     let pct = match (budget_hours, budget_amount) {
         (Some(h), _) if h > 0.0 => used_hours / h * 100.0,
         (_, Some(a)) if a > 0 => used_amount as f64 / a as f64 * 100.0,

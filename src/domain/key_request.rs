@@ -35,7 +35,11 @@ pub fn read_scopes(f: &mut Fields, body: &Value, field: &str) -> Option<Vec<Stri
         }
         Some(Value::Array(items)) => {
             let list: Vec<String> = items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
-            if list.is_empty() || list.len() != items.len() || list.len() > 64 || !list.iter().all(|s| scopes::is_valid(s)) {
+            if list.is_empty()
+                || list.len() != items.len()
+                || list.len() > 64
+                || !list.iter().all(|s| scopes::is_valid(s))
+            {
                 f.fail(field, FieldCode::Invalid);
                 return None;
             }
@@ -123,7 +127,12 @@ mod tests {
 
     #[test]
     fn lower_limits_and_future_expiry_are_kept() {
-        let k = parse(&json!({"scopes": "read-write", "limits": {"per_minute": 60}, "expires_at": "2030-01-01T00:00:00Z"}), OWNER, NOW).unwrap();
+        let k = parse(
+            &json!({"scopes": "read-write", "limits": {"per_minute": 60}, "expires_at": "2030-01-01T00:00:00Z"}),
+            OWNER,
+            NOW,
+        )
+        .unwrap();
         assert_eq!(k.limits, Limits { per_minute: 60, ..OWNER });
         assert!(k.expires_at_ms.is_some());
     }

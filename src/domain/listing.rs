@@ -213,8 +213,7 @@ pub fn compile(spec: &ListSpec, tenant_id: Option<&str>, query: &Query) -> ApiRe
                 }
                 let escaped = needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
                 let pattern = format!("%{escaped}%");
-                let ors: Vec<String> =
-                    columns.iter().map(|c| format!("{c} LIKE ? ESCAPE '\\'")).collect();
+                let ors: Vec<String> = columns.iter().map(|c| format!("{c} LIKE ? ESCAPE '\\'")).collect();
                 clauses.push(format!("({})", ors.join(" OR ")));
                 args.extend(columns.iter().map(|_| Arg::Text(pattern.clone())));
             }
@@ -325,7 +324,8 @@ mod tests {
     #[test]
     fn multi_value_filters_and_cursor() {
         let c = cursor::encode("wkr_9");
-        let lq = compile(&SPEC, Some("t"), &q(&[("status", "active,inactive"), ("cursor", &c), ("limit", "2")])).unwrap();
+        let lq =
+            compile(&SPEC, Some("t"), &q(&[("status", "active,inactive"), ("cursor", &c), ("limit", "2")])).unwrap();
         assert!(lq.sql.contains("id > ?"));
         assert!(lq.sql.contains("status IN (?,?)"));
         assert!(lq.sql.ends_with("LIMIT 3"));
@@ -381,7 +381,8 @@ mod tests {
 
     #[test]
     fn tombstones_when_deleted_included() {
-        let lq = compile(&SPEC, Some("t"), &q(&[("include_deleted", "true"), ("updated_since", "2026-01-01")])).unwrap();
+        let lq =
+            compile(&SPEC, Some("t"), &q(&[("include_deleted", "true"), ("updated_since", "2026-01-01")])).unwrap();
         assert!(lq.sql.contains("'deleted', json('true')"));
         assert!(!lq.sql.contains("AND deleted_at IS NULL"));
         assert_eq!(lq.args[1], Arg::Text("2026-01-01T00:00:00Z".into()));

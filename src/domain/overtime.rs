@@ -5,9 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{
-    DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Weekday,
-};
+use chrono::{DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Weekday};
 use chrono_tz::Tz;
 
 const HOUR: i64 = 3_600_000;
@@ -32,8 +30,7 @@ fn first_at_or_after(local: NaiveDateTime, tz: Tz) -> i64 {
             // UTC offsets (LMT included) stay within ±16 h, so the answer is in this window;
             // bisect to the millisecond.
             let naive = local.and_utc().timestamp_millis();
-            let (mut lo, mut hi) =
-                (naive.saturating_sub(17 * HOUR), naive.saturating_add(17 * HOUR));
+            let (mut lo, mut hi) = (naive.saturating_sub(17 * HOUR), naive.saturating_add(17 * HOUR));
             while hi - lo > 1 {
                 let mid = lo + (hi - lo) / 2;
                 if local_at(mid, tz).is_none_or(|t| t >= local) {
@@ -201,12 +198,10 @@ mod tests {
     #[test]
     fn daily_overtime() {
         let t = week(&[9.0]);
-        let day =
-            DayTotals { date: d(2026, 3, 2), worked_ms: 9 * H, regular_ms: 8 * H, overtime_ms: H };
+        let day = DayTotals { date: d(2026, 3, 2), worked_ms: 9 * H, regular_ms: 8 * H, overtime_ms: H };
         assert_eq!(t, [day]);
         let t = week(&[9.0; 5]);
-        let sum =
-            Summary { worked_ms: 45 * H, regular_ms: 40 * H, overtime_ms: 5 * H, days_present: 5 };
+        let sum = Summary { worked_ms: 45 * H, regular_ms: 40 * H, overtime_ms: 5 * H, days_present: 5 };
         assert_eq!(summarize(&t), sum);
         assert!(t.iter().all(|d| d.overtime_ms == H));
     }
@@ -214,8 +209,7 @@ mod tests {
     #[test]
     fn weekly_overtime() {
         let t = week(&[8.0; 6]);
-        let sum =
-            Summary { worked_ms: 48 * H, regular_ms: 40 * H, overtime_ms: 8 * H, days_present: 6 };
+        let sum = Summary { worked_ms: 48 * H, regular_ms: 40 * H, overtime_ms: 8 * H, days_present: 6 };
         assert_eq!(summarize(&t), sum);
         assert_eq!(split(&t)[5], (0, 480));
         // Daily overtime is not counted twice; the weekly cap can split a day.

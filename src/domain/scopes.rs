@@ -3,9 +3,24 @@
 
 /// Resources a scope can name (the first path segment after `/v1`).
 pub const RESOURCES: &[&str] = &[
-    "workers", "jobs", "time-entries", "attendance", "customers", "sites", "departments",
-    "cost-codes", "shifts", "tasks", "positions", "reports", "exports", "audit-log", "api-keys",
-    "webhooks", "divisions", "partnerships",
+    "workers",
+    "jobs",
+    "time-entries",
+    "attendance",
+    "customers",
+    "sites",
+    "departments",
+    "cost-codes",
+    "shifts",
+    "tasks",
+    "positions",
+    "reports",
+    "exports",
+    "audit-log",
+    "api-keys",
+    "webhooks",
+    "divisions",
+    "partnerships",
 ];
 
 /// Resources that govern access itself: vendors may read them but never change them.

@@ -45,7 +45,12 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { daily_overtime_hours: 8.0, weekly_overtime_hours: 40.0, week_start: "monday".into(), pinshot_threshold: 60 }
+        Settings {
+            daily_overtime_hours: 8.0,
+            weekly_overtime_hours: 40.0,
+            week_start: "monday".into(),
+            pinshot_threshold: 60,
+        }
     }
 }
 
@@ -60,10 +65,17 @@ impl Settings {
 /// Reads `settings` over `base`: each field optional, each within its range.
 pub fn read_settings(f: &mut Fields, field: &str, base: Settings) -> Option<Settings> {
     let obj = f.object(field).into_option()?;
-    let mut inner = Fields::new(obj, &["daily_overtime_hours", "weekly_overtime_hours", "week_start", "pinshot_threshold"]);
+    let mut inner =
+        Fields::new(obj, &["daily_overtime_hours", "weekly_overtime_hours", "week_start", "pinshot_threshold"]);
     let settings = Settings {
-        daily_overtime_hours: inner.real("daily_overtime_hours", 0.5, 24.0).into_option().unwrap_or(base.daily_overtime_hours),
-        weekly_overtime_hours: inner.real("weekly_overtime_hours", 1.0, 168.0).into_option().unwrap_or(base.weekly_overtime_hours),
+        daily_overtime_hours: inner
+            .real("daily_overtime_hours", 0.5, 24.0)
+            .into_option()
+            .unwrap_or(base.daily_overtime_hours),
+        weekly_overtime_hours: inner
+            .real("weekly_overtime_hours", 1.0, 168.0)
+            .into_option()
+            .unwrap_or(base.weekly_overtime_hours),
         week_start: inner.one_of("week_start", WEEKDAYS).into_option().unwrap_or(base.week_start),
         pinshot_threshold: inner.int("pinshot_threshold", 0, 100).into_option().unwrap_or(base.pinshot_threshold),
     };
@@ -108,9 +120,8 @@ pub fn parse_change(body: &Value, current: Settings) -> ApiResult<TenantChange> 
 pub fn read_limits(f: &mut Fields, field: &str, base: Limits) -> Option<Limits> {
     let obj = f.object(field).into_option()?;
     let mut inner = Fields::new(obj, &["per_second", "per_minute", "per_day"]);
-    let mut get = |name: &str, default: u32| {
-        inner.int(name, 1, 1_000_000_000).into_option().map(|v| v as u32).unwrap_or(default)
-    };
+    let mut get =
+        |name: &str, default: u32| inner.int(name, 1, 1_000_000_000).into_option().map(|v| v as u32).unwrap_or(default);
     let limits = Limits {
         per_second: get("per_second", base.per_second),
         per_minute: get("per_minute", base.per_minute),
@@ -163,11 +174,14 @@ mod tests {
 
     #[test]
     fn settings_default_and_validate() {
-        let t = parse_new_tenant(&json!({"name": "A", "settings": {"daily_overtime_hours": 10, "week_start": "sunday"}})).unwrap();
+        let t =
+            parse_new_tenant(&json!({"name": "A", "settings": {"daily_overtime_hours": 10, "week_start": "sunday"}}))
+                .unwrap();
         assert_eq!(t.settings.daily_overtime_hours, 10.0);
         assert_eq!(t.settings.weekly_overtime_hours, 40.0);
         assert_eq!(t.settings.week_start_day(), chrono::Weekday::Sun);
-        let e = parse_new_tenant(&json!({"name": "A", "settings": {"week_start": "funday", "pinshot_threshold": 101}})).unwrap_err();
+        let e = parse_new_tenant(&json!({"name": "A", "settings": {"week_start": "funday", "pinshot_threshold": 101}}))
+            .unwrap_err();
         let fields: Vec<_> = e.details.iter().map(|d| d.field.as_str()).collect();
         assert_eq!(fields, vec!["settings.week_start", "settings.pinshot_threshold"]);
         let c = parse_change(&json!({"settings": {"weekly_overtime_hours": 38}}), Settings::default()).unwrap();
@@ -177,7 +191,8 @@ mod tests {
 
     #[test]
     fn rejects_bad_zone_tier_and_limits() {
-        let e = parse_new_tenant(&json!({"tier": "gold", "timezone": "Mars/Base", "limits": {"per_day": 0}})).unwrap_err();
+        let e =
+            parse_new_tenant(&json!({"tier": "gold", "timezone": "Mars/Base", "limits": {"per_day": 0}})).unwrap_err();
         let fields: Vec<_> = e.details.iter().map(|d| d.field.as_str()).collect();
         assert_eq!(fields, vec!["name", "tier", "timezone", "limits.per_day"]);
         let e = parse_new_tenant(&json!({"name": "x", "limits": {"per_day": 5}})).unwrap_err();

@@ -137,7 +137,11 @@ pub fn parse(body: &Value, create: bool) -> ApiResult<Input> {
     let names: Vec<&str> = FIELDS.iter().map(|d| d.name).chain(EXTRA.iter().copied()).collect();
     let mut f = Fields::new(body, &names);
     let started_at = instant(&mut f, "started_at");
-    let started_at = if create { f.require("started_at", started_at).map_or(Patch::Absent, Patch::Set) } else { f.not_null("started_at", started_at) };
+    let started_at = if create {
+        f.require("started_at", started_at).map_or(Patch::Absent, Patch::Set)
+    } else {
+        f.not_null("started_at", started_at)
+    };
     let ended_at = instant(&mut f, "ended_at");
     let breaks = breaks(&mut f, body);
     let clock_in = location(&mut f, body, "clock_in_location");
@@ -197,11 +201,8 @@ pub fn check_span(span: &Span, now_ms: i64, check_future: bool) -> ApiResult<()>
 pub fn worked_seconds(span: &Span) -> i64 {
     let secs = |s: &str| time::parse_instant(s, false).unwrap_or(0) / 1000;
     let Some(end) = &span.ended_at else { return 0 };
-    let breaks: i64 = span
-        .breaks
-        .iter()
-        .map(|b| b.ended_at.as_deref().map_or(0, |e| (secs(e) - secs(&b.started_at)).max(0)))
-        .sum();
+    let breaks: i64 =
+        span.breaks.iter().map(|b| b.ended_at.as_deref().map_or(0, |e| (secs(e) - secs(&b.started_at)).max(0))).sum();
     (secs(end) - secs(&span.started_at) - breaks).max(0)
 }
 
@@ -252,13 +253,20 @@ mod tests {
         Span {
             started_at: start.into(),
             ended_at: end.map(Into::into),
-            breaks: breaks.iter().map(|(s, e)| Break { started_at: (*s).into(), ended_at: e.map(Into::into) }).collect(),
+            breaks: breaks
+                .iter()
+                .map(|(s, e)| Break { started_at: (*s).into(), ended_at: e.map(Into::into) })
+                .collect(),
         }
     }
 
     #[test]
     fn worked_time_excludes_breaks() {
-        let s = span("2026-05-28T08:00:00Z", Some("2026-05-28T16:30:00Z"), &[("2026-05-28T12:00:00Z", Some("2026-05-28T12:30:00Z"))]);
+        let s = span(
+            "2026-05-28T08:00:00Z",
+            Some("2026-05-28T16:30:00Z"),
+            &[("2026-05-28T12:00:00Z", Some("2026-05-28T12:30:00Z"))],
+        );
         assert!(check_span(&s, NOW, true).is_ok());
         assert_eq!(worked_seconds(&s), 8 * 3600);
     }
@@ -270,15 +278,23 @@ mod tests {
         let future = span("2026-05-28T20:40:00Z", None, &[]);
         assert_eq!(check_span(&future, NOW, true).unwrap_err().details[0].field, "started_at");
         assert!(check_span(&span("2026-05-28T20:30:00Z", None, &[]), NOW, true).is_ok(), "within 5 minutes");
-        let outside = span("2026-05-28T08:00:00Z", Some("2026-05-28T10:00:00Z"), &[("2026-05-28T07:00:00Z", Some("2026-05-28T08:30:00Z"))]);
+        let outside = span(
+            "2026-05-28T08:00:00Z",
+            Some("2026-05-28T10:00:00Z"),
+            &[("2026-05-28T07:00:00Z", Some("2026-05-28T08:30:00Z"))],
+        );
         assert!(check_span(&outside, NOW, true).is_err());
         let overlapping = span(
             "2026-05-28T08:00:00Z",
             Some("2026-05-28T16:00:00Z"),
-            &[("2026-05-28T10:00:00Z", Some("2026-05-28T11:00:00Z")), ("2026-05-28T10:30:00Z", Some("2026-05-28T12:00:00Z"))],
+            &[
+                ("2026-05-28T10:00:00Z", Some("2026-05-28T11:00:00Z")),
+                ("2026-05-28T10:30:00Z", Some("2026-05-28T12:00:00Z")),
+            ],
         );
         assert_eq!(check_span(&overlapping, NOW, true).unwrap_err().details[0].field, "breaks[1]");
-        let open_on_finished = span("2026-05-28T08:00:00Z", Some("2026-05-28T16:00:00Z"), &[("2026-05-28T10:00:00Z", None)]);
+        let open_on_finished =
+            span("2026-05-28T08:00:00Z", Some("2026-05-28T16:00:00Z"), &[("2026-05-28T10:00:00Z", None)]);
         assert!(check_span(&open_on_finished, NOW, true).is_err());
         let open_on_running = span("2026-05-28T08:00:00Z", None, &[("2026-05-28T10:00:00Z", None)]);
         assert!(check_span(&open_on_running, NOW, true).is_ok());

@@ -7,9 +7,8 @@ use super::ids;
 use crate::error::ApiResult;
 
 pub const STATUSES: &[&str] = &["active", "inactive"];
-const FIELDS: &[&str] = &[
-    "name", "email", "phone", "employee_code", "position", "department_id", "site_id", "pay_rate", "status",
-];
+const FIELDS: &[&str] =
+    &["name", "email", "phone", "employee_code", "position", "department_id", "site_id", "pay_rate", "status"];
 /// Highest pay rate accepted, in minor units per hour (keeps sums far from 2^53).
 pub const MAX_PAY_RATE: i64 = 100_000_000;
 
@@ -43,7 +42,8 @@ pub fn generated_employee_code(worker_id: &str) -> String {
 pub fn parse(body: &Value, create: bool) -> ApiResult<WorkerInput> {
     let mut f = Fields::new(body, FIELDS);
     let name = f.text("name", 200);
-    let name = if create { f.require("name", name).map_or(Patch::Absent, Patch::Set) } else { f.not_null("name", name) };
+    let name =
+        if create { f.require("name", name).map_or(Patch::Absent, Patch::Set) } else { f.not_null("name", name) };
     let input = WorkerInput {
         name,
         email: f.text_where("email", 254, is_email),

@@ -79,7 +79,11 @@ pub async fn clock_in(call: &Call<'_>) -> ApiResult<Reply> {
     }
     let entry = create_one(call, &body, &["attendance.clock_in"]).await.map_err(|e| {
         // A concurrent clock-in won the race: say so in attendance terms.
-        if e.code == crate::error::ErrorCode::Conflict { ApiError::conflict(Msg::AttendanceState("working")) } else { e }
+        if e.code == crate::error::ErrorCode::Conflict {
+            ApiError::conflict(Msg::AttendanceState("working"))
+        } else {
+            e
+        }
     })?;
     Ok(Reply::created(entry))
 }

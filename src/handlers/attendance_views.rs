@@ -116,10 +116,21 @@ pub async fn today(call: &Call<'_>) -> ApiResult<Reply> {
 /// The tenant's overtime rules.
 async fn rules(call: &Call<'_>) -> ApiResult<Rules> {
     let s = crate::storage::tenants::settings_of(&call.db()?, call.tenant_id()?).await?;
-    Ok(Rules { daily_hours: s.daily_overtime_hours, weekly_hours: s.weekly_overtime_hours, week_start: s.week_start_day() })
+    Ok(Rules {
+        daily_hours: s.daily_overtime_hours,
+        weekly_hours: s.weekly_overtime_hours,
+        week_start: s.week_start_day(),
+    })
 }
 
-fn per_worker_days(call: &Call<'_>, rules: &Rules, w: &WorkerRow, mine: &[&EntryRow], first: NaiveDate, last: NaiveDate) -> Vec<overtime::DayTotals> {
+fn per_worker_days(
+    call: &Call<'_>,
+    rules: &Rules,
+    w: &WorkerRow,
+    mine: &[&EntryRow],
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Vec<overtime::DayTotals> {
     let sessions: Vec<_> = mine.iter().map(|e| e.session(call.now_ms)).collect();
     daily_totals(&sessions, zone(&w.tz), rules).into_iter().filter(|d| d.date >= first && d.date <= last).collect()
 }
@@ -158,8 +169,18 @@ pub async fn range(call: &Call<'_>) -> ApiResult<Reply> {
 
 pub async fn summary(call: &Call<'_>) -> ApiResult<Reply> {
     call.query.only(&["month", "year"])?;
-    let month: u32 = call.query.get("month").and_then(|v| v.parse().ok()).filter(|m| (1..=12).contains(m)).ok_or_else(|| bad("month"))?;
-    let year: i32 = call.query.get("year").and_then(|v| v.parse().ok()).filter(|y| (2000..=2100).contains(y)).ok_or_else(|| bad("year"))?;
+    let month: u32 = call
+        .query
+        .get("month")
+        .and_then(|v| v.parse().ok())
+        .filter(|m| (1..=12).contains(m))
+        .ok_or_else(|| bad("month"))?;
+    let year: i32 = call
+        .query
+        .get("year")
+        .and_then(|v| v.parse().ok())
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| bad("year"))?;
     let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| bad("month"))?;
     let next = first.checked_add_months(chrono::Months::new(1)).ok_or_else(|| bad("month"))?;
     let last = next.pred_opt().unwrap_or(first);
@@ -206,13 +227,37 @@ pub async fn worker(call: &Call<'_>) -> ApiResult<Reply> {
         return Err(bad("worker_id"));
     }
     let mut pairs: Vec<(String, String)> = Vec::new();
-    for p in ["limit", "cursor", "from", "to", "status", "job_id", "site_id", "is_running", "updated_since", "include_deleted"] {
+    for p in [
+        "limit",
+        "cursor",
+        "from",
+        "to",
+        "status",
+        "job_id",
+        "site_id",
+        "is_running",
+        "updated_since",
+        "include_deleted",
+    ] {
         if let Some(v) = call.query.get(p) {
             pairs.push((p.to_string(), v.to_string()));
         }
     }
-    call.query.only(&["limit", "cursor", "from", "to", "status", "job_id", "site_id", "is_running", "updated_since", "include_deleted"])?;
+    call.query.only(&[
+        "limit",
+        "cursor",
+        "from",
+        "to",
+        "status",
+        "job_id",
+        "site_id",
+        "is_running",
+        "updated_since",
+        "include_deleted",
+    ])?;
     pairs.push(("worker_id".into(), id.to_string()));
-    let page = crate::storage::resource::list(&db, &crate::storage::time_entries::TIME_ENTRIES, tenant, &Query::new(pairs)).await?;
+    let page =
+        crate::storage::resource::list(&db, &crate::storage::time_entries::TIME_ENTRIES, tenant, &Query::new(pairs))
+            .await?;
     Ok(Reply::page(page))
 }

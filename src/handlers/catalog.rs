@@ -97,7 +97,11 @@ pub static COST_CODES: Resource = Resource {
         &[("time_entries", "cost_code_id")],
     ),
     prefix: "cc",
-    fields: &[required("code", Kind::Code(64)), required("name", Kind::Text(200)), field("description", Kind::Text(1000))],
+    fields: &[
+        required("code", Kind::Code(64)),
+        required("name", Kind::Text(200)),
+        field("description", Kind::Text(1000)),
+    ],
     defaults: &[],
 };
 

@@ -53,11 +53,14 @@ pub async fn serve(call: &Call<'_>, op: Op, r: &Resource) -> ApiResult<Reply> {
             let mut cols = model::parse(&call.body, r.fields, &[], true)?;
             for (name, default) in r.defaults {
                 if cols.get(name).is_none_or(|a| *a == Arg::Null) {
-                    cols.set(name, match default {
-                        Default::Int(v) => Arg::Int(*v),
-                        Default::Real(v) => Arg::Real(*v),
-                        Default::Text(v) => Arg::Text(v.to_string()),
-                    });
+                    cols.set(
+                        name,
+                        match default {
+                            Default::Int(v) => Arg::Int(*v),
+                            Default::Real(v) => Arg::Real(*v),
+                            Default::Text(v) => Arg::Text(v.to_string()),
+                        },
+                    );
                 }
             }
             insert(call, &r.table, r.prefix, cols).await

@@ -1,8 +1,6 @@
 //! The operator API (`/v1/operator/…`, SPEC §2): how tenants, vendors and their first keys
 //! come to be, and the operator's view of any tenant's audit log.
 
-
-
 use crate::domain::fields::Fields;
 use crate::domain::key_request::read_scopes;
 use crate::domain::listing::{self, Arg};
@@ -62,12 +60,26 @@ pub async fn create_vendor(call: &Call<'_>) -> ApiResult<Reply> {
     let id = ids::new_id("ven", call.now_ms as u64);
     let now = call.now();
     let sql = "INSERT INTO vendors (id, name, tier, limits, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
-    let args = [Arg::Text(id.clone()), Arg::Text(name), Arg::Text(tier.clone()), Arg::Text(serde_json::to_string(&limits)?), Arg::Text(now)];
+    let args = [
+        Arg::Text(id.clone()),
+        Arg::Text(name),
+        Arg::Text(tier.clone()),
+        Arg::Text(serde_json::to_string(&limits)?),
+        Arg::Text(now),
+    ];
     d1::write(&db, vec![d1::stmt(&db, sql, &args)?], "id").await?;
     let key = api_keys::create(
         call.env,
         &db,
-        NewKey { tenant_id: None, vendor_id: Some(id.clone()), label: "Vendor".into(), scopes: key_scopes, tier, limits, expires_at_ms: None },
+        NewKey {
+            tenant_id: None,
+            vendor_id: Some(id.clone()),
+            label: "Vendor".into(),
+            scopes: key_scopes,
+            tier,
+            limits,
+            expires_at_ms: None,
+        },
         call.now_ms,
     )
     .await?;
@@ -88,4 +100,3 @@ pub async fn list_vendors(call: &Call<'_>) -> ApiResult<Reply> {
 pub async fn create_vendor_key(call: &Call<'_>) -> ApiResult<Reply> {
     crate::handlers::api_keys::mint_for(call, Owner::Vendor(call.param(0).to_string()), Noun::Vendor).await
 }
-

@@ -4,7 +4,6 @@
 
 use serde_json::json;
 
-
 use crate::domain::shifts::{self, text};
 use crate::domain::{ids, model};
 use crate::error::{ApiError, ApiResult};
@@ -63,4 +62,3 @@ pub async fn publish(call: &Call<'_>) -> ApiResult<Reply> {
     let ids = store::publish(&call.db()?, call.tenant_id()?, &from, &to, call.now_ms).await?;
     Ok(Reply::value(200, &json!({"from": from, "to": to, "published": ids.len(), "shift_ids": ids})))
 }
-

@@ -52,7 +52,12 @@ async fn check_worker(call: &Call<'_>, worker: &str) -> ApiResult<()> {
 }
 
 /// Flags from the clock-in location and verification score, as columns and event names.
-async fn flags(call: &Call<'_>, input: &Input, job: Option<&str>, site: Option<&str>) -> ApiResult<(Vec<(&'static str, Arg)>, Vec<&'static str>)> {
+async fn flags(
+    call: &Call<'_>,
+    input: &Input,
+    job: Option<&str>,
+    site: Option<&str>,
+) -> ApiResult<(Vec<(&'static str, Arg)>, Vec<&'static str>)> {
     let mut cols = Vec::new();
     let mut events = Vec::new();
     match input.clock_in {
@@ -67,12 +72,18 @@ async fn flags(call: &Call<'_>, input: &Input, job: Option<&str>, site: Option<&
             }
         }
         Patch::Null => {
-            cols.extend([("clock_in_latitude", Arg::Null), ("clock_in_longitude", Arg::Null), ("outside_fence", Arg::Int(0))]);
+            cols.extend([
+                ("clock_in_latitude", Arg::Null),
+                ("clock_in_longitude", Arg::Null),
+                ("outside_fence", Arg::Int(0)),
+            ]);
         }
         Patch::Absent => {}
     }
     match input.clock_out {
-        Patch::Set((lat, lng)) => cols.extend([("clock_out_latitude", Arg::Real(lat)), ("clock_out_longitude", Arg::Real(lng))]),
+        Patch::Set((lat, lng)) => {
+            cols.extend([("clock_out_latitude", Arg::Real(lat)), ("clock_out_longitude", Arg::Real(lng))])
+        }
         Patch::Null => cols.extend([("clock_out_latitude", Arg::Null), ("clock_out_longitude", Arg::Null)]),
         Patch::Absent => {}
     }
@@ -225,7 +236,12 @@ pub async fn delete(call: &Call<'_>) -> ApiResult<Reply> {
 
 /// Writes `sets` if the entry is still in the state it was read in (`expect_status`,
 /// running or not), recording `event`.
-async fn transition(call: &Call<'_>, current: &Current, sets: Vec<(&'static str, Arg)>, event: &'static str) -> ApiResult<Reply> {
+async fn transition(
+    call: &Call<'_>,
+    current: &Current,
+    sets: Vec<(&'static str, Arg)>,
+    event: &'static str,
+) -> ApiResult<Reply> {
     transition_entry(call, call.param(0), current, sets, &[event]).await
 }
 
@@ -268,7 +284,12 @@ pub async fn approve(call: &Call<'_>) -> ApiResult<Reply> {
     let current = load(call).await?;
     rules::check_status_change(&current.status, "approved", current.ended_at.is_none())?;
     let by = call.key()?.key_id.clone();
-    let sets = vec![("status", Arg::Text("approved".into())), ("approved_at", Arg::Text(call.now())), ("approved_by", Arg::Text(by)), ("rejection_note", Arg::Null)];
+    let sets = vec![
+        ("status", Arg::Text("approved".into())),
+        ("approved_at", Arg::Text(call.now())),
+        ("approved_by", Arg::Text(by)),
+        ("rejection_note", Arg::Null),
+    ];
     transition(call, &current, sets, "time_entry.approved").await
 }
 

@@ -1,10 +1,10 @@
 //! `/v1/workers`: employees (SPEC §6).
 
 use crate::domain::fields::Patch;
-use crate::domain::listing::Arg;
-use crate::domain::workers::{self, WorkerInput};
 use crate::domain::ids;
+use crate::domain::listing::Arg;
 use crate::domain::model::RefCheck;
+use crate::domain::workers::{self, WorkerInput};
 use crate::error::ApiResult;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;

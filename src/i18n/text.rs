@@ -271,4 +271,3 @@ pub fn render(msg: &Msg, code: crate::error::ErrorCode, lang: Lang) -> String {
         },
     }
 }
-

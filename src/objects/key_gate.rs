@@ -104,7 +104,8 @@ impl KeyGate {
         self.state.wait_until(async move {
             let at = crate::domain::time::fmt_ms(now);
             let args = [at.into(), key_id.into()];
-            if let Ok(stmt) = crate::storage::d1::stmt(&db, "UPDATE api_keys SET last_used_at = ? WHERE id = ?", &args) {
+            if let Ok(stmt) = crate::storage::d1::stmt(&db, "UPDATE api_keys SET last_used_at = ? WHERE id = ?", &args)
+            {
                 if let Err(e) = stmt.run().await {
                     worker::console_error!("last_used_at flush failed: {e}");
                 }

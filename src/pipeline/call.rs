@@ -4,11 +4,11 @@ use serde_json::Value;
 use worker::{Context, Env};
 
 use crate::domain::keys::KeyRecord;
-use crate::pipeline::auth::Principal;
 use crate::domain::listing::Query;
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Msg;
+use crate::pipeline::auth::Principal;
 
 pub struct Call<'a> {
     pub env: &'a Env,

@@ -49,7 +49,10 @@ impl Reply {
         data.push(']');
         let has_more = page.next_cursor.is_some();
         let next = page.next_cursor.map_or_else(|| "null".to_string(), |c| json!(c).to_string());
-        Reply { status: 200, body: Body::Data { data, meta: vec![("next_cursor", next), ("has_more", has_more.to_string())] } }
+        Reply {
+            status: 200,
+            body: Body::Data { data, meta: vec![("next_cursor", next), ("has_more", has_more.to_string())] },
+        }
     }
     pub fn raw(content_type: &'static str, body: String) -> Self {
         Reply { status: 200, body: Body::Raw { content_type, body } }

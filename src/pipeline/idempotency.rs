@@ -13,7 +13,12 @@ use crate::storage::gate::{self, ClaimRequest};
 const DEFAULT_TTL_SECONDS: i64 = 86_400;
 
 /// The claim a write asks for, from its `Idempotency-Key` header (400 if malformed).
-pub fn claim_request(header: Option<&str>, method: &str, path_and_query: &str, body: &[u8]) -> ApiResult<Option<ClaimRequest>> {
+pub fn claim_request(
+    header: Option<&str>,
+    method: &str,
+    path_and_query: &str,
+    body: &[u8],
+) -> ApiResult<Option<ClaimRequest>> {
     let Some(key) = header else { return Ok(None) };
     if !idempotency::is_valid_key(key) {
         return Err(ApiError::bad_request(Msg::InvalidIdempotencyKey));

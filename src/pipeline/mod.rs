@@ -17,7 +17,6 @@ use worker::{Context, Date, Env, Request, Response, ResponseBuilder};
 
 use crate::domain::gate::Verdict;
 use crate::domain::idempotency::Stored;
-use crate::storage::gate::ClaimRequest;
 use crate::domain::listing::Query;
 use crate::domain::rate::Decision;
 use crate::domain::scopes;
@@ -25,6 +24,7 @@ use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::handlers;
 use crate::i18n::{Lang, Msg};
 use crate::storage;
+use crate::storage::gate::ClaimRequest;
 use auth::Principal;
 use call::Call;
 use envelope::{Body, Reply};
@@ -154,8 +154,14 @@ fn written_id(def: &RouteDef, outcome: &ApiResult<Reply>) -> Option<String> {
 
 /// Admits a key's request through its gate: 401 if revoked, 429 if over a limit; for an
 /// idempotent write, also its claim (409 in flight, 422 reused, or a stored replay).
-async fn admit(env: &Env, principal: &Principal, claim: Option<ClaimRequest>, trace: &mut Trace) -> ApiResult<Option<Stored>> {
-    let (verdict, decision) = storage::gate::check(env, &principal.key.key_id, &principal.key.limits, claim.as_ref()).await?;
+async fn admit(
+    env: &Env,
+    principal: &Principal,
+    claim: Option<ClaimRequest>,
+    trace: &mut Trace,
+) -> ApiResult<Option<Stored>> {
+    let (verdict, decision) =
+        storage::gate::check(env, &principal.key.key_id, &principal.key.limits, claim.as_ref()).await?;
     match verdict {
         Verdict::Pass(d) => {
             trace.rate = Some(d);
@@ -169,13 +175,24 @@ async fn admit(env: &Env, principal: &Principal, claim: Option<ClaimRequest>, tr
         }
         Verdict::Limited(d) => {
             trace.rate = Some(d);
-            Err(ApiError { retry_after: Some(d.retry_after.max(1) as u64), ..ApiError::new(ErrorCode::RateLimited, Msg::Default) })
+            Err(ApiError {
+                retry_after: Some(d.retry_after.max(1) as u64),
+                ..ApiError::new(ErrorCode::RateLimited, Msg::Default)
+            })
         }
         Verdict::Revoked => Err(ApiError::unauthorized()),
     }
 }
 
-async fn run(mut req: Request, env: &Env, ctx: &Context, request_id: &str, now: i64, lang: Lang, trace: &mut Trace) -> ApiResult<Reply> {
+async fn run(
+    mut req: Request,
+    env: &Env,
+    ctx: &Context,
+    request_id: &str,
+    now: i64,
+    lang: Lang,
+    trace: &mut Trace,
+) -> ApiResult<Reply> {
     let url = req.url()?;
     let method = req.method();
     let (def, params) = match router::find(method.as_ref(), url.path()) {
@@ -189,9 +206,8 @@ async fn run(mut req: Request, env: &Env, ctx: &Context, request_id: &str, now: 
     let query = Query::new(url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect());
 
     let mut raw_body: Option<Vec<u8>> = None;
-    let presented =
-        auth::credential(header(&req, "Authorization").as_deref(), header(&req, "X-API-Key").as_deref())
-            .map(str::to_string);
+    let presented = auth::credential(header(&req, "Authorization").as_deref(), header(&req, "X-API-Key").as_deref())
+        .map(str::to_string);
     let principal = match def.access {
         Access::Public => None,
         Access::Operator => {

@@ -184,7 +184,8 @@ pub static ROUTES: &[RouteDef] = &[
     r(Get, "/v1/workers/{worker_id}", Route::WorkerGet, Key),
     r(Patch, "/v1/workers/{worker_id}", Route::WorkerUpdate, Key),
     r(Delete, "/v1/workers/{worker_id}", Route::WorkerDelete, Key),
-    r(Patch, "/v1/workers/{worker_id}/status", Route::WorkerSetStatus, Key),    r(Get, "/v1/sites", Route::Crud(Res::Sites, Op::List), Key),
+    r(Patch, "/v1/workers/{worker_id}/status", Route::WorkerSetStatus, Key),
+    r(Get, "/v1/sites", Route::Crud(Res::Sites, Op::List), Key),
     r(Post, "/v1/sites", Route::Crud(Res::Sites, Op::Create), Key),
     r(Get, "/v1/sites/{site_id}", Route::Crud(Res::Sites, Op::Get), Key),
     r(Patch, "/v1/sites/{site_id}", Route::Crud(Res::Sites, Op::Update), Key),
@@ -244,7 +245,10 @@ pub static ROUTES: &[RouteDef] = &[
 /// The outcome of matching a request line against [`ROUTES`].
 #[derive(Debug, PartialEq)]
 pub enum Match<'a> {
-    Found { def: &'static RouteDef, params: Vec<&'a str> },
+    Found {
+        def: &'static RouteDef,
+        params: Vec<&'a str>,
+    },
     /// The path exists but not for this method: the value of the `Allow` header.
     MethodNotAllowed(String),
     NotFound,
@@ -318,10 +322,7 @@ mod tests {
     #[test]
     fn wrong_method_lists_the_allowed_ones() {
         assert_eq!(find("PUT", "/v1/workers"), Match::MethodNotAllowed("GET, HEAD, POST".into()));
-        assert_eq!(
-            find("POST", "/v1/workers/wkr_1"),
-            Match::MethodNotAllowed("GET, HEAD, PATCH, DELETE".into())
-        );
+        assert_eq!(find("POST", "/v1/workers/wkr_1"), Match::MethodNotAllowed("GET, HEAD, PATCH, DELETE".into()));
         assert_eq!(find("OPTIONS", "/v1/me"), Match::MethodNotAllowed("GET, HEAD".into()));
     }
 

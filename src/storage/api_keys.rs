@@ -122,7 +122,9 @@ pub async fn owner_plan(db: &D1Database, owner: &Owner) -> ApiResult<Option<(Str
         Owner::Tenant(id) => ("tenants", id),
         Owner::Vendor(id) => ("vendors", id),
     };
-    let sql = format!("SELECT json_object('tier', tier, 'limits', json(limits)) FROM {table} WHERE id = ? AND deleted_at IS NULL");
+    let sql = format!(
+        "SELECT json_object('tier', tier, 'limits', json(limits)) FROM {table} WHERE id = ? AND deleted_at IS NULL"
+    );
     let Some(text) = d1::first_text(db, &sql, &[id.as_str().into()]).await? else { return Ok(None) };
     #[derive(serde::Deserialize)]
     struct Plan {
@@ -139,7 +141,8 @@ pub async fn create(env: &Env, db: &D1Database, new: NewKey, now_ms: i64) -> Api
     let minted = mint(new, now_ms)?;
     d1::write(db, vec![insert_stmt(db, &minted)?], "id").await?;
     if let Err(e) = keys::store(env, &minted.record, now_ms).await {
-        let _ = d1::stmt(db, "DELETE FROM api_keys WHERE id = ?", &[Arg::Text(minted.record.key_id.clone())])?.run().await;
+        let _ =
+            d1::stmt(db, "DELETE FROM api_keys WHERE id = ?", &[Arg::Text(minted.record.key_id.clone())])?.run().await;
         return Err(e);
     }
     Ok(created_json(&minted))

@@ -32,7 +32,13 @@ pub async fn workers(db: &D1Database, tenant: &str, only: Option<&str>) -> ApiRe
 }
 
 /// Entries (not rejected) that started in `[from, to)`.
-pub async fn entries(db: &D1Database, tenant: &str, from: &str, to: &str, only: Option<&str>) -> ApiResult<Vec<EntryRow>> {
+pub async fn entries(
+    db: &D1Database,
+    tenant: &str,
+    from: &str,
+    to: &str,
+    only: Option<&str>,
+) -> ApiResult<Vec<EntryRow>> {
     let sql = "SELECT json_group_array(json_object('id', id, 'worker_id', worker_id, 'started_at', started_at, \
                  'ended_at', ended_at, 'breaks', json(breaks))) FROM (SELECT * FROM time_entries \
                WHERE tenant_id = ?1 AND deleted_at IS NULL AND status != 'rejected' AND started_at >= ?2 AND started_at < ?3 \

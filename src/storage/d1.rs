@@ -56,13 +56,23 @@ pub fn write_error(e: worker::Error, unique_field: &str) -> ApiError {
         return ApiError::conflict(Msg::Duplicate(unique_field.to_string()));
     }
     if let Some(rest) = text.split("NOT NULL constraint failed: ").nth(1) {
-        let column: String = rest.split('.').nth(1).unwrap_or("").chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let column: String = rest
+            .split('.')
+            .nth(1)
+            .unwrap_or("")
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
         return ApiError::invalid_field(column, crate::i18n::FieldCode::Required);
     }
     e.into()
 }
 
 /// Runs statements atomically (D1 batches are transactions).
-pub async fn write(db: &D1Database, stmts: Vec<D1PreparedStatement>, unique_field: &str) -> ApiResult<Vec<worker::D1Result>> {
+pub async fn write(
+    db: &D1Database,
+    stmts: Vec<D1PreparedStatement>,
+    unique_field: &str,
+) -> ApiResult<Vec<worker::D1Result>> {
     db.batch(stmts).await.map_err(|e| write_error(e, unique_field))
 }

@@ -21,11 +21,14 @@ pub struct ClaimRequest {
 
 /// Counts this request against the key's limits (unless the key is revoked) and, if asked,
 /// claims its idempotency key.
-pub async fn check(env: &Env, key_id: &str, limits: &Limits, claim: Option<&ClaimRequest>) -> ApiResult<(Verdict, Option<Claim>)> {
-    let mut url = format!(
-        "https://gate/check?k={key_id}&s={}&m={}&d={}",
-        limits.per_second, limits.per_minute, limits.per_day
-    );
+pub async fn check(
+    env: &Env,
+    key_id: &str,
+    limits: &Limits,
+    claim: Option<&ClaimRequest>,
+) -> ApiResult<(Verdict, Option<Claim>)> {
+    let mut url =
+        format!("https://gate/check?k={key_id}&s={}&m={}&d={}", limits.per_second, limits.per_minute, limits.per_day);
     if let Some(c) = claim {
         url.push_str(&format!("&i={}&f={}", c.record, c.fingerprint));
     }

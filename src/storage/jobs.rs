@@ -48,7 +48,9 @@ pub async fn site_fence(db: &D1Database, tenant: &str, site_id: &str) -> ApiResu
 /// The job's current status, or 404.
 pub async fn status_of(db: &D1Database, tenant: &str, id: &str) -> ApiResult<String> {
     let sql = "SELECT status FROM jobs WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL";
-    d1::first_text(db, sql, &[tenant.into(), id.into()]).await?.ok_or_else(|| ApiError::not_found(Msg::NotFound(Noun::Job)))
+    d1::first_text(db, sql, &[tenant.into(), id.into()])
+        .await?
+        .ok_or_else(|| ApiError::not_found(Msg::NotFound(Noun::Job)))
 }
 
 /// The job's detail: its JSON plus `budget_used` `{hours, amount, percent}`.
@@ -67,7 +69,8 @@ pub async fn detail(db: &D1Database, tenant: &str, id: &str) -> ApiResult<Value>
     let text = d1::first_text(db, &sql, &[Arg::from(tenant), Arg::from(id)])
         .await?
         .ok_or_else(|| ApiError::not_found(Msg::NotFound(Noun::Job)))?;
-    let (mut job, secs, cost, b_hours, b_amount): (Value, f64, f64, Option<f64>, Option<i64>) = serde_json::from_str(&text)?;
+    let (mut job, secs, cost, b_hours, b_amount): (Value, f64, f64, Option<f64>, Option<i64>) =
+        serde_json::from_str(&text)?;
     let hours = (secs / 36.0).round() / 100.0;
     let amount = (cost / 3600.0).round() as i64;
     job["budget_used"] = serde_json::json!({

@@ -34,9 +34,7 @@ fn remember(hash: &str, rec: &KeyRecord, now_ms: i64) {
 
 /// The record for a key hash: from the isolate cache, else KV.
 pub async fn lookup(env: &Env, hash: &str, now_ms: i64) -> ApiResult<Option<KeyRecord>> {
-    let cached = CACHE.with(|c| {
-        c.borrow().get(hash).filter(|(_, at)| now_ms - at < CACHE_MS).map(|(r, _)| r.clone())
-    });
+    let cached = CACHE.with(|c| c.borrow().get(hash).filter(|(_, at)| now_ms - at < CACHE_MS).map(|(r, _)| r.clone()));
     if cached.is_some() {
         return Ok(cached);
     }

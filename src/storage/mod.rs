@@ -1,11 +1,11 @@
 //! Storage adapters: the only code that touches D1, KV, Durable Objects and Queues. Above
 //! this line everything is plain Rust values.
 
-pub mod d1;
-pub mod gate;
 pub mod api_keys;
 pub mod attendance;
 pub mod audit;
+pub mod d1;
+pub mod gate;
 pub mod jobs;
 pub mod keys;
 pub mod partnerships;

@@ -2,7 +2,7 @@
 
 use worker::D1Database;
 
-use crate::domain::listing::{ListSpec, Filter, FilterKind};
+use crate::domain::listing::{Filter, FilterKind, ListSpec};
 use crate::error::ApiResult;
 use crate::i18n::Noun;
 use crate::storage::d1;

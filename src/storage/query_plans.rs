@@ -24,9 +24,8 @@ fn plan(conn: &Connection, sql: &str, args: &[Arg]) -> String {
         })
         .collect();
     let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).expect("explain");
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(params.iter()), |r| r.get::<_, String>(3))
-        .expect("query plan");
+    let rows =
+        stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| r.get::<_, String>(3)).expect("query plan");
     rows.map(|r| r.unwrap_or_default()).collect::<Vec<_>>().join(" | ")
 }
 
@@ -55,13 +54,17 @@ fn every_list_page_is_an_index_range_scan() {
     let conn = db();
     let c = cursor::encode("x_0193c2aa000070008000000000000001");
     for (name, spec, scoped) in specs() {
-        for pairs in [vec![], vec![("cursor".to_string(), c.clone())], vec![("include_deleted".into(), "true".into())]] {
+        for pairs in [vec![], vec![("cursor".to_string(), c.clone())], vec![("include_deleted".into(), "true".into())]]
+        {
             let lq = compile(spec, scoped.then_some("ten_1"), &Query::new(pairs.clone())).expect("compiles");
             let p = plan(&conn, &lq.sql, &lq.args);
             assert!(p.contains("USING INDEX") || p.contains("USING COVERING INDEX"), "{name} {pairs:?}: {p}");
             assert!(!p.contains("TEMP B-TREE"), "{name} {pairs:?} sorts: {p}");
             if scoped {
-                assert!(p.contains("(tenant_id=?") || p.contains("(parent_id=?"), "{name}: not a range on the owner: {p}");
+                assert!(
+                    p.contains("(tenant_id=?") || p.contains("(parent_id=?"),
+                    "{name}: not a range on the owner: {p}"
+                );
             }
         }
     }

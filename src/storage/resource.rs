@@ -42,7 +42,14 @@ struct JsonRow {
 
 /// The outbox row for `event` about object `id`: its JSON as of this batch (nothing if the
 /// object is not there, so a guarded write that did not happen records no event).
-pub fn event_stmt(db: &D1Database, t: &Table, event: &str, tenant: &str, id: &str, now_ms: i64) -> ApiResult<worker::D1PreparedStatement> {
+pub fn event_stmt(
+    db: &D1Database,
+    t: &Table,
+    event: &str,
+    tenant: &str,
+    id: &str,
+    now_ms: i64,
+) -> ApiResult<worker::D1PreparedStatement> {
     let sql = format!(
         "INSERT INTO events (id, tenant_id, type, occurred_at, data) \
          SELECT ?, ?, ?, ?, {} FROM {} WHERE {} = ? AND id = ? AND deleted_at IS NULL",
@@ -86,7 +93,14 @@ pub struct Guard {
 }
 
 /// Inserts a row (`id`, `tenant_id`, `created_at`, `updated_at` added here) and returns it.
-pub async fn create(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: i64, cols: Vec<(&str, Arg)>) -> ApiResult<String> {
+pub async fn create(
+    db: &D1Database,
+    t: &Table,
+    tenant: &str,
+    id: &str,
+    now_ms: i64,
+    cols: Vec<(&str, Arg)>,
+) -> ApiResult<String> {
     create_if(db, t, tenant, id, now_ms, cols, None, &[]).await?.ok_or_else(ApiError::internal)
 }
 
@@ -132,12 +146,20 @@ pub async fn create_if(
 
 /// The live object `id` of `tenant`, or 404.
 pub async fn get(db: &D1Database, t: &Table, tenant: &str, id: &str) -> ApiResult<String> {
-    let sql = format!("SELECT {} FROM {} WHERE {} = ? AND id = ? AND deleted_at IS NULL", t.list.json, t.name(), t.scope());
+    let sql =
+        format!("SELECT {} FROM {} WHERE {} = ? AND id = ? AND deleted_at IS NULL", t.list.json, t.name(), t.scope());
     d1::first_text(db, &sql, &[tenant.into(), id.into()]).await?.ok_or_else(|| t.not_found())
 }
 
 /// Sets columns of a live object (and `updated_at`), returning it; 404 if there is none.
-pub async fn update(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: i64, sets: Vec<(&str, Arg)>) -> ApiResult<String> {
+pub async fn update(
+    db: &D1Database,
+    t: &Table,
+    tenant: &str,
+    id: &str,
+    now_ms: i64,
+    sets: Vec<(&str, Arg)>,
+) -> ApiResult<String> {
     update_if(db, t, tenant, id, now_ms, sets, None, &[]).await?.ok_or_else(|| t.not_found())
 }
 
@@ -190,7 +212,9 @@ pub async fn delete(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: 
         .referenced_by
         .iter()
         .map(|(table, column)| {
-            format!(" AND NOT EXISTS (SELECT 1 FROM {table} WHERE tenant_id = ?2 AND {column} = ?3 AND deleted_at IS NULL)")
+            format!(
+                " AND NOT EXISTS (SELECT 1 FROM {table} WHERE tenant_id = ?2 AND {column} = ?3 AND deleted_at IS NULL)"
+            )
         })
         .collect();
     let sql = format!(
@@ -218,7 +242,9 @@ pub async fn check_refs(db: &D1Database, tenant: &str, refs: &[crate::domain::mo
     }
     let parts: Vec<String> = refs
         .iter()
-        .map(|(_, table, _)| format!("(SELECT count(*) FROM {table} WHERE tenant_id = ?1 AND id = ? AND deleted_at IS NULL)"))
+        .map(|(_, table, _)| {
+            format!("(SELECT count(*) FROM {table} WHERE tenant_id = ?1 AND id = ? AND deleted_at IS NULL)")
+        })
         .collect();
     let sql = format!("SELECT json_array({})", parts.join(", "));
     let mut args: Vec<Arg> = vec![tenant.into()];

@@ -44,7 +44,14 @@ pub fn no_overlap(tenant: &str, worker: &str, id: &str, starts: &str, ends: &str
 }
 
 /// The first shift of `worker` that overlaps `[starts, ends)`, other than `id`.
-pub async fn clash(db: &D1Database, tenant: &str, worker: &str, id: &str, starts: &str, ends: &str) -> ApiResult<Option<String>> {
+pub async fn clash(
+    db: &D1Database,
+    tenant: &str,
+    worker: &str,
+    id: &str,
+    starts: &str,
+    ends: &str,
+) -> ApiResult<Option<String>> {
     let sql = format!("{OVERLAP} ORDER BY starts_at LIMIT 1");
     d1::first_text(db, &sql, &[tenant.into(), worker.into(), id.into(), ends.into(), starts.into()]).await
 }

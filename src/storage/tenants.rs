@@ -16,7 +16,8 @@ use crate::storage::{d1, keys};
 pub const TENANT_JSON: &str = "json_object('id', id, 'name', name, 'tier', tier, 'timezone', timezone, \
      'limits', json(limits), 'settings', json(settings), 'parent_id', parent_id, 'created_at', created_at, 'updated_at', updated_at)";
 
-pub static TENANT_LIST: ListSpec = ListSpec { table: "tenants", scope: "parent_id", json: TENANT_JSON, filters: &[], date_column: None };
+pub static TENANT_LIST: ListSpec =
+    ListSpec { table: "tenants", scope: "parent_id", json: TENANT_JSON, filters: &[], date_column: None };
 
 /// Divisions are tenants scoped by their parent.
 pub static DIVISIONS: Table = Table {
@@ -45,11 +46,17 @@ pub async fn settings_of(db: &D1Database, id: &str) -> ApiResult<crate::domain::
 }
 
 /// Applies the operator's change to a tenant; returns it.
-pub async fn change(db: &D1Database, id: &str, c: crate::domain::tenants::TenantChange, now_ms: i64) -> ApiResult<String> {
+pub async fn change(
+    db: &D1Database,
+    id: &str,
+    c: crate::domain::tenants::TenantChange,
+    now_ms: i64,
+) -> ApiResult<String> {
     let sql = "UPDATE tenants SET name = COALESCE(?2, name), timezone = COALESCE(?3, timezone), \
                settings = COALESCE(?4, settings), updated_at = ?5 WHERE id = ?1";
     let settings = c.settings.map(|s| serde_json::to_string(&s)).transpose()?;
-    let args = [Arg::from(id), Arg::from(c.name), Arg::from(c.timezone), Arg::from(settings), Arg::Text(time::fmt_ms(now_ms))];
+    let args =
+        [Arg::from(id), Arg::from(c.name), Arg::from(c.timezone), Arg::from(settings), Arg::Text(time::fmt_ms(now_ms))];
     d1::write(db, vec![d1::stmt(db, sql, &args)?], "id").await?;
     get(db, id).await
 }

@@ -66,7 +66,8 @@ pub fn guard(tenant: &str, worker: &str, id: &str, span: &Span, existing: bool) 
 
 /// The first entry of `worker` overlapping the span, other than `id`.
 pub async fn clash(db: &D1Database, tenant: &str, worker: &str, id: &str, span: &Span) -> ApiResult<Option<String>> {
-    d1::first_text(db, &format!("{OVERLAP} ORDER BY o.started_at LIMIT 1"), &overlap_args(tenant, worker, id, span)).await
+    d1::first_text(db, &format!("{OVERLAP} ORDER BY o.started_at LIMIT 1"), &overlap_args(tenant, worker, id, span))
+        .await
 }
 
 /// What handlers need to know of a stored entry.
@@ -111,7 +112,12 @@ pub async fn running(db: &D1Database, tenant: &str, worker: &str) -> ApiResult<O
 }
 
 /// `(id, status)` of a live worker found by id or employee code.
-pub async fn worker(db: &D1Database, tenant: &str, by_id: Option<&str>, by_code: Option<&str>) -> ApiResult<Option<(String, String)>> {
+pub async fn worker(
+    db: &D1Database,
+    tenant: &str,
+    by_id: Option<&str>,
+    by_code: Option<&str>,
+) -> ApiResult<Option<(String, String)>> {
     let (sql, key) = match (by_id, by_code) {
         (Some(id), _) => ("SELECT json_array(id, status) FROM workers WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL", id),
         (None, Some(code)) => ("SELECT json_array(id, status) FROM workers WHERE tenant_id = ? AND employee_code = ? AND deleted_at IS NULL", code),
@@ -132,8 +138,13 @@ pub async fn fence(db: &D1Database, tenant: &str, job: Option<&str>, site: Optio
                     WHERE tenant_id = ?1 AND latitude IS NOT NULL AND id = COALESCE(?3, (SELECT site_id FROM jobs WHERE tenant_id = ?1 AND id = ?2))))";
     let args = [Arg::from(tenant), Arg::from(job.map(str::to_string)), Arg::from(site.map(str::to_string))];
     let Some(text) = d1::first_text(db, sql, &args).await? else { return Ok(None) };
-    let (from_job, from_site): (Option<(f64, f64, Option<f64>)>, Option<(f64, f64, Option<f64>)>) = serde_json::from_str(&text)?;
-    Ok(from_job.or(from_site).map(|(latitude, longitude, r)| Fence { latitude, longitude, radius_m: r.unwrap_or(100.0) }))
+    let (from_job, from_site): (Option<(f64, f64, Option<f64>)>, Option<(f64, f64, Option<f64>)>) =
+        serde_json::from_str(&text)?;
+    Ok(from_job.or(from_site).map(|(latitude, longitude, r)| Fence {
+        latitude,
+        longitude,
+        radius_m: r.unwrap_or(100.0),
+    }))
 }
 
 /// Records `job.budget_threshold` once for each of 75/100/110 % the job has newly reached:
@@ -143,10 +154,8 @@ pub async fn announce_thresholds(db: &D1Database, tenant: &str, job_id: &str, no
     let job = crate::storage::jobs::detail(db, tenant, job_id).await?;
     let percent = job["budget_used"]["percent"].as_f64();
     let sql = "SELECT CAST(thresholds_crossed AS TEXT) FROM jobs WHERE tenant_id = ? AND id = ?";
-    let already: i64 = d1::first_text(db, sql, &[tenant.into(), job_id.into()])
-        .await?
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(0);
+    let already: i64 =
+        d1::first_text(db, sql, &[tenant.into(), job_id.into()]).await?.and_then(|t| t.parse().ok()).unwrap_or(0);
     let crossed = budget::newly_crossed(percent, already);
     if crossed.is_empty() {
         return Ok(());

@@ -26,7 +26,8 @@ fn a_full_kiosk_day() {
     kiosk(&t, "break-start", json!({"worker_id": id})).expect_error(409, "conflict");
 
     let today = t.get("/v1/attendance/today").expect(200);
-    let me = today.data()["workers"].as_array().unwrap().iter().find(|x| x["worker_id"] == id.as_str()).unwrap().clone();
+    let me =
+        today.data()["workers"].as_array().unwrap().iter().find(|x| x["worker_id"] == id.as_str()).unwrap().clone();
     assert_eq!(me["status"], "on_break");
 
     kiosk(&t, "break-end", json!({"worker_id": id})).expect(200);
@@ -37,9 +38,11 @@ fn a_full_kiosk_day() {
 
     let date = today.data()["date"].as_str().unwrap().to_string();
     let today = t.get(&format!("/v1/attendance/today?date={date}")).expect(200);
-    let me = today.data()["workers"].as_array().unwrap().iter().find(|x| x["worker_id"] == id.as_str()).unwrap().clone();
+    let me =
+        today.data()["workers"].as_array().unwrap().iter().find(|x| x["worker_id"] == id.as_str()).unwrap().clone();
     assert_eq!(me["status"], "off");
-    let kinds: Vec<_> = me["timeline"].as_array().unwrap().iter().map(|m| m["type"].as_str().unwrap().to_string()).collect();
+    let kinds: Vec<_> =
+        me["timeline"].as_array().unwrap().iter().map(|m| m["type"].as_str().unwrap().to_string()).collect();
     assert_eq!(kinds, vec!["clock_in", "break_start", "break_end", "clock_out"]);
     assert_eq!(me["sessions"].as_array().unwrap().len(), 1);
     let daily = t.get(&format!("/v1/attendance/daily?date={date}")).expect(200);
@@ -57,8 +60,16 @@ fn night_shift_belongs_to_the_day_it_began_and_overtime_counts() {
     let w = t.worker(json!({"name": "Nico Night"}));
     let id = w["id"].as_str().unwrap();
     // 22:00–07:00 local (CEST, UTC+2) on 2026-06-01 → 9 h on June 1st.
-    t.post("/v1/time-entries", json!({"worker_id": id, "started_at": "2026-06-01T20:00:00Z", "ended_at": "2026-06-02T05:00:00Z"})).expect(201);
-    t.post("/v1/time-entries", json!({"worker_id": id, "started_at": "2026-06-03T06:00:00Z", "ended_at": "2026-06-03T12:00:00Z"})).expect(201);
+    t.post(
+        "/v1/time-entries",
+        json!({"worker_id": id, "started_at": "2026-06-01T20:00:00Z", "ended_at": "2026-06-02T05:00:00Z"}),
+    )
+    .expect(201);
+    t.post(
+        "/v1/time-entries",
+        json!({"worker_id": id, "started_at": "2026-06-03T06:00:00Z", "ended_at": "2026-06-03T12:00:00Z"}),
+    )
+    .expect(201);
     let d1 = t.get("/v1/attendance/daily?date=2026-06-01").expect(200);
     assert_eq!(d1.data()["workers"][0]["totals"]["worked_hours"], 9.0);
     let d2 = t.get("/v1/attendance/daily?date=2026-06-02").expect(200);
@@ -91,7 +102,11 @@ fn absences_count_published_shifts_without_attendance() {
         t.post("/v1/shifts", json!({"worker_id": id, "site_id": site, "starts_at": format!("{day}T07:00:00Z"), "ends_at": format!("{day}T15:00:00Z")})).expect(201);
     }
     t.post("/v1/shifts/publish", json!({"from": "2026-07-01", "to": "2026-07-31"})).expect(200);
-    t.post("/v1/time-entries", json!({"worker_id": id, "started_at": "2026-07-06T07:00:00Z", "ended_at": "2026-07-06T15:00:00Z"})).expect(201);
+    t.post(
+        "/v1/time-entries",
+        json!({"worker_id": id, "started_at": "2026-07-06T07:00:00Z", "ended_at": "2026-07-06T15:00:00Z"}),
+    )
+    .expect(201);
     let s = t.get("/v1/attendance/summary?month=7&year=2026").expect(200);
     let me = s.data()["workers"].as_array().unwrap().iter().find(|x| x["worker_id"] == id).unwrap().clone();
     assert_eq!(me["scheduled_days"], 3);
@@ -110,7 +125,11 @@ fn overtime_rules_are_tenant_settings() {
     assert_eq!(t.body["settings"]["daily_overtime_hours"], 10.0);
     assert_eq!(t.body["settings"]["weekly_overtime_hours"], 40.0);
     let w = t.worker(json!({"name": "Ollie"}));
-    t.post("/v1/time-entries", json!({"worker_id": w["id"], "started_at": "2026-06-01T06:00:00Z", "ended_at": "2026-06-01T17:00:00Z"})).expect(201);
+    t.post(
+        "/v1/time-entries",
+        json!({"worker_id": w["id"], "started_at": "2026-06-01T06:00:00Z", "ended_at": "2026-06-01T17:00:00Z"}),
+    )
+    .expect(201);
     let overtime = |t: &Tenant| {
         let s = t.get("/v1/attendance/summary?month=6&year=2026").expect(200);
         s.data()["workers"][0]["overtime_hours"].as_f64().unwrap()

@@ -73,7 +73,8 @@ fn the_log_is_tenant_scoped_and_the_operator_reads_any() {
     let theirs = b.get("/v1/audit-log").expect(200);
     assert!(!theirs.text.contains(&a.id));
     let op = eventually(|| {
-        let r = req("GET", &format!("/v1/operator/audit-log?tenant_id={}&method=POST", a.id)).operator().send().expect(200);
+        let r =
+            req("GET", &format!("/v1/operator/audit-log?tenant_id={}&method=POST", a.id)).operator().send().expect(200);
         (!r.data().as_array().unwrap().is_empty()).then_some(r)
     });
     assert!(op.data().as_array().unwrap().iter().all(|e| e["tenant_id"] == a.id.as_str()));

@@ -33,7 +33,10 @@ fn bad_credentials_are_401() {
         r.expect_error(401, "unauthorized");
         let _ = what;
     }
-    req("GET", "/v1/workers").header("Authorization", &format!("Basic {}", t.key)).send().expect_error(401, "unauthorized");
+    req("GET", "/v1/workers")
+        .header("Authorization", &format!("Basic {}", t.key))
+        .send()
+        .expect_error(401, "unauthorized");
     req("GET", "/v1/workers").header("X-API-Key", &unknown).send().expect_error(401, "unauthorized");
     req("GET", "/v1/me").key(crate::harness::operator_token()).send().expect_error(401, "unauthorized");
 }

@@ -10,7 +10,9 @@ use crate::harness::{operator_token, server};
 
 fn agent() -> &'static ureq::Agent {
     static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
-    AGENT.get_or_init(|| ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).max_idle_connections_per_host(64).build())
+    AGENT.get_or_init(|| {
+        ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).max_idle_connections_per_host(64).build()
+    })
 }
 
 #[derive(Debug)]

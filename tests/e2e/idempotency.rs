@@ -99,7 +99,8 @@ fn keys_are_scoped_to_the_api_key() {
 fn malformed_keys_are_400() {
     let t = tenant();
     for bad in ["has space".to_string(), "k".repeat(256)] {
-        let r = req("POST", "/v1/workers").key(&t.key).header("Idempotency-Key", &bad).json(&json!({"name": "x"})).send();
+        let r =
+            req("POST", "/v1/workers").key(&t.key).header("Idempotency-Key", &bad).json(&json!({"name": "x"})).send();
         r.expect_error(400, "bad_request");
     }
     post_worker(&t.key, &"k".repeat(255), "Long key").expect(201);
@@ -140,7 +141,14 @@ fn an_expired_key_executes_anew() {
         .send()
         .expect(201);
     let key = r.data()["api_key"]["key"].as_str().unwrap().to_string();
-    let send = || req("POST", "/v1/workers").on(server).key(&key).header("Idempotency-Key", "ttl-1").json(&json!({"name": "T"})).send();
+    let send = || {
+        req("POST", "/v1/workers")
+            .on(server)
+            .key(&key)
+            .header("Idempotency-Key", "ttl-1")
+            .json(&json!({"name": "T"}))
+            .send()
+    };
     let a = send().expect(201);
     let b = send().expect(201);
     assert_eq!(b.header("X-Idempotency-Hit"), Some("true"));

@@ -24,10 +24,14 @@ fn fixture() -> Fixture {
     let div = a.post("/v1/divisions", json!({"name": "Ivy Division"})).expect(201).data().clone();
     let did = div["id"].as_str().unwrap().to_string();
     let (vid, _) = vendor();
-    let prt = a.post("/v1/partnerships", json!({"vendor_id": vid, "scopes": ["read:tasks"]})).expect(201).data().clone();
+    let prt =
+        a.post("/v1/partnerships", json!({"vendor_id": vid, "scopes": ["read:tasks"]})).expect(201).data().clone();
     let pid = prt["id"].as_str().unwrap().to_string();
     let site = a.post("/v1/sites", json!({"name": "Ivy Yard"})).expect(201).data()["id"].as_str().unwrap().to_string();
-    let job = a.post("/v1/jobs", json!({"name": "Ivy Job", "site_id": site})).expect(201).data()["id"].as_str().unwrap().to_string();
+    let job = a.post("/v1/jobs", json!({"name": "Ivy Job", "site_id": site})).expect(201).data()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let shift = a
         .post("/v1/shifts", json!({"worker_id": wid, "site_id": site, "starts_at": "2026-02-02T08:00:00Z", "ends_at": "2026-02-02T12:00:00Z"}))
         .expect(201)
@@ -81,7 +85,21 @@ fn fixture() -> Fixture {
         ("GET", "/v1/divisions".into(), None),
         ("GET", "/v1/partnerships".into(), None),
     ];
-    let secrets = vec![wid, kid, did, pid, site, job, shift, te, "Isolated Ivy".into(), "ivy-key".into(), "Ivy Division".into(), "Ivy Yard".into(), "Ivy Job".into()];
+    let secrets = vec![
+        wid,
+        kid,
+        did,
+        pid,
+        site,
+        job,
+        shift,
+        te,
+        "Isolated Ivy".into(),
+        "ivy-key".into(),
+        "Ivy Division".into(),
+        "Ivy Yard".into(),
+        "Ivy Job".into(),
+    ];
     Fixture { a, secrets, calls }
 }
 

@@ -8,7 +8,11 @@ use crate::client::{tenant, walk};
 #[test]
 fn a_job_takes_its_sites_geofence_and_shows_budget_use() {
     let t = tenant();
-    let site = t.post("/v1/sites", json!({"name": "Tower", "latitude": 51.5, "longitude": -0.12, "geofence_radius_m": 250})).expect(201).data().clone();
+    let site = t
+        .post("/v1/sites", json!({"name": "Tower", "latitude": 51.5, "longitude": -0.12, "geofence_radius_m": 250}))
+        .expect(201)
+        .data()
+        .clone();
     let cus = t.post("/v1/customers", json!({"name": "Client", "currency": "GBP"})).expect(201).data().clone();
     let job = t
         .post("/v1/jobs", json!({"name": "Fit-out", "site_id": site["id"], "customer_id": cus["id"], "budget": {"hours": 120, "amount": 900000, "currency": "GBP"}}))
@@ -39,7 +43,8 @@ fn references_must_exist_in_the_tenant() {
     let site = b.post("/v1/sites", json!({"name": "Theirs"})).expect(201).data()["id"].clone();
     let r = a.post("/v1/jobs", json!({"name": "J", "site_id": site})).expect_error(422, "validation_failed");
     assert_eq!(r.detail_fields(), vec!["site_id"]);
-    a.post("/v1/jobs", json!({"name": "J", "customer_id": "cus_0193c2aa000070008000000000000001"})).expect_error(422, "validation_failed");
+    a.post("/v1/jobs", json!({"name": "J", "customer_id": "cus_0193c2aa000070008000000000000001"}))
+        .expect_error(422, "validation_failed");
     a.post("/v1/jobs", json!({"name": "J", "budget": {"amount": 10}})).expect_error(422, "validation_failed");
     a.post("/v1/jobs", json!({"name": "J", "geofence": {"latitude": 0}})).expect_error(422, "validation_failed");
     a.post("/v1/jobs", json!({"name": "J", "status": "paused"})).expect_error(422, "validation_failed");

@@ -63,7 +63,8 @@ fn key_requests_are_validated() {
     t.post("/v1/api-keys", json!({"label": "no scopes"})).expect_error(422, "validation_failed");
     t.post("/v1/api-keys", json!({"scopes": "superuser"})).expect_error(422, "validation_failed");
     t.post("/v1/api-keys", json!({"scopes": ["read:nothing"]})).expect_error(422, "validation_failed");
-    t.post("/v1/api-keys", json!({"scopes": "read-only", "expires_at": "2001-01-01T00:00:00Z"})).expect_error(422, "validation_failed");
+    t.post("/v1/api-keys", json!({"scopes": "read-only", "expires_at": "2001-01-01T00:00:00Z"}))
+        .expect_error(422, "validation_failed");
     let r = t
         .post("/v1/api-keys", json!({"scopes": "read-only", "limits": {"per_second": 1_000_000}}))
         .expect_error(422, "validation_failed");

@@ -46,7 +46,8 @@ fn standard_tier_allows_five_per_second() {
         let t = tenant_with(json!({"name": "Standard Co"}));
         wait_for_second_start();
         let rs = fire(&t.key, 12);
-        let dates: std::collections::HashSet<_> = rs.iter().map(|r| r.header("Date").unwrap_or("").to_string()).collect();
+        let dates: std::collections::HashSet<_> =
+            rs.iter().map(|r| r.header("Date").unwrap_or("").to_string()).collect();
         if dates.len() > 1 && attempt < 4 {
             continue;
         }

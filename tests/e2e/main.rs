@@ -6,8 +6,8 @@ mod harness;
 
 mod attendance;
 mod audit;
-mod idempotency;
 mod auth;
+mod idempotency;
 mod isolation;
 mod jobs;
 mod keys;

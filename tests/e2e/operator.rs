@@ -69,7 +69,9 @@ fn tenant_validation_lists_every_bad_field() {
 
 #[test]
 fn enterprise_tenants_get_custom_limits() {
-    let t = tenant_with(json!({"name": "Big", "tier": "enterprise", "limits": {"per_second": 99, "per_minute": 999, "per_day": 9999}}));
+    let t = tenant_with(
+        json!({"name": "Big", "tier": "enterprise", "limits": {"per_second": 99, "per_minute": 999, "per_day": 9999}}),
+    );
     assert_eq!(t.body["limits"], json!({"per_second": 99, "per_minute": 999, "per_day": 9999}));
 }
 
@@ -85,7 +87,10 @@ fn tenants_are_listed_and_found() {
     sorted.sort();
     sorted.dedup();
     assert_eq!(ids, sorted, "ordered by id, no repeats");
-    req("GET", "/v1/operator/tenants/ten_00000000000000000000000000000000").operator().send().expect_error(404, "not_found");
+    req("GET", "/v1/operator/tenants/ten_00000000000000000000000000000000")
+        .operator()
+        .send()
+        .expect_error(404, "not_found");
     req("GET", "/v1/operator/tenants?limit=0").operator().send().expect_error(400, "bad_request");
 }
 

@@ -52,8 +52,16 @@ fn request_id_is_echoed_or_generated() {
 #[test]
 fn malformed_json_is_400() {
     let t = tenant();
-    req("POST", "/v1/workers").key(&t.key).raw(b"{\"name\": ".to_vec(), "application/json").send().expect_error(400, "bad_request");
-    req("PATCH", "/v1/workers/wkr_x").key(&t.key).raw(b"nope".to_vec(), "application/json").send().expect_error(400, "bad_request");
+    req("POST", "/v1/workers")
+        .key(&t.key)
+        .raw(b"{\"name\": ".to_vec(), "application/json")
+        .send()
+        .expect_error(400, "bad_request");
+    req("PATCH", "/v1/workers/wkr_x")
+        .key(&t.key)
+        .raw(b"nope".to_vec(), "application/json")
+        .send()
+        .expect_error(400, "bad_request");
 }
 
 #[test]
@@ -74,10 +82,22 @@ fn bodies_over_one_mib_are_413() {
 #[test]
 fn non_json_bodies_are_415() {
     let t = tenant();
-    req("POST", "/v1/workers").key(&t.key).raw(b"name=Ana".to_vec(), "application/x-www-form-urlencoded").send().expect_error(415, "unsupported_media_type");
-    req("POST", "/v1/workers").key(&t.key).raw(b"{\"name\":\"Ana\"}".to_vec(), "text/plain").send().expect_error(415, "unsupported_media_type");
+    req("POST", "/v1/workers")
+        .key(&t.key)
+        .raw(b"name=Ana".to_vec(), "application/x-www-form-urlencoded")
+        .send()
+        .expect_error(415, "unsupported_media_type");
+    req("POST", "/v1/workers")
+        .key(&t.key)
+        .raw(b"{\"name\":\"Ana\"}".to_vec(), "text/plain")
+        .send()
+        .expect_error(415, "unsupported_media_type");
     // A JSON type with parameters is fine.
-    req("POST", "/v1/workers").key(&t.key).raw(b"{\"name\":\"Ana\"}".to_vec(), "application/json; charset=utf-8").send().expect(201);
+    req("POST", "/v1/workers")
+        .key(&t.key)
+        .raw(b"{\"name\":\"Ana\"}".to_vec(), "application/json; charset=utf-8")
+        .send()
+        .expect(201);
 }
 
 #[test]
@@ -89,7 +109,8 @@ fn json_that_is_not_an_object_is_422() {
 
 #[test]
 fn error_messages_follow_accept_language() {
-    let cases = [("es", "es"), ("fr-CA, en;q=0.5", "fr"), ("ja, de;q=0.7", "de"), ("ja", "en"), ("es;q=0.2, fr;q=0.9", "fr")];
+    let cases =
+        [("es", "es"), ("fr-CA, en;q=0.5", "fr"), ("ja, de;q=0.7", "de"), ("ja", "en"), ("es;q=0.2, fr;q=0.9", "fr")];
     let en = req("GET", "/v1/me").send().expect_error(401, "unauthorized").body["error"]["message"].clone();
     for (accept, lang) in cases {
         let r = req("GET", "/v1/me").header("Accept-Language", accept).send().expect_error(401, "unauthorized");

@@ -37,7 +37,11 @@ fn cases() -> Vec<Case> {
             prefix: "dep_",
             create: json!({"name": "Electrical", "description": "Wiring crews"}),
             update: json!({"name": "Electrical & Data"}),
-            invalid: vec![(json!({}), "name"), (json!({"name": ""}), "name"), (json!({"name": "x", "boss": "y"}), "boss")],
+            invalid: vec![
+                (json!({}), "name"),
+                (json!({"name": ""}), "name"),
+                (json!({"name": "x", "boss": "y"}), "boss"),
+            ],
         },
         Case {
             path: "/v1/cost-codes",
@@ -79,7 +83,12 @@ fn every_resource_supports_create_detail_list_update_delete() {
         let id = created["id"].as_str().unwrap().to_string();
         assert!(id.starts_with(c.prefix), "{id}");
         for (k, v) in c.create.as_object().unwrap() {
-            assert_eq!(created[k].as_f64().map(|f| json!(f)).unwrap_or(created[k].clone()), v.as_f64().map(|f| json!(f)).unwrap_or(v.clone()), "{} {k}", c.path);
+            assert_eq!(
+                created[k].as_f64().map(|f| json!(f)).unwrap_or(created[k].clone()),
+                v.as_f64().map(|f| json!(f)).unwrap_or(v.clone()),
+                "{} {k}",
+                c.path
+            );
         }
         assert!(created["created_at"].as_str().unwrap().ends_with('Z'));
         let item = format!("{}/{id}", c.path);
@@ -145,17 +154,20 @@ fn defaults_and_filters() {
     assert_eq!(site["geofence_radius_m"], 100.0);
     let cus = t.post("/v1/customers", json!({"name": "No Currency"})).expect(201).data().clone();
     assert_eq!(cus["currency"], "USD");
-    t.patch(&format!("/v1/customers/{}", cus["id"].as_str().unwrap()), json!({"currency": null})).expect_error(422, "validation_failed");
+    t.patch(&format!("/v1/customers/{}", cus["id"].as_str().unwrap()), json!({"currency": null}))
+        .expect_error(422, "validation_failed");
     t.post("/v1/customers", json!({"name": "Euro Co", "currency": "EUR"})).expect(201);
     t.post("/v1/customers", json!({"name": "Pound Co", "currency": "GBP"})).expect(201);
-    let names = |q: &str| -> Vec<String> { walk(&t, q, 50).iter().map(|c| c["name"].as_str().unwrap().to_string()).collect() };
+    let names =
+        |q: &str| -> Vec<String> { walk(&t, q, 50).iter().map(|c| c["name"].as_str().unwrap().to_string()).collect() };
     assert_eq!(names("/v1/customers?currency=EUR,GBP"), vec!["Euro Co", "Pound Co"]);
     assert_eq!(names("/v1/customers?q=pound"), vec!["Pound Co"]);
     t.get("/v1/customers?currency=DOGE").expect_error(400, "bad_request");
     let task = t.post("/v1/tasks", json!({"name": "Survey"})).expect(201).data().clone();
     assert_eq!(task["billable_by_default"], true);
     t.post("/v1/tasks", json!({"name": "Travel", "billable_by_default": false})).expect(201);
-    let tasks = |q: &str| -> Vec<String> { walk(&t, q, 50).iter().map(|c| c["name"].as_str().unwrap().to_string()).collect() };
+    let tasks =
+        |q: &str| -> Vec<String> { walk(&t, q, 50).iter().map(|c| c["name"].as_str().unwrap().to_string()).collect() };
     assert_eq!(tasks("/v1/tasks?billable_by_default=false"), vec!["Travel"]);
     t.get("/v1/tasks?billable_by_default=sometimes").expect_error(400, "bad_request");
 }
@@ -166,7 +178,9 @@ fn referenced_objects_cannot_be_deleted() {
     let site = t.post("/v1/sites", json!({"name": "Busy"})).expect(201).data()["id"].as_str().unwrap().to_string();
     let dep = t.post("/v1/departments", json!({"name": "Ops"})).expect(201).data()["id"].as_str().unwrap().to_string();
     let cus = t.post("/v1/customers", json!({"name": "Client"})).expect(201).data()["id"].as_str().unwrap().to_string();
-    let job = t.post("/v1/jobs", json!({"name": "Fitout", "site_id": site, "customer_id": cus})).expect(201).data()["id"].clone();
+    let job = t.post("/v1/jobs", json!({"name": "Fitout", "site_id": site, "customer_id": cus})).expect(201).data()
+        ["id"]
+        .clone();
     let w = t.worker(json!({"name": "Dee", "department_id": dep}));
     let r = t.delete(&format!("/v1/sites/{site}")).expect_error(409, "conflict");
     assert!(r.body["error"]["message"].is_string());

@@ -32,7 +32,8 @@ fn overlapping_shifts_for_one_worker_are_409() {
     let p1 = format!("/v1/shifts/{}", first["id"].as_str().unwrap());
     t.patch(&p1, json!({"starts_at": "2026-03-02T07:00:00Z"})).expect(200);
     t.patch(&p1, json!({"ends_at": "2026-03-02T17:00:00Z"})).expect_error(409, "conflict");
-    t.patch(&format!("/v1/shifts/{}", second["id"].as_str().unwrap()), json!({"worker_id": other})).expect_error(409, "conflict");
+    t.patch(&format!("/v1/shifts/{}", second["id"].as_str().unwrap()), json!({"worker_id": other}))
+        .expect_error(409, "conflict");
     // After a delete the slot is free.
     t.delete(&p1).expect(200);
     shift(&t, &w, &site, "2026-03-02T09:00:00Z", "2026-03-02T12:00:00Z").expect(201);
@@ -48,7 +49,8 @@ fn shifts_validate_times_and_references() {
     shift(&t, &w, &site, "not a time", "2026-03-01T08:00:00Z").expect_error(422, "validation_failed");
     let other = tenant();
     let (their_site, their_worker) = setup(&other);
-    shift(&t, &their_worker, &site, "2026-03-02T08:00:00Z", "2026-03-02T10:00:00Z").expect_error(422, "validation_failed");
+    shift(&t, &their_worker, &site, "2026-03-02T08:00:00Z", "2026-03-02T10:00:00Z")
+        .expect_error(422, "validation_failed");
     shift(&t, &w, &their_site, "2026-03-02T08:00:00Z", "2026-03-02T10:00:00Z").expect_error(422, "validation_failed");
     t.post("/v1/shifts", json!({"worker_id": w, "site_id": site, "job_id": "job_0193c2aa000070008000000000000001", "starts_at": "2026-03-02T08:00:00Z", "ends_at": "2026-03-02T10:00:00Z"}))
         .expect_error(422, "validation_failed");
@@ -74,8 +76,12 @@ fn publishing_a_range_publishes_its_drafts() {
     let drafts: Vec<Value> = walk(&t, "/v1/shifts?published=false", 50).iter().map(|s| s["id"].clone()).collect();
     assert_eq!(drafts, vec![later]);
     // Publishing again finds nothing new.
-    assert_eq!(t.post("/v1/shifts/publish", json!({"from": "2026-04-06", "to": "2026-04-12"})).expect(200).data()["published"], 0);
-    t.post("/v1/shifts/publish", json!({"from": "2026-04-12", "to": "2026-04-06"})).expect_error(422, "validation_failed");
+    assert_eq!(
+        t.post("/v1/shifts/publish", json!({"from": "2026-04-06", "to": "2026-04-12"})).expect(200).data()["published"],
+        0
+    );
+    t.post("/v1/shifts/publish", json!({"from": "2026-04-12", "to": "2026-04-06"}))
+        .expect_error(422, "validation_failed");
     let in_range = walk(&t, "/v1/shifts?from=2026-04-07&to=2026-04-30", 50);
     assert_eq!(in_range.len(), 2);
 }

@@ -8,9 +8,14 @@ use crate::client::{req, tenant, Tenant};
 pub fn division(parent: &Tenant, name: &str) -> Tenant {
     let d = parent.post("/v1/divisions", json!({"name": name})).expect(201).data().clone();
     let id = d["id"].as_str().unwrap().to_string();
-    let k = parent.post(&format!("/v1/divisions/{id}/api-keys"), json!({"scopes": "read-write", "label": "div owner"})).expect(201);
+    let k = parent
+        .post(&format!("/v1/divisions/{id}/api-keys"), json!({"scopes": "read-write", "label": "div owner"}))
+        .expect(201);
     let k = k.data()["key"].as_str().unwrap().to_string();
-    let k2 = req("POST", &format!("/v1/divisions/{id}/api-keys")).key(&parent.key).json(&json!({"scopes": ["read:*", "write:*"]})).send();
+    let k2 = req("POST", &format!("/v1/divisions/{id}/api-keys"))
+        .key(&parent.key)
+        .json(&json!({"scopes": ["read:*", "write:*"]}))
+        .send();
     assert_eq!(k2.status, 201);
     Tenant { id, key: k, body: d }
 }
@@ -54,13 +59,16 @@ fn divisions_are_isolated_from_parent_and_siblings() {
     assert!(!a.get("/v1/workers").expect(200).text.contains("Parent Pat"));
 
     // The parent lists and reads its divisions; a division does not see its siblings.
-    let ids: Vec<_> = parent.get("/v1/divisions").expect(200).data().as_array().unwrap().iter().map(|d| d["id"].clone()).collect();
+    let ids: Vec<_> =
+        parent.get("/v1/divisions").expect(200).data().as_array().unwrap().iter().map(|d| d["id"].clone()).collect();
     assert!(ids.contains(&json!(a.id)) && ids.contains(&json!(b.id)));
     a.get(&format!("/v1/divisions/{}", b.id)).expect_error(404, "not_found");
     a.post(&format!("/v1/divisions/{}/api-keys", b.id), json!({"scopes": "read-only"})).expect_error(404, "not_found");
     // Another tenant cannot mint keys in this parent's division.
     let other = tenant();
-    other.post(&format!("/v1/divisions/{}/api-keys", a.id), json!({"scopes": "read-only"})).expect_error(404, "not_found");
+    other
+        .post(&format!("/v1/divisions/{}/api-keys", a.id), json!({"scopes": "read-only"}))
+        .expect_error(404, "not_found");
 }
 
 #[test]
@@ -109,8 +117,14 @@ fn vendors_act_only_where_granted() {
     let all = tenant();
     all.post("/v1/partnerships", json!({"vendor_id": vendor_id, "scopes": "read-write"})).expect(201);
     for path in ["/v1/api-keys", "/v1/divisions", "/v1/partnerships"] {
-        as_vendor(&vkey, &all.id, "POST", path, Some(json!({"scopes": "read-only", "name": "x", "vendor_id": vendor_id})))
-            .expect_error(403, "forbidden");
+        as_vendor(
+            &vkey,
+            &all.id,
+            "POST",
+            path,
+            Some(json!({"scopes": "read-only", "name": "x", "vendor_id": vendor_id})),
+        )
+        .expect_error(403, "forbidden");
     }
     as_vendor(&vkey, &all.id, "GET", "/v1/api-keys", None).expect(200);
 
@@ -126,11 +140,15 @@ fn vendors_act_only_where_granted() {
 fn partnerships_are_validated_and_cannot_escalate() {
     let t = tenant();
     let (vendor_id, _) = vendor();
-    t.post("/v1/partnerships", json!({"vendor_id": "ven_00000000000000000000000000000000", "scopes": ["read:workers"]}))
-        .expect_error(422, "validation_failed");
+    t.post(
+        "/v1/partnerships",
+        json!({"vendor_id": "ven_00000000000000000000000000000000", "scopes": ["read:workers"]}),
+    )
+    .expect_error(422, "validation_failed");
     t.post("/v1/partnerships", json!({"vendor_id": vendor_id})).expect_error(422, "validation_failed");
     let k = t.as_key(&t.mint(json!({"scopes": ["read:*", "write:partnerships"]})));
-    k.post("/v1/partnerships", json!({"vendor_id": vendor_id, "scopes": ["write:workers"]})).expect_error(403, "forbidden");
+    k.post("/v1/partnerships", json!({"vendor_id": vendor_id, "scopes": ["write:workers"]}))
+        .expect_error(403, "forbidden");
     k.post("/v1/partnerships", json!({"vendor_id": vendor_id, "scopes": "read-only"})).expect(201);
     let other = tenant();
     let list = other.get("/v1/partnerships").expect(200);

@@ -21,9 +21,12 @@ fn span(w: &str, from: &str, to: Option<&str>) -> Value {
 fn create_computes_hours_without_breaks() {
     let t = tenant();
     let w = worker(&t);
-    let e = entry(&t, json!({"worker_id": w, "started_at": "2026-05-04T08:00:00Z", "ended_at": "2026-05-04T16:45:00Z",
+    let e = entry(
+        &t,
+        json!({"worker_id": w, "started_at": "2026-05-04T08:00:00Z", "ended_at": "2026-05-04T16:45:00Z",
         "breaks": [{"started_at": "2026-05-04T12:00:00Z", "ended_at": "2026-05-04T12:45:00Z"}],
-        "notes": "Level 3", "metadata": {"device": "tablet-7"}, "verification_score": 91}))
+        "notes": "Level 3", "metadata": {"device": "tablet-7"}, "verification_score": 91}),
+    )
     .expect(201);
     let d = e.data();
     assert!(d["id"].as_str().unwrap().starts_with("te_"));
@@ -43,7 +46,8 @@ fn create_computes_hours_without_breaks() {
     let stopped = t.post(&format!("/v1/time-entries/{}/stop", r.data()["id"].as_str().unwrap()), json!({})).expect(200);
     assert_eq!(stopped.data()["is_running"], false);
     assert!(stopped.data()["hours"].as_f64().unwrap() > 0.0);
-    t.post(&format!("/v1/time-entries/{}/stop", r.data()["id"].as_str().unwrap()), json!({})).expect_error(409, "conflict");
+    t.post(&format!("/v1/time-entries/{}/stop", r.data()["id"].as_str().unwrap()), json!({}))
+        .expect_error(409, "conflict");
 }
 
 #[test]
@@ -73,17 +77,32 @@ fn rules_are_422() {
         (span(&w, "2026-05-06T10:00:00Z", Some("2026-05-06T10:00:00Z")), "ended_at"),
         (span(&w, "2026-05-06T10:00:00Z", Some("2026-05-06T09:00:00Z")), "ended_at"),
         (span(&w, "2099-01-01T00:00:00Z", None), "started_at"),
-        (json!({"worker_id": w, "started_at": "2026-05-06T08:00:00Z", "ended_at": "2026-05-06T10:00:00Z",
-                "breaks": [{"started_at": "2026-05-06T07:00:00Z", "ended_at": "2026-05-06T08:30:00Z"}]}), "breaks[0]"),
-        (json!({"worker_id": w, "started_at": "2026-05-06T08:00:00Z", "ended_at": "2026-05-06T16:00:00Z",
+        (
+            json!({"worker_id": w, "started_at": "2026-05-06T08:00:00Z", "ended_at": "2026-05-06T10:00:00Z",
+                "breaks": [{"started_at": "2026-05-06T07:00:00Z", "ended_at": "2026-05-06T08:30:00Z"}]}),
+            "breaks[0]",
+        ),
+        (
+            json!({"worker_id": w, "started_at": "2026-05-06T08:00:00Z", "ended_at": "2026-05-06T16:00:00Z",
                 "breaks": [{"started_at": "2026-05-06T10:00:00Z", "ended_at": "2026-05-06T11:00:00Z"},
-                           {"started_at": "2026-05-06T10:30:00Z", "ended_at": "2026-05-06T11:30:00Z"}]}), "breaks[1]"),
-        (json!({"worker_id": w, "started_at": "2026-05-06T08:00:00Z", "metadata": {"blob": "x".repeat(5000)}}), "metadata"),
+                           {"started_at": "2026-05-06T10:30:00Z", "ended_at": "2026-05-06T11:30:00Z"}]}),
+            "breaks[1]",
+        ),
+        (
+            json!({"worker_id": w, "started_at": "2026-05-06T08:00:00Z", "metadata": {"blob": "x".repeat(5000)}}),
+            "metadata",
+        ),
         (json!({"worker_id": w, "started_at": "2026-05-06T08:00:00Z", "metadata": [1, 2]}), "metadata"),
         (json!({"worker_id": w, "started_at": "2026-05-06T08:00:00Z", "source": "fax"}), "source"),
-        (json!({"worker_id": w, "started_at": "2026-05-06T08:00:00Z", "verification_score": 101}), "verification_score"),
+        (
+            json!({"worker_id": w, "started_at": "2026-05-06T08:00:00Z", "verification_score": 101}),
+            "verification_score",
+        ),
         (json!({"started_at": "2026-05-06T08:00:00Z"}), "worker_id"),
-        (json!({"worker_id": "wkr_0193c2aa000070008000000000000001", "started_at": "2026-05-06T08:00:00Z"}), "worker_id"),
+        (
+            json!({"worker_id": "wkr_0193c2aa000070008000000000000001", "started_at": "2026-05-06T08:00:00Z"}),
+            "worker_id",
+        ),
     ];
     for (body, field) in cases {
         let r = entry(&t, body.clone()).expect_error(422, "validation_failed");
@@ -91,7 +110,8 @@ fn rules_are_422() {
     }
     // Inactive workers cannot have time recorded.
     t.patch(&format!("/v1/workers/{w}/status"), json!({"status": "inactive"})).expect(200);
-    let r = entry(&t, span(&w, "2026-05-06T08:00:00Z", Some("2026-05-06T09:00:00Z"))).expect_error(422, "validation_failed");
+    let r = entry(&t, span(&w, "2026-05-06T08:00:00Z", Some("2026-05-06T09:00:00Z")))
+        .expect_error(422, "validation_failed");
     assert_eq!(r.body["error"]["details"][0]["code"], "inactive");
     assert!(walk(&t, "/v1/time-entries", 50).is_empty());
 }
@@ -114,7 +134,10 @@ fn approval_locks_until_unapproved() {
     assert!(u.data()["approved_at"].is_null());
     t.post(&format!("{p}/reject"), json!({})).expect_error(422, "validation_failed");
     let r = t.post(&format!("{p}/reject"), json!({"note": "wrong job"})).expect(200);
-    assert_eq!((r.data()["status"].as_str(), r.data()["rejection_note"].as_str()), (Some("rejected"), Some("wrong job")));
+    assert_eq!(
+        (r.data()["status"].as_str(), r.data()["rejection_note"].as_str()),
+        (Some("rejected"), Some("wrong job"))
+    );
     t.patch(&p, json!({"notes": "fixed"})).expect(200);
     t.post(&format!("{p}/approve"), json!({})).expect(200);
     // A running entry cannot be approved.
@@ -155,12 +178,15 @@ fn batch_answers_207_per_item_and_catches_overlaps_inside() {
     let t = tenant();
     let w = worker(&t);
     let r = t
-        .post("/v1/time-entries/batch", json!({"entries": [
-            span(&w, "2026-05-11T08:00:00Z", Some("2026-05-11T12:00:00Z")),
-            span(&w, "2026-05-11T11:00:00Z", Some("2026-05-11T13:00:00Z")),
-            {"worker_id": w, "started_at": "nope"},
-            span(&w, "2026-05-12T08:00:00Z", Some("2026-05-12T12:00:00Z")),
-        ]}))
+        .post(
+            "/v1/time-entries/batch",
+            json!({"entries": [
+                span(&w, "2026-05-11T08:00:00Z", Some("2026-05-11T12:00:00Z")),
+                span(&w, "2026-05-11T11:00:00Z", Some("2026-05-11T13:00:00Z")),
+                {"worker_id": w, "started_at": "nope"},
+                span(&w, "2026-05-12T08:00:00Z", Some("2026-05-12T12:00:00Z")),
+            ]}),
+        )
         .expect(207);
     let items = r.data().as_array().unwrap();
     let statuses: Vec<u64> = items.iter().map(|i| i["status"].as_u64().unwrap()).collect();
@@ -178,19 +204,37 @@ fn batch_answers_207_per_item_and_catches_overlaps_inside() {
 fn geofence_flags_and_budget_use() {
     let t = tenant();
     let w = worker(&t);
-    let site = t.post("/v1/sites", json!({"name": "Gate", "latitude": 40.4168, "longitude": -3.7038, "geofence_radius_m": 200})).expect(201).data()["id"].clone();
-    let job = t.post("/v1/jobs", json!({"name": "Fenced", "site_id": site, "budget": {"hours": 10}})).expect(201).data()["id"].as_str().unwrap().to_string();
-    let inside = entry(&t, json!({"worker_id": w, "job_id": job, "started_at": "2026-05-13T08:00:00Z", "ended_at": "2026-05-13T16:00:00Z",
-        "clock_in_location": {"latitude": 40.4170, "longitude": -3.7040}})).expect(201);
+    let site = t
+        .post("/v1/sites", json!({"name": "Gate", "latitude": 40.4168, "longitude": -3.7038, "geofence_radius_m": 200}))
+        .expect(201)
+        .data()["id"]
+        .clone();
+    let job =
+        t.post("/v1/jobs", json!({"name": "Fenced", "site_id": site, "budget": {"hours": 10}})).expect(201).data()
+            ["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let inside = entry(
+        &t,
+        json!({"worker_id": w, "job_id": job, "started_at": "2026-05-13T08:00:00Z", "ended_at": "2026-05-13T16:00:00Z",
+        "clock_in_location": {"latitude": 40.4170, "longitude": -3.7040}}),
+    )
+    .expect(201);
     assert_eq!(inside.data()["outside_fence"], false);
-    let outside = entry(&t, json!({"worker_id": w, "job_id": job, "started_at": "2026-05-14T08:00:00Z", "ended_at": "2026-05-14T09:00:00Z",
-        "clock_in_location": {"latitude": 40.45, "longitude": -3.70}, "verification_score": 30})).expect(201);
+    let outside = entry(
+        &t,
+        json!({"worker_id": w, "job_id": job, "started_at": "2026-05-14T08:00:00Z", "ended_at": "2026-05-14T09:00:00Z",
+        "clock_in_location": {"latitude": 40.45, "longitude": -3.70}, "verification_score": 30}),
+    )
+    .expect(201);
     assert_eq!(outside.data()["outside_fence"], true);
     let j = t.get(&format!("/v1/jobs/{job}")).expect(200);
     assert_eq!(j.data()["budget_used"]["hours"], 9.0);
     assert_eq!(j.data()["budget_used"]["percent"], 90.0);
     assert_eq!(j.data()["budget_used"]["amount"], 9 * 3600);
     // Rejected entries do not count.
-    t.post(&format!("/v1/time-entries/{}/reject", outside.data()["id"].as_str().unwrap()), json!({"note": "off site"})).expect(200);
+    t.post(&format!("/v1/time-entries/{}/reject", outside.data()["id"].as_str().unwrap()), json!({"note": "off site"}))
+        .expect(200);
     assert_eq!(t.get(&format!("/v1/jobs/{job}")).expect(200).data()["budget_used"]["hours"], 8.0);
 }

@@ -167,7 +167,18 @@ fn filters_by_status_and_search() {
     assert_eq!(names("/v1/workers?q=cw-7"), vec!["Chen Wei"]);
     assert_eq!(names("/v1/workers?q=100%25"), Vec::<String>::new());
     let _ = (ana, ben, chen);
-    for bad in ["status=fired", "status=active,", "limit=0", "limit=201", "limit=abc", "cursor=bogus", "colour=red", "include_deleted=maybe", "updated_since=soon", "site_id=wkr_1"] {
+    for bad in [
+        "status=fired",
+        "status=active,",
+        "limit=0",
+        "limit=201",
+        "limit=abc",
+        "cursor=bogus",
+        "colour=red",
+        "include_deleted=maybe",
+        "updated_since=soon",
+        "site_id=wkr_1",
+    ] {
         t.get(&format!("/v1/workers?{bad}")).expect_error(400, "bad_request");
     }
 }
