@@ -13,6 +13,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::i18n::{FieldCode, Msg};
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+use crate::pipeline::router::RouteDef;
+use crate::route;
 use crate::storage::attendance::{self as store, WorkerRow};
 
 const MAX_RANGE_DAYS: u64 = 31;
@@ -218,8 +220,8 @@ pub async fn summary(call: &Call<'_>) -> ApiResult<Reply> {
 }
 
 /// `GET /v1/attendance/workers/{id}`: the worker's entries, newest rules of listing apply.
-pub async fn worker(call: &Call<'_>) -> ApiResult<Reply> {
-    let (db, tenant, id) = (call.db()?, call.tenant_id()?, call.param(0));
+pub async fn worker(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
+    let (db, tenant) = (call.db()?, call.tenant_id()?);
     if store::workers(&db, tenant, Some(id)).await?.is_empty() {
         return Err(ApiError::not_found(Msg::NotFound(crate::i18n::Noun::Worker)));
     }
@@ -261,3 +263,57 @@ pub async fn worker(call: &Call<'_>) -> ApiResult<Reply> {
             .await?;
     Ok(Reply::page(page))
 }
+
+/// The routes this module serves.
+pub static ROUTES: &[RouteDef] = &[
+    route!(GET "/v1/attendance/daily", Key, |call| daily(call), {
+        id: "getAttendanceDaily",
+        tag: "Attendance",
+        summary: "Attendance on a day",
+        description: "For the local day `date`: every live worker who began a session that day, with their status on that day's sessions (`working` or `on_break` while one of them is running, else `off`), the sessions, their breaks, a timeline of clock-ins, break starts and ends and clock-outs in time order, and the worked and break hours. Workers without a session that day are left out. Days are local days in each worker's zone (the worker's site's, else the tenant's); a session (time entry) belongs wholly to the day it began; rejected entries do not count; running sessions and open breaks count up to now. Unknown or repeated parameters and missing or malformed values are `400`. Needs `read:attendance`.",
+        body: None,
+        ok: 200,
+        response: "AttendanceDayResponse",
+        errors: &[],
+    }),
+    route!(GET "/v1/attendance/range", Key, |call| range(call), {
+        id: "getAttendanceRange",
+        tag: "Attendance",
+        summary: "Hours per day over a range",
+        description: "For the local days `start` to `end` (both included, at most 31 days): per worker with at least one session in the range, each day with sessions and its worked, regular and overtime hours, and the worker's total hours and days present. Overtime is time over 8 hours in a day, or over 40 hours in a week (weeks start on Monday), counting only the days of the range. `end` before `start`, or a range over 31 days, is `422` (`end` `out_of_range`). Days are local days in each worker's zone (the worker's site's, else the tenant's); a session (time entry) belongs wholly to the day it began; rejected entries do not count; running sessions and open breaks count up to now. Unknown or repeated parameters and missing or malformed values are `400`. Needs `read:attendance`.",
+        body: None,
+        ok: 200,
+        response: "AttendanceRangeResponse",
+        errors: &[422],
+    }),
+    route!(GET "/v1/attendance/workers/{worker_id}", Key, |call| worker(call, call.param("worker_id")), {
+        id: "listAttendanceWorkerEntries",
+        tag: "Attendance",
+        summary: "A worker's attendance history",
+        description: "The worker's time entries, as `GET /v1/time-entries?worker_id=…` lists them: in creation order, a page at a time, filtered by `from`/`to` (inclusive bounds on `started_at`), `status`, `job_id`, `site_id` and `is_running`, with `updated_since` and `include_deleted`. Any other parameter (`worker_id` included) is `400`. An unknown or deleted worker is `404`. Needs `read:attendance`.",
+        body: None,
+        ok: 200,
+        response: "TimeEntryListResponse",
+        errors: &[],
+    }),
+    route!(GET "/v1/attendance/summary", Key, |call| summary(call), {
+        id: "getAttendanceSummary",
+        tag: "Attendance",
+        summary: "Monthly attendance summary",
+        description: "For the month `month` of `year`: every live worker, with the hours worked, regular and overtime (over 8 hours in a day or 40 in a week, weeks starting on Monday, counting only the days of the month), the days present (with at least one session), the days scheduled (on which one of the worker's published shifts starts, in the worker's zone) and the absences (scheduled days without any session). Days are local days in each worker's zone (the worker's site's, else the tenant's); a session (time entry) belongs wholly to the day it began; rejected entries do not count; running sessions and open breaks count up to now. Unknown or repeated parameters and missing or malformed values are `400`. Needs `read:attendance`.",
+        body: None,
+        ok: 200,
+        response: "AttendanceSummaryResponse",
+        errors: &[],
+    }),
+    route!(GET "/v1/attendance/today", Key, |call| today(call), {
+        id: "getAttendanceToday",
+        tag: "Attendance",
+        summary: "Today's attendance board",
+        description: "Every active worker (inactive ones are left out) with their current status (`off`, `working` or `on_break`), the day's sessions, breaks and timeline, and the worked and break hours so far. `date` defaults to today in the tenant's time zone. An entry still running from the day before is included, so it decides the status. Workers without a session appear as `off` with empty lists. Days are local days in each worker's zone (the worker's site's, else the tenant's); a session (time entry) belongs wholly to the day it began; rejected entries do not count; running sessions and open breaks count up to now. Unknown or repeated parameters and missing or malformed values are `400`. Needs `read:attendance`.",
+        body: None,
+        ok: 200,
+        response: "AttendanceDayResponse",
+        errors: &[],
+    }),
+];

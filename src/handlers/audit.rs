@@ -4,6 +4,8 @@ use crate::domain::listing;
 use crate::error::ApiResult;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+use crate::pipeline::router::RouteDef;
+use crate::route;
 use crate::storage::audit::AUDIT_LOG;
 use crate::storage::d1;
 
@@ -25,3 +27,27 @@ pub async fn operator_list(call: &Call<'_>) -> ApiResult<Reply> {
     }
     page(call, Some(&tenant), &call.query.without("tenant_id")).await
 }
+
+/// The routes this module serves.
+pub static ROUTES: &[RouteDef] = &[
+    route!(GET "/v1/operator/audit-log", Operator, |call| operator_list(call), {
+        id: "listTenantAuditLog",
+        tag: "Operator",
+        summary: "Read a tenant's audit log",
+        description: "The operator's view of one tenant's audit log: `tenant_id` (required) names the tenant or division; the filters and pagination are those of `GET /v1/audit-log`. Operator token required.",
+        body: None,
+        ok: 200,
+        response: "AuditLogListResponse",
+        errors: &[],
+    }),
+    route!(GET "/v1/audit-log", Key, |call| list(call), {
+        id: "listAuditLog",
+        tag: "Audit log",
+        summary: "Read the audit log",
+        description: "The tenant's audit log: one entry per request made with one of its keys (or by a vendor acting for it), refusals included, recorded after the response was sent, oldest first and cursor-paginated. Filter by `from`/`to` (inclusive, on `occurred_at`), `key_id`, `method`, `status` and `resource` (writes only). A division's log is its own; the parent does not see it. Needs `read:audit-log`.",
+        body: None,
+        ok: 200,
+        response: "AuditLogListResponse",
+        errors: &[],
+    }),
+];

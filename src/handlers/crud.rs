@@ -9,18 +9,16 @@ use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
 use crate::storage::resource::{self, Table};
 
-pub use crate::pipeline::router::Op;
-
 pub async fn list(call: &Call<'_>, t: &Table) -> ApiResult<Reply> {
     Ok(Reply::page(resource::list(&call.db()?, t, call.tenant_id()?, &call.query).await?))
 }
 
-pub async fn get(call: &Call<'_>, t: &Table) -> ApiResult<Reply> {
-    Ok(Reply::ok(resource::get(&call.db()?, t, call.tenant_id()?, call.param(0)).await?))
+pub async fn get(call: &Call<'_>, t: &Table, id: &str) -> ApiResult<Reply> {
+    Ok(Reply::ok(resource::get(&call.db()?, t, call.tenant_id()?, id).await?))
 }
 
-pub async fn delete(call: &Call<'_>, t: &Table) -> ApiResult<Reply> {
-    Ok(Reply::ok(resource::delete(&call.db()?, t, call.tenant_id()?, call.param(0), call.now_ms).await?))
+pub async fn delete(call: &Call<'_>, t: &Table, id: &str) -> ApiResult<Reply> {
+    Ok(Reply::ok(resource::delete(&call.db()?, t, call.tenant_id()?, id, call.now_ms).await?))
 }
 
 /// Inserts validated columns as a new object (after checking its references).
@@ -32,46 +30,41 @@ pub async fn insert(call: &Call<'_>, t: &Table, prefix: &str, cols: model::Colum
     Ok(Reply::created(resource::create(&db, t, tenant, &id, call.now_ms, cols.values).await?))
 }
 
-/// Applies validated columns to the object in the path (after checking its references).
-pub async fn apply(call: &Call<'_>, t: &Table, cols: model::Columns) -> ApiResult<Reply> {
+/// Applies validated columns to object `id` (after checking its references).
+pub async fn apply(call: &Call<'_>, t: &Table, id: &str, cols: model::Columns) -> ApiResult<Reply> {
     let db = call.db()?;
     let tenant = call.tenant_id()?;
     if !cols.refs.is_empty() {
         // A missing object is a 404 before its references are judged.
-        resource::get(&db, t, tenant, call.param(0)).await?;
+        resource::get(&db, t, tenant, id).await?;
         resource::check_refs(&db, tenant, &cols.refs).await?;
     }
-    Ok(Reply::ok(resource::update(&db, t, tenant, call.param(0), call.now_ms, cols.values).await?))
+    Ok(Reply::ok(resource::update(&db, t, tenant, id, call.now_ms, cols.values).await?))
 }
 
-pub async fn serve(call: &Call<'_>, op: Op, r: &Resource) -> ApiResult<Reply> {
-    match op {
-        Op::List => list(call, &r.table).await,
-        Op::Get => get(call, &r.table).await,
-        Op::Delete => delete(call, &r.table).await,
-        Op::Create => {
-            let mut cols = model::parse(&call.body, r.fields, &[], true)?;
-            for (name, default) in r.defaults {
-                if cols.get(name).is_none_or(|a| *a == Arg::Null) {
-                    cols.set(
-                        name,
-                        match default {
-                            Default::Int(v) => Arg::Int(*v),
-                            Default::Real(v) => Arg::Real(*v),
-                            Default::Text(v) => Arg::Text(v.to_string()),
-                        },
-                    );
-                }
-            }
-            insert(call, &r.table, r.prefix, cols).await
-        }
-        Op::Update => {
-            let cols = model::parse(&call.body, r.fields, &[], false)?;
-            // A field with a default cannot be cleared: it always has a value.
-            if let Some((name, _)) = r.defaults.iter().find(|(n, _)| cols.get(n) == Some(&Arg::Null)) {
-                return Err(crate::error::ApiError::invalid_field(*name, crate::i18n::FieldCode::Required));
-            }
-            apply(call, &r.table, cols).await
+/// Creates an object of a declared resource, filling its defaults.
+pub async fn create(call: &Call<'_>, r: &Resource) -> ApiResult<Reply> {
+    let mut cols = model::parse(&call.body, r.fields, &[], true)?;
+    for (name, default) in r.defaults {
+        if cols.get(name).is_none_or(|a| *a == Arg::Null) {
+            cols.set(
+                name,
+                match default {
+                    Default::Int(v) => Arg::Int(*v),
+                    Default::Real(v) => Arg::Real(*v),
+                    Default::Text(v) => Arg::Text(v.to_string()),
+                },
+            );
         }
     }
+    insert(call, &r.table, r.prefix, cols).await
+}
+
+/// Updates object `id` of a declared resource; a field with a default cannot be cleared.
+pub async fn update(call: &Call<'_>, r: &Resource, id: &str) -> ApiResult<Reply> {
+    let cols = model::parse(&call.body, r.fields, &[], false)?;
+    if let Some((name, _)) = r.defaults.iter().find(|(n, _)| cols.get(n) == Some(&Arg::Null)) {
+        return Err(crate::error::ApiError::invalid_field(*name, crate::i18n::FieldCode::Required));
+    }
+    apply(call, &r.table, id, cols).await
 }

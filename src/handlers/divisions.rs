@@ -11,6 +11,8 @@ use crate::error::ApiResult;
 use crate::i18n::Noun;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+use crate::pipeline::router::RouteDef;
+use crate::route;
 use crate::storage::api_keys::Owner;
 use crate::storage::resource;
 use crate::storage::tenants::DIVISIONS;
@@ -43,18 +45,62 @@ pub async fn list(call: &Call<'_>) -> ApiResult<Reply> {
     Ok(Reply::page(resource::list(&call.db()?, &DIVISIONS, call.tenant_id()?, &call.query).await?))
 }
 
-pub async fn show(call: &Call<'_>) -> ApiResult<Reply> {
-    Ok(Reply::ok(division(call).await?))
+pub async fn show(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
+    Ok(Reply::ok(division(call, id).await?))
 }
 
 /// The caller's own division named in the path, or 404.
-async fn division(call: &Call<'_>) -> ApiResult<String> {
-    resource::get(&call.db()?, &DIVISIONS, call.tenant_id()?, call.param(0)).await
+async fn division(call: &Call<'_>, id: &str) -> ApiResult<String> {
+    resource::get(&call.db()?, &DIVISIONS, call.tenant_id()?, id).await
 }
 
 /// `POST /v1/divisions/{id}/api-keys`: the parent mints a key inside its own division.
-pub async fn create_key(call: &Call<'_>) -> ApiResult<Reply> {
-    let json: Value = serde_json::from_str(&division(call).await?)?;
-    let id = json["id"].as_str().unwrap_or_default().to_string();
-    crate::handlers::api_keys::mint_for(call, Owner::Tenant(id), Noun::Division).await
+pub async fn create_key(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
+    let json: Value = serde_json::from_str(&division(call, id).await?)?;
+    let division_id = json["id"].as_str().unwrap_or_default().to_string();
+    crate::handlers::api_keys::mint_for(call, Owner::Tenant(division_id), Noun::Division).await
 }
+
+/// The routes this module serves.
+pub static ROUTES: &[RouteDef] = &[
+    route!(POST "/v1/divisions", Key, |call| create(call), {
+        id: "createDivision",
+        tag: "Divisions",
+        summary: "Create a division",
+        description: "Creates a division of the calling tenant: a child tenant with its own, fully isolated data and keys, the parent's tier and limits, and `timezone` defaulting to the parent's. It starts with no keys: mint them with `POST /v1/divisions/{division_id}/api-keys`. Needs `write:divisions`. Vendor keys are refused with `403 forbidden`, whatever their scopes.",
+        body: Some("DivisionCreate"),
+        ok: 201,
+        response: "DivisionResponse",
+        errors: &[],
+    }),
+    route!(GET "/v1/divisions", Key, |call| list(call), {
+        id: "listDivisions",
+        tag: "Divisions",
+        summary: "List divisions",
+        description: "The calling tenant's own divisions (children only, not grandchildren) in creation order, a page at a time. Needs `read:divisions`.",
+        body: None,
+        ok: 200,
+        response: "DivisionListResponse",
+        errors: &[],
+    }),
+    route!(GET "/v1/divisions/{division_id}", Key, |call| show(call, call.param("division_id")), {
+        id: "getDivision",
+        tag: "Divisions",
+        summary: "Get a division",
+        description: "One of the calling tenant's divisions. Needs `read:divisions`.",
+        body: None,
+        ok: 200,
+        response: "DivisionResponse",
+        errors: &[],
+    }),
+    route!(POST "/v1/divisions/{division_id}/api-keys", Key, |call| create_key(call, call.param("division_id")), {
+        id: "createDivisionApiKey",
+        tag: "Divisions",
+        summary: "Create a key inside a division",
+        description: "The parent mints an API key that belongs to one of its divisions (and so sees only the division's data), with the division's tier. Needs `write:divisions` (the resource is the first path segment). Same body and rules as `POST /v1/api-keys`: only scopes the calling key holds (else `403`), `limits` no higher than the division's. The secret `key` is in this response only. A division that is not the caller's is `404`. Vendor keys are refused with `403 forbidden`, whatever their scopes.",
+        body: Some("ApiKeyCreate"),
+        ok: 201,
+        response: "CreatedApiKeyResponse",
+        errors: &[],
+    }),
+];

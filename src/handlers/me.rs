@@ -6,6 +6,8 @@ use crate::domain::time;
 use crate::error::ApiResult;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+use crate::pipeline::router::RouteDef;
+use crate::route;
 use crate::storage;
 
 pub async fn show(call: &Call<'_>) -> ApiResult<Reply> {
@@ -28,3 +30,15 @@ pub async fn show(call: &Call<'_>) -> ApiResult<Reply> {
     });
     Ok(Reply::value(200, &me))
 }
+
+/// The routes this module serves.
+pub static ROUTES: &[RouteDef] = &[route!(GET "/v1/me", Key, |call| show(call), {
+    id: "getMe",
+    tag: "Me",
+    summary: "The calling key",
+    description: "The API key making the request: its id, label, scopes, tier and limits, and what it acts for. Any valid key may call it; no scope is needed. For a vendor key, `Edgeclock-Tenant-Id` is optional here: with it, `tenant` is that tenant and `granted_scopes` its grant (a tenant without an active partnership is `403`); without it, both are `null`.",
+    body: None,
+    ok: 200,
+    response: "MeResponse",
+    errors: &[],
+})];

@@ -10,6 +10,8 @@ use crate::error::ApiResult;
 use crate::i18n::Noun;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+use crate::pipeline::router::RouteDef;
+use crate::route;
 use crate::storage::api_keys::{self, NewKey, Owner};
 use crate::storage::{d1, vendors};
 
@@ -23,15 +25,15 @@ pub async fn list_tenants(call: &Call<'_>) -> ApiResult<Reply> {
     Ok(Reply::page(crate::storage::tenants::list(&call.db()?, &call.query).await?))
 }
 
-pub async fn get_tenant(call: &Call<'_>) -> ApiResult<Reply> {
-    Ok(Reply::ok(crate::storage::tenants::get(&call.db()?, call.param(0)).await?))
+pub async fn get_tenant(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
+    Ok(Reply::ok(crate::storage::tenants::get(&call.db()?, id).await?))
 }
 
 /// `PATCH /v1/operator/tenants/{id}`: name, time zone and settings (overtime rules, week
 /// start, verification threshold). Tier and limits are fixed at creation.
-pub async fn update_tenant(call: &Call<'_>) -> ApiResult<Reply> {
+pub async fn update_tenant(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let db = call.db()?;
-    let id = call.param(0);
+    let id = id;
     crate::storage::tenants::get(&db, id).await?;
     let current = crate::storage::tenants::settings_of(&db, id).await?;
     let change = tenants::parse_change(&call.body, current)?;
@@ -39,8 +41,8 @@ pub async fn update_tenant(call: &Call<'_>) -> ApiResult<Reply> {
 }
 
 /// `POST /v1/operator/tenants/{id}/api-keys` (any tenant or division).
-pub async fn create_tenant_key(call: &Call<'_>) -> ApiResult<Reply> {
-    crate::handlers::api_keys::mint_for(call, Owner::Tenant(call.param(0).to_string()), Noun::Tenant).await
+pub async fn create_tenant_key(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
+    crate::handlers::api_keys::mint_for(call, Owner::Tenant(id.to_string()), Noun::Tenant).await
 }
 
 /// `POST /v1/operator/vendors`: `{name, tier?, limits?, scopes?}` → the vendor with its
@@ -97,6 +99,90 @@ pub async fn list_vendors(call: &Call<'_>) -> ApiResult<Reply> {
 }
 
 /// `POST /v1/operator/vendors/{id}/api-keys`.
-pub async fn create_vendor_key(call: &Call<'_>) -> ApiResult<Reply> {
-    crate::handlers::api_keys::mint_for(call, Owner::Vendor(call.param(0).to_string()), Noun::Vendor).await
+pub async fn create_vendor_key(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
+    crate::handlers::api_keys::mint_for(call, Owner::Vendor(id.to_string()), Noun::Vendor).await
 }
+
+/// The routes this module serves.
+pub static ROUTES: &[RouteDef] = &[
+    route!(POST "/v1/operator/tenants", Operator, |call| create_tenant(call), {
+        id: "createTenant",
+        tag: "Operator",
+        summary: "Create a tenant and its first key",
+        description: "Creates a tenant with its tier, time zone and (enterprise only) custom limits, together with a first owner API key (label `Owner`, scopes `read:*` and `write:*`). The key's secret is in `data.api_key.key`, shown this once: it is stored only as a hash. Operator token required.",
+        body: Some("TenantCreate"),
+        ok: 201,
+        response: "TenantCreatedResponse",
+        errors: &[],
+    }),
+    route!(GET "/v1/operator/tenants", Operator, |call| list_tenants(call), {
+        id: "listTenants",
+        tag: "Operator",
+        summary: "List tenants",
+        description: "Every tenant (divisions included), in creation order, a page at a time. Operator token required.",
+        body: None,
+        ok: 200,
+        response: "TenantListResponse",
+        errors: &[],
+    }),
+    route!(GET "/v1/operator/tenants/{tenant_id}", Operator, |call| get_tenant(call, call.param("tenant_id")), {
+        id: "getTenant",
+        tag: "Operator",
+        summary: "Get a tenant",
+        description: "One tenant (or division) by id. Operator token required.",
+        body: None,
+        ok: 200,
+        response: "TenantResponse",
+        errors: &[],
+    }),
+    route!(PATCH "/v1/operator/tenants/{tenant_id}", Operator, |call| update_tenant(call, call.param("tenant_id")), {
+        id: "operatorUpdateTenant",
+        tag: "Operator",
+        summary: "Change a tenant's name, time zone or settings",
+        description: "Operator only. Changes the tenant's `name`, `timezone` and `settings` (overtime rules, week start, verification threshold); each settings field sent replaces its value, the others are kept. 404 for an unknown tenant; 422 with `details` for invalid values.",
+        body: Some("TenantUpdate"),
+        ok: 200,
+        response: "TenantResponse",
+        errors: &[],
+    }),
+    route!(POST "/v1/operator/tenants/{tenant_id}/api-keys", Operator, |call| create_tenant_key(call, call.param("tenant_id")), {
+        id: "createTenantApiKey",
+        tag: "Operator",
+        summary: "Create a key for a tenant",
+        description: "Mints an API key for any tenant or division, with the tenant's tier. `scopes` is required (any valid scopes: the operator is not bound by the no-escalation rule); `limits` may only lower the tenant's. The secret `key` is in this response only. An unknown or deleted tenant is `404`. Operator token required.",
+        body: Some("ApiKeyCreate"),
+        ok: 201,
+        response: "CreatedApiKeyResponse",
+        errors: &[],
+    }),
+    route!(POST "/v1/operator/vendors", Operator, |call| create_vendor(call), {
+        id: "createVendor",
+        tag: "Operator",
+        summary: "Create a vendor and its first key",
+        description: "Creates a vendor (a platform integrator acting for tenants that grant it a partnership) with its tier and optional custom limits, together with a first vendor key (label `Vendor`, scopes from `scopes`, `read-write` by default). The secret is in `data.api_key.key`, shown this once. Operator token required.",
+        body: Some("VendorCreate"),
+        ok: 201,
+        response: "VendorCreatedResponse",
+        errors: &[],
+    }),
+    route!(GET "/v1/operator/vendors", Operator, |call| list_vendors(call), {
+        id: "listVendors",
+        tag: "Operator",
+        summary: "List vendors",
+        description: "Every vendor, in creation order, a page at a time. Operator token required.",
+        body: None,
+        ok: 200,
+        response: "VendorListResponse",
+        errors: &[],
+    }),
+    route!(POST "/v1/operator/vendors/{vendor_id}/api-keys", Operator, |call| create_vendor_key(call, call.param("vendor_id")), {
+        id: "createVendorApiKey",
+        tag: "Operator",
+        summary: "Create a key for a vendor",
+        description: "Mints another key for a vendor, with the vendor's tier (for rotation: create the new key, then have the old one revoked). `scopes` is required; `limits` may only lower the vendor's. What the key may do for a tenant is further limited by that tenant's grant. An unknown vendor is `404`. Operator token required.",
+        body: Some("ApiKeyCreate"),
+        ok: 201,
+        response: "CreatedApiKeyResponse",
+        errors: &[],
+    }),
+];

@@ -8,6 +8,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::i18n::{FieldCode, Msg};
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+use crate::pipeline::router::RouteDef;
+use crate::route;
 use crate::storage::api_keys::{self, Owner};
 use crate::storage::partnerships::PARTNERSHIPS;
 use crate::storage::resource;
@@ -35,11 +37,55 @@ pub async fn list(call: &Call<'_>) -> ApiResult<Reply> {
     Ok(Reply::page(resource::list(&call.db()?, &PARTNERSHIPS, call.tenant_id()?, &call.query).await?))
 }
 
-pub async fn show(call: &Call<'_>) -> ApiResult<Reply> {
-    Ok(Reply::ok(resource::get(&call.db()?, &PARTNERSHIPS, call.tenant_id()?, call.param(0)).await?))
+pub async fn show(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
+    Ok(Reply::ok(resource::get(&call.db()?, &PARTNERSHIPS, call.tenant_id()?, id).await?))
 }
 
 /// Revokes the grant; the vendor is refused on its next request for this tenant.
-pub async fn revoke(call: &Call<'_>) -> ApiResult<Reply> {
-    Ok(Reply::ok(resource::delete(&call.db()?, &PARTNERSHIPS, call.tenant_id()?, call.param(0), call.now_ms).await?))
+pub async fn revoke(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
+    Ok(Reply::ok(resource::delete(&call.db()?, &PARTNERSHIPS, call.tenant_id()?, id, call.now_ms).await?))
 }
+
+/// The routes this module serves.
+pub static ROUTES: &[RouteDef] = &[
+    route!(POST "/v1/partnerships", Key, |call| create(call), {
+        id: "createPartnership",
+        tag: "Partnerships",
+        summary: "Grant a vendor access",
+        description: "Grants a vendor a list of scopes on the calling tenant. From then on the vendor's keys may act for this tenant by sending `Edgeclock-Tenant-Id`, within these scopes (intersected with each key's own). Needs `write:partnerships`. Vendor keys are refused with `403 forbidden`, whatever their scopes. The scopes may only be ones the calling key holds (else `403`); an unknown vendor is `422` (`vendor_id` `invalid`); a second live partnership with the same vendor is `409`.",
+        body: Some("PartnershipCreate"),
+        ok: 201,
+        response: "PartnershipResponse",
+        errors: &[],
+    }),
+    route!(GET "/v1/partnerships", Key, |call| list(call), {
+        id: "listPartnerships",
+        tag: "Partnerships",
+        summary: "List partnerships",
+        description: "The tenant's live partnerships in creation order, a page at a time, optionally for some vendors only. Revoked ones appear only with `include_deleted=true`, as tombstones. Needs `read:partnerships`.",
+        body: None,
+        ok: 200,
+        response: "PartnershipListResponse",
+        errors: &[],
+    }),
+    route!(GET "/v1/partnerships/{partnership_id}", Key, |call| show(call, call.param("partnership_id")), {
+        id: "getPartnership",
+        tag: "Partnerships",
+        summary: "Get a partnership",
+        description: "One live partnership of the tenant. Needs `read:partnerships`.",
+        body: None,
+        ok: 200,
+        response: "PartnershipResponse",
+        errors: &[],
+    }),
+    route!(DELETE "/v1/partnerships/{partnership_id}", Key, |call| revoke(call, call.param("partnership_id")), {
+        id: "revokePartnership",
+        tag: "Partnerships",
+        summary: "Revoke a partnership",
+        description: "Revokes the grant and answers `200` with its tombstone. The vendor's next request for this tenant is refused with `403`. A new partnership with the same vendor may then be created. Needs `write:partnerships`. Vendor keys are refused with `403 forbidden`, whatever their scopes.",
+        body: None,
+        ok: 200,
+        response: "TombstoneResponse",
+        errors: &[],
+    }),
+];

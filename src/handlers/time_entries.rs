@@ -4,6 +4,7 @@
 
 use serde_json::{json, Value};
 
+use super::crud;
 use crate::domain::fields::Patch;
 use crate::domain::geo;
 use crate::domain::listing::Arg;
@@ -13,6 +14,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::i18n::{FieldCode, Msg, Noun};
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::{self, Reply};
+use crate::pipeline::router::RouteDef;
+use crate::route;
 use crate::storage::resource;
 use crate::storage::time_entries::{self as store, Current, TIME_ENTRIES};
 
@@ -177,13 +180,13 @@ pub async fn batch(call: &Call<'_>) -> ApiResult<Reply> {
     Ok(Reply::value(207, &Value::Array(results)))
 }
 
-async fn load(call: &Call<'_>) -> ApiResult<Current> {
-    store::current(&call.db()?, call.tenant_id()?, call.param(0)).await?.ok_or_else(not_found)
+async fn load(call: &Call<'_>, id: &str) -> ApiResult<Current> {
+    store::current(&call.db()?, call.tenant_id()?, id).await?.ok_or_else(not_found)
 }
 
-pub async fn update(call: &Call<'_>) -> ApiResult<Reply> {
+pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let input = rules::parse(&call.body, false)?;
-    let current = load(call).await?;
+    let current = load(call, id).await?;
     if current.status == "approved" {
         return Err(locked());
     }
@@ -200,7 +203,7 @@ pub async fn update(call: &Call<'_>) -> ApiResult<Reply> {
         span.breaks = b.clone();
     }
     rules::check_span(&span, call.now_ms, input.started_at.is_set())?;
-    let (db, tenant, id) = (call.db()?, call.tenant_id()?, call.param(0));
+    let (db, tenant) = (call.db()?, call.tenant_id()?);
     resource::check_refs(&db, tenant, &input.cols.refs).await?;
     let worker = text(input.cols.get("worker_id")).unwrap_or(current.worker_id.clone());
     if worker != current.worker_id {
@@ -227,22 +230,23 @@ pub async fn update(call: &Call<'_>) -> ApiResult<Reply> {
     }
 }
 
-pub async fn delete(call: &Call<'_>) -> ApiResult<Reply> {
-    if load(call).await?.status == "approved" {
+pub async fn delete(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
+    if load(call, id).await?.status == "approved" {
         return Err(locked());
     }
-    crate::handlers::crud::delete(call, &TIME_ENTRIES).await
+    crud::delete(call, &TIME_ENTRIES, id).await
 }
 
 /// Writes `sets` if the entry is still in the state it was read in (`expect_status`,
 /// running or not), recording `event`.
 async fn transition(
     call: &Call<'_>,
+    id: &str,
     current: &Current,
     sets: Vec<(&'static str, Arg)>,
     event: &'static str,
 ) -> ApiResult<Reply> {
-    transition_entry(call, call.param(0), current, sets, &[event]).await
+    transition_entry(call, id, current, sets, &[event]).await
 }
 
 /// [`transition`] for entry `id`, recording `events`; shared with attendance.
@@ -271,17 +275,17 @@ pub async fn transition_entry(
     }
 }
 
-pub async fn stop(call: &Call<'_>) -> ApiResult<Reply> {
-    let current = load(call).await?;
+pub async fn stop(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
+    let current = load(call, id).await?;
     if current.ended_at.is_some() {
         return Err(ApiError::conflict(Msg::NotRunning));
     }
     let span = rules::stop(current.span(), &time::fmt_ms(call.now_ms));
-    transition(call, &current, span_columns(&span), "time_entry.updated").await
+    transition(call, id, &current, span_columns(&span), "time_entry.updated").await
 }
 
-pub async fn approve(call: &Call<'_>) -> ApiResult<Reply> {
-    let current = load(call).await?;
+pub async fn approve(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
+    let current = load(call, id).await?;
     rules::check_status_change(&current.status, "approved", current.ended_at.is_none())?;
     let by = call.key()?.key_id.clone();
     let sets = vec![
@@ -290,20 +294,124 @@ pub async fn approve(call: &Call<'_>) -> ApiResult<Reply> {
         ("approved_by", Arg::Text(by)),
         ("rejection_note", Arg::Null),
     ];
-    transition(call, &current, sets, "time_entry.approved").await
+    transition(call, id, &current, sets, "time_entry.approved").await
 }
 
-pub async fn reject(call: &Call<'_>) -> ApiResult<Reply> {
+pub async fn reject(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let note = rules::rejection_note(&call.body)?;
-    let current = load(call).await?;
+    let current = load(call, id).await?;
     rules::check_status_change(&current.status, "rejected", current.ended_at.is_none())?;
     let sets = vec![("status", Arg::Text("rejected".into())), ("rejection_note", Arg::Text(note))];
-    transition(call, &current, sets, "time_entry.rejected").await
+    transition(call, id, &current, sets, "time_entry.rejected").await
 }
 
-pub async fn unapprove(call: &Call<'_>) -> ApiResult<Reply> {
-    let current = load(call).await?;
+pub async fn unapprove(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
+    let current = load(call, id).await?;
     rules::check_status_change(&current.status, "pending", current.ended_at.is_none())?;
     let sets = vec![("status", Arg::Text("pending".into())), ("approved_at", Arg::Null), ("approved_by", Arg::Null)];
-    transition(call, &current, sets, "time_entry.updated").await
+    transition(call, id, &current, sets, "time_entry.updated").await
 }
+
+/// The routes this module serves.
+pub static ROUTES: &[RouteDef] = &[
+    route!(GET "/v1/time-entries", Key, |call| crud::list(call, &TIME_ENTRIES), {
+        id: "listTimeEntries",
+        tag: "Time entries",
+        summary: "List time entries",
+        description: "The tenant's time entries in creation order, a page at a time, filtered by `from`/`to` (inclusive bounds on `started_at`), `status`, `worker_id`, `job_id`, `site_id`, `task_id`, `cost_code_id`, `source` and `is_running`. Unknown parameters and unacceptable values are `400`. Needs `read:time-entries`.",
+        body: None,
+        ok: 200,
+        response: "TimeEntryListResponse",
+        errors: &[],
+    }),
+    route!(POST "/v1/time-entries", Key, |call| create(call), {
+        id: "createTimeEntry",
+        tag: "Time entries",
+        summary: "Create a time entry",
+        description: "Records worked time for a worker, `pending` approval. `worker_id` and `started_at` are required; without `ended_at` the entry is running; `source` defaults to `api`. `worker_id`, `job_id`, `task_id`, `cost_code_id` and `site_id` must name live objects of the tenant (`422`, `details[].code` `not_found`), and the worker must be active (`inactive`). `ended_at` must be after `started_at` and `started_at` at most 5 minutes in the future; breaks lie inside the entry, in time order and not overlapping, and only the last break of a running entry may be open (`422` `out_of_range` on the field or `breaks[<index>]`); `metadata` is a JSON object of at most 4,096 bytes. An entry overlapping another live entry of the same worker is `409 conflict` naming it: intervals are half-open, so one may start the instant another ends, and a running entry reaches to the end of time, so a worker has at most one running entry and no entry can start after it (checked in the same statement as the write, so concurrent requests cannot both get in). A `clock_in_location` outside the geofence of the job (else of the site, else of the job's site) sets `outside_fence: true` and emits `time_entry.flagged_outside_fence`; a `verification_score` under 60 emits `time_entry.flagged_pinshot_low`. Emits `time_entry.created`, and `job.budget_threshold` the first time the job's budget use reaches 75, 100 or 110 %. Needs `write:time-entries`.",
+        body: Some("TimeEntryCreate"),
+        ok: 201,
+        response: "TimeEntryResponse",
+        errors: &[],
+    }),
+    route!(GET "/v1/time-entries/{time_entry_id}", Key, |call| crud::get(call, &TIME_ENTRIES, call.param("time_entry_id")), {
+        id: "getTimeEntry",
+        tag: "Time entries",
+        summary: "Get a time entry",
+        description: "One live time entry of the tenant; `hours` is `null` while it is running. Needs `read:time-entries`.",
+        body: None,
+        ok: 200,
+        response: "TimeEntryResponse",
+        errors: &[],
+    }),
+    route!(PATCH "/v1/time-entries/{time_entry_id}", Key, |call| update(call, call.param("time_entry_id")), {
+        id: "updateTimeEntry",
+        tag: "Time entries",
+        summary: "Update a time entry",
+        description: "Changes only the fields sent; `null` clears an optional field; `worker_id`, `started_at` and `source` cannot be cleared, and `ended_at: null` makes the entry running again. `breaks`, the locations and `metadata` are replaced as a whole. The resulting entry must follow the rules of create (the 5-minute future limit is checked only when `started_at` is sent) and must not overlap another live entry of its (possibly new, and then active) worker (`409 conflict` naming it); an entry never collides with its own old times. An approved entry is locked: `409 conflict` until `POST …/unapprove`. Sending `clock_in_location` recomputes `outside_fence`. Emits `time_entry.updated` (and the flag events, as on create). Needs `write:time-entries`.",
+        body: Some("TimeEntryUpdate"),
+        ok: 200,
+        response: "TimeEntryResponse",
+        errors: &[],
+    }),
+    route!(DELETE "/v1/time-entries/{time_entry_id}", Key, |call| delete(call, call.param("time_entry_id")), {
+        id: "deleteTimeEntry",
+        tag: "Time entries",
+        summary: "Delete a time entry",
+        description: "Soft-deletes the time entry and answers `200` with its tombstone. Afterwards the time entry is `404` and is listed (as a tombstone) only with `include_deleted=true`; deleting it again is `404`. An approved entry is locked: deleting it is `409 conflict` until it is un-approved. Its time slot is then free for the worker's other entries. Needs `write:time-entries`.",
+        body: None,
+        ok: 200,
+        response: "TombstoneResponse",
+        errors: &[],
+    }),
+    route!(POST "/v1/time-entries/batch", Key, |call| batch(call), {
+        id: "createTimeEntries",
+        tag: "Time entries",
+        summary: "Create up to 100 time entries",
+        description: "Creates each item of `entries` (1–100 bodies of `POST /v1/time-entries`) as if it were posted alone, in order, and answers `207` with one result per item: `{index, status: 201, data}` for a created entry, or `{index, status, error}` with the usual error object (`422` invalid, `409` overlapping) for an item that was not created. Items are independent: a failed item neither stops nor undoes the others, and an item overlapping an earlier item of the same batch is a `409` like any other overlap. Each created entry emits its events as on create. A body without an `entries` array is `422` (`entries` `required`); an empty array or more than 100 items is `422` (`entries` `out_of_range`); any other field is `unknown_field`. With `Idempotency-Key`, the whole `207` is stored and replayed. Needs `write:time-entries`.",
+        body: Some("TimeEntryBatch"),
+        ok: 207,
+        response: "TimeEntryBatchResponse",
+        errors: &[],
+    }),
+    route!(POST "/v1/time-entries/{time_entry_id}/stop", Key, |call| stop(call, call.param("time_entry_id")), {
+        id: "stopTimeEntry",
+        tag: "Time entries",
+        summary: "Stop a running time entry",
+        description: "Ends the running entry now, closing an open break at the same instant, and answers it with its `hours`. An entry that has already ended is `409 conflict`. No body is needed. Emits `time_entry.updated`. If the entry was changed by another request meanwhile, `409 conflict`: re-read it and retry. Needs `write:time-entries`.",
+        body: None,
+        ok: 200,
+        response: "TimeEntryResponse",
+        errors: &[],
+    }),
+    route!(POST "/v1/time-entries/{time_entry_id}/approve", Key, |call| approve(call, call.param("time_entry_id")), {
+        id: "approveTimeEntry",
+        tag: "Time entries",
+        summary: "Approve a time entry",
+        description: "Approves a `pending` or `rejected` entry that has ended: `status` becomes `approved`, `approved_at` now and `approved_by` the calling key's id, and `rejection_note` is cleared. A running entry, or one already approved, is `409 conflict`. The entry is then locked (`PATCH` and `DELETE` are `409`) until it is un-approved. No body is needed. Emits `time_entry.approved`. If the entry was changed by another request meanwhile, `409 conflict`: re-read it and retry. Needs `write:time-entries`.",
+        body: None,
+        ok: 200,
+        response: "TimeEntryResponse",
+        errors: &[],
+    }),
+    route!(POST "/v1/time-entries/{time_entry_id}/reject", Key, |call| reject(call, call.param("time_entry_id")), {
+        id: "rejectTimeEntry",
+        tag: "Time entries",
+        summary: "Reject a time entry",
+        description: "Rejects a `pending` entry, keeping `note` (required) as `rejection_note`. Any other status is `409 conflict` (un-approve an approved entry first). Rejected entries count neither towards a job's `budget_used` nor in attendance views; a rejected entry may still be edited, and approved later. Emits `time_entry.rejected`. If the entry was changed by another request meanwhile, `409 conflict`: re-read it and retry. Needs `write:time-entries`.",
+        body: Some("TimeEntryReject"),
+        ok: 200,
+        response: "TimeEntryResponse",
+        errors: &[],
+    }),
+    route!(POST "/v1/time-entries/{time_entry_id}/unapprove", Key, |call| unapprove(call, call.param("time_entry_id")), {
+        id: "unapproveTimeEntry",
+        tag: "Time entries",
+        summary: "Un-approve a time entry",
+        description: "Returns an `approved` entry to `pending`, clearing `approved_at` and `approved_by`, so that it can be edited or deleted again. Any other status is `409 conflict`. No body is needed. Emits `time_entry.updated`. If the entry was changed by another request meanwhile, `409 conflict`: re-read it and retry. Needs `write:time-entries`.",
+        body: None,
+        ok: 200,
+        response: "TimeEntryResponse",
+        errors: &[],
+    }),
+];

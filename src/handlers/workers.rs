@@ -8,6 +8,8 @@ use crate::domain::workers::{self, WorkerInput};
 use crate::error::ApiResult;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+use crate::pipeline::router::RouteDef;
+use crate::route;
 use crate::storage::resource;
 use crate::storage::workers::WORKERS;
 
@@ -66,30 +68,94 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
     Ok(Reply::created(json))
 }
 
-pub async fn show(call: &Call<'_>) -> ApiResult<Reply> {
-    Ok(Reply::ok(resource::get(&call.db()?, &WORKERS, call.tenant_id()?, call.param(0)).await?))
+pub async fn show(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
+    Ok(Reply::ok(resource::get(&call.db()?, &WORKERS, call.tenant_id()?, id).await?))
 }
 
-pub async fn update(call: &Call<'_>) -> ApiResult<Reply> {
+pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let input = workers::parse(&call.body, false)?;
     let (db, tenant) = (call.db()?, call.tenant_id()?);
     let refs = references(&input);
     if !refs.is_empty() {
         // A missing worker is a 404 before its references are judged.
-        resource::get(&db, &WORKERS, tenant, call.param(0)).await?;
+        resource::get(&db, &WORKERS, tenant, id).await?;
         resource::check_refs(&db, tenant, &refs).await?;
     }
-    let json = resource::update(&db, &WORKERS, tenant, call.param(0), call.now_ms, columns(input)).await?;
+    let json = resource::update(&db, &WORKERS, tenant, id, call.now_ms, columns(input)).await?;
     Ok(Reply::ok(json))
 }
 
-pub async fn delete(call: &Call<'_>) -> ApiResult<Reply> {
-    Ok(Reply::ok(resource::delete(&call.db()?, &WORKERS, call.tenant_id()?, call.param(0), call.now_ms).await?))
+pub async fn delete(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
+    Ok(Reply::ok(resource::delete(&call.db()?, &WORKERS, call.tenant_id()?, id, call.now_ms).await?))
 }
 
-pub async fn set_status(call: &Call<'_>) -> ApiResult<Reply> {
+pub async fn set_status(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let status = workers::parse_status(&call.body)?;
     let sets = vec![("status", Arg::Text(status))];
-    let json = resource::update(&call.db()?, &WORKERS, call.tenant_id()?, call.param(0), call.now_ms, sets).await?;
+    let json = resource::update(&call.db()?, &WORKERS, call.tenant_id()?, id, call.now_ms, sets).await?;
     Ok(Reply::ok(json))
 }
+
+/// The routes this module serves.
+pub static ROUTES: &[RouteDef] = &[
+    route!(GET "/v1/workers", Key, |call| list(call), {
+        id: "listWorkers",
+        tag: "Workers",
+        summary: "List workers",
+        description: "The tenant's workers in creation order, a page at a time, filtered by `status`, `department_id`, `site_id` and `q`. Unknown parameters and unacceptable values are `400`. Needs `read:workers`.",
+        body: None,
+        ok: 200,
+        response: "WorkerListResponse",
+        errors: &[],
+    }),
+    route!(POST "/v1/workers", Key, |call| create(call), {
+        id: "createWorker",
+        tag: "Workers",
+        summary: "Create a worker",
+        description: "Creates a worker. `name` is required; `employee_code` is generated (`EMP-…`) when omitted and `status` defaults to `active`. `department_id` and `site_id` must name a live department and site of the tenant (`422`, `details[].code` `not_found`). Every invalid field is listed in one `422`; a duplicate `employee_code` is `409`. Emits `worker.created`. Needs `write:workers`.",
+        body: Some("WorkerCreate"),
+        ok: 201,
+        response: "WorkerResponse",
+        errors: &[],
+    }),
+    route!(GET "/v1/workers/{worker_id}", Key, |call| show(call, call.param("worker_id")), {
+        id: "getWorker",
+        tag: "Workers",
+        summary: "Get a worker",
+        description: "One live worker of the tenant. Needs `read:workers`.",
+        body: None,
+        ok: 200,
+        response: "WorkerResponse",
+        errors: &[],
+    }),
+    route!(PATCH "/v1/workers/{worker_id}", Key, |call| update(call, call.param("worker_id")), {
+        id: "updateWorker",
+        tag: "Workers",
+        summary: "Update a worker",
+        description: "Changes only the fields sent; `null` clears an optional field; `name`, `status` and `employee_code` cannot be cleared. A `department_id` or `site_id` sent must name a live department or site of the tenant (`422`, `details[].code` `not_found`). An empty body changes nothing but `updated_at`. Emits `worker.updated`. Needs `write:workers`.",
+        body: Some("WorkerUpdate"),
+        ok: 200,
+        response: "WorkerResponse",
+        errors: &[],
+    }),
+    route!(DELETE "/v1/workers/{worker_id}", Key, |call| delete(call, call.param("worker_id")), {
+        id: "deleteWorker",
+        tag: "Workers",
+        summary: "Delete a worker",
+        description: "Soft-deletes the worker and answers `200` with its tombstone. Afterwards the worker is `404`, its `employee_code` is free again, and it is listed (as a tombstone) only with `include_deleted=true`. Deleting it again is `404`. While live shifts or time entries still refer to the worker, the delete is refused with `409 conflict`: delete or reassign them first (or deactivate the worker instead). Needs `write:workers`.",
+        body: None,
+        ok: 200,
+        response: "TombstoneResponse",
+        errors: &[],
+    }),
+    route!(PATCH "/v1/workers/{worker_id}/status", Key, |call| set_status(call, call.param("worker_id")), {
+        id: "setWorkerStatus",
+        tag: "Workers",
+        summary: "Activate or deactivate a worker",
+        description: "Sets `status` to `active` or `inactive` (inactive workers cannot clock in). Emits `worker.updated`. Needs `write:workers`.",
+        body: Some("WorkerStatusUpdate"),
+        ok: 200,
+        response: "WorkerResponse",
+        errors: &[],
+    }),
+];

@@ -15,8 +15,8 @@ pub struct Call<'a> {
     pub ctx: &'a Context,
     pub request_id: &'a str,
     pub now_ms: i64,
-    /// Path parameters in pattern order.
-    pub params: Vec<String>,
+    /// Path parameters by name.
+    pub params: Vec<(&'static str, String)>,
     pub query: Query,
     /// The JSON body of a write (`Null` when empty or for reads).
     pub body: Value,
@@ -27,8 +27,10 @@ pub struct Call<'a> {
 }
 
 impl Call<'_> {
-    pub fn param(&self, i: usize) -> &str {
-        self.params.get(i).map(String::as_str).unwrap_or("")
+    /// The path parameter `name` of the route's pattern (empty if the pattern has none: a
+    /// declaration naming a parameter its path lacks fails the route-table test).
+    pub fn param(&self, name: &str) -> &str {
+        self.params.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.as_str())
     }
 
     /// The current instant in the stored form.

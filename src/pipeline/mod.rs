@@ -11,6 +11,8 @@ pub mod call;
 pub mod envelope;
 pub mod idempotency;
 pub mod request_id;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod route_doc;
 pub mod router;
 
 use worker::{Context, Date, Env, Request, Response, ResponseBuilder};
@@ -21,7 +23,6 @@ use crate::domain::listing::Query;
 use crate::domain::rate::Decision;
 use crate::domain::scopes;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::handlers;
 use crate::i18n::{Lang, Msg};
 use crate::storage;
 use crate::storage::gate::ClaimRequest;
@@ -116,7 +117,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
             status,
             request_id: request_id.clone(),
             ip,
-            resource: def.method.is_write().then(|| router::resource_of(def.pattern).to_string()),
+            resource: def.method.is_write().then(|| def.resource().to_string()),
             resource_id,
             replay: trace.replay,
             at_ms: started,
@@ -195,8 +196,9 @@ async fn run(
 ) -> ApiResult<Reply> {
     let url = req.url()?;
     let method = req.method();
-    let (def, params) = match router::find(method.as_ref(), url.path()) {
-        Match::Found { def, params } => (def, params.into_iter().map(str::to_string).collect()),
+    // The request line's method as sent: the runtime's enum folds unknown ones into GET.
+    let (def, params) = match router::find(&req.inner().method(), url.path()) {
+        Match::Found { def, params } => (def, params.into_iter().map(|(n, v)| (n, v.to_string())).collect()),
         Match::MethodNotAllowed(allow) => return Err(ApiError::method_not_allowed(allow)),
         Match::NotFound => return Err(ApiError::not_found(Msg::RouteNotFound)),
     };
@@ -209,14 +211,13 @@ async fn run(
     let presented = auth::credential(header(&req, "Authorization").as_deref(), header(&req, "X-API-Key").as_deref())
         .map(str::to_string);
     let principal = match def.access {
-        Access::Public => None,
         Access::Operator => {
             auth::operator(env, presented.as_deref())?;
             None
         }
         Access::Key => {
             let key = auth::api_key(env, presented.as_deref(), now).await?;
-            let resource = router::resource_of(def.pattern);
+            let resource = def.resource();
             let is_me = resource == "me";
             let tenant_header = header(&req, "Edgeclock-Tenant-Id");
             // Recorded before the gate so refused requests (429, 403) are audited too.
@@ -270,7 +271,7 @@ async fn run(
     };
 
     let call = Call { env, ctx, request_id, now_ms: now, params, query, body, principal, lang };
-    handlers::dispatch(def.route, &call).await
+    (def.handler)(&call).await
 }
 
 /// The raw body of a write, refusing more than 1 MiB (413) before reading when declared.

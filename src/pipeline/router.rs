@@ -1,7 +1,16 @@
-//! The route table: every path the API serves, who may call it, and matching.
+//! The route table and matching: every path the API serves is one [`RouteDef`], declared next
+//! to its handler (each handler module exports `ROUTES`) with the [`route!`] macro — method,
+//! path with named parameters, who may call it, the handler, and its documentation.
 //!
-//! One static table drives dispatch, the `Allow` header of a 405, scope derivation and the
-//! OpenAPI completeness test, so a route cannot exist in one place and be missing in another.
+//! The same declarations drive dispatch, the `Allow` header of a 405, scope derivation and the
+//! generated OpenAPI document, so a route cannot exist in one place and be missing in another.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::error::ApiResult;
+use crate::pipeline::call::Call;
+use crate::pipeline::envelope::Reply;
 
 /// HTTP methods the API routes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,7 +22,18 @@ pub enum Method {
     Delete,
 }
 
+/// The spellings route declarations use (`route!(GET "/v1/me", …)`).
 impl Method {
+    pub const GET: Method = Method::Get;
+    pub const POST: Method = Method::Post;
+    pub const PUT: Method = Method::Put;
+    pub const PATCH: Method = Method::Patch;
+    pub const DELETE: Method = Method::Delete;
+}
+
+impl Method {
+    /// The method a request line names; `HEAD` is served as `GET`. Anything else (`QUERY`,
+    /// `OPTIONS`, `FOO`) is `None`, which the router answers with 405.
     pub fn parse(m: &str) -> Option<Method> {
         match m {
             "GET" | "HEAD" => Some(Method::Get),
@@ -42,219 +62,98 @@ impl Method {
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// No credentials (docs).
-    Public,
     /// The platform operator's token.
     Operator,
     /// A tenant, division or vendor API key.
     Key,
 }
 
-/// Resources served entirely by the shared CRUD handlers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Res {
-    Sites,
-    Departments,
-    CostCodes,
-    Tasks,
-    Customers,
-}
+/// The future a handler returns.
+pub type HandlerFuture<'c> = Pin<Box<dyn Future<Output = ApiResult<Reply>> + 'c>>;
+/// A route's handler: the parsed, authenticated call in, a reply or an error out.
+pub type Handler = for<'c> fn(&'c Call<'c>) -> HandlerFuture<'c>;
 
-/// The CRUD operations a route can ask of a resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-    List,
-    Create,
-    Get,
-    Update,
-    Delete,
-}
-
-/// Every handler the API has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route {
-    Crud(Res, Op),
-    JobList,
-    JobCreate,
-    JobGet,
-    JobUpdate,
-    JobDelete,
-    ShiftList,
-    ShiftCreate,
-    ShiftGet,
-    ShiftUpdate,
-    ShiftDelete,
-    ShiftPublish,
-    TimeEntryList,
-    TimeEntryCreate,
-    TimeEntryBatch,
-    TimeEntryGet,
-    TimeEntryUpdate,
-    TimeEntryDelete,
-    TimeEntryStop,
-    TimeEntryApprove,
-    TimeEntryReject,
-    TimeEntryUnapprove,
-    ClockIn,
-    ClockOut,
-    BreakStart,
-    BreakEnd,
-    AttendanceDaily,
-    AttendanceRange,
-    AttendanceWorker,
-    AttendanceSummary,
-    AttendanceToday,
-    OpenApi,
-    Docs,
-    OperatorTenantCreate,
-    OperatorTenantList,
-    OperatorTenantGet,
-    OperatorTenantUpdate,
-    OperatorTenantKeyCreate,
-    OperatorVendorCreate,
-    OperatorVendorList,
-    OperatorVendorKeyCreate,
-    OperatorAuditList,
-    Me,
-    ApiKeyCreate,
-    ApiKeyList,
-    ApiKeyGet,
-    ApiKeyRevoke,
-    DivisionCreate,
-    DivisionList,
-    DivisionGet,
-    DivisionKeyCreate,
-    PartnershipCreate,
-    PartnershipList,
-    PartnershipGet,
-    PartnershipRevoke,
-    AuditList,
-    WorkerList,
-    WorkerCreate,
-    WorkerGet,
-    WorkerUpdate,
-    WorkerDelete,
-    WorkerSetStatus,
-}
-
-#[derive(Debug, PartialEq)]
+/// One route: everything the API knows about a method on a path.
 pub struct RouteDef {
     pub method: Method,
     /// Path pattern in OpenAPI syntax: `{name}` matches one non-empty segment.
     pub pattern: &'static str,
-    pub route: Route,
     pub access: Access,
+    pub handler: Handler,
+    /// What the OpenAPI document says of the route. Native builds only: the document is
+    /// generated at development time and served as a static file, so none of it is in the wasm.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub doc: crate::pipeline::route_doc::Doc,
 }
 
-const fn r(method: Method, pattern: &'static str, route: Route, access: Access) -> RouteDef {
-    RouteDef { method, pattern, route, access }
+impl std::fmt::Debug for RouteDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.method.as_str(), self.pattern)
+    }
 }
 
-use Access::*;
-use Method::*;
+impl PartialEq for RouteDef {
+    fn eq(&self, other: &Self) -> bool {
+        self.method == other.method && self.pattern == other.pattern
+    }
+}
 
-pub static ROUTES: &[RouteDef] = &[
-    r(Get, "/openapi.json", Route::OpenApi, Public),
-    r(Get, "/docs", Route::Docs, Public),
-    r(Post, "/v1/operator/tenants", Route::OperatorTenantCreate, Operator),
-    r(Get, "/v1/operator/tenants", Route::OperatorTenantList, Operator),
-    r(Get, "/v1/operator/tenants/{tenant_id}", Route::OperatorTenantGet, Operator),
-    r(Patch, "/v1/operator/tenants/{tenant_id}", Route::OperatorTenantUpdate, Operator),
-    r(Post, "/v1/operator/tenants/{tenant_id}/api-keys", Route::OperatorTenantKeyCreate, Operator),
-    r(Post, "/v1/operator/vendors", Route::OperatorVendorCreate, Operator),
-    r(Get, "/v1/operator/vendors", Route::OperatorVendorList, Operator),
-    r(Post, "/v1/operator/vendors/{vendor_id}/api-keys", Route::OperatorVendorKeyCreate, Operator),
-    r(Get, "/v1/operator/audit-log", Route::OperatorAuditList, Operator),
-    r(Get, "/v1/me", Route::Me, Key),
-    r(Post, "/v1/api-keys", Route::ApiKeyCreate, Key),
-    r(Get, "/v1/api-keys", Route::ApiKeyList, Key),
-    r(Get, "/v1/api-keys/{key_id}", Route::ApiKeyGet, Key),
-    r(Delete, "/v1/api-keys/{key_id}", Route::ApiKeyRevoke, Key),
-    r(Post, "/v1/divisions", Route::DivisionCreate, Key),
-    r(Get, "/v1/divisions", Route::DivisionList, Key),
-    r(Get, "/v1/divisions/{division_id}", Route::DivisionGet, Key),
-    r(Post, "/v1/divisions/{division_id}/api-keys", Route::DivisionKeyCreate, Key),
-    r(Post, "/v1/partnerships", Route::PartnershipCreate, Key),
-    r(Get, "/v1/partnerships", Route::PartnershipList, Key),
-    r(Get, "/v1/partnerships/{partnership_id}", Route::PartnershipGet, Key),
-    r(Delete, "/v1/partnerships/{partnership_id}", Route::PartnershipRevoke, Key),
-    r(Get, "/v1/audit-log", Route::AuditList, Key),
-    r(Get, "/v1/workers", Route::WorkerList, Key),
-    r(Post, "/v1/workers", Route::WorkerCreate, Key),
-    r(Get, "/v1/workers/{worker_id}", Route::WorkerGet, Key),
-    r(Patch, "/v1/workers/{worker_id}", Route::WorkerUpdate, Key),
-    r(Delete, "/v1/workers/{worker_id}", Route::WorkerDelete, Key),
-    r(Patch, "/v1/workers/{worker_id}/status", Route::WorkerSetStatus, Key),
-    r(Get, "/v1/sites", Route::Crud(Res::Sites, Op::List), Key),
-    r(Post, "/v1/sites", Route::Crud(Res::Sites, Op::Create), Key),
-    r(Get, "/v1/sites/{site_id}", Route::Crud(Res::Sites, Op::Get), Key),
-    r(Patch, "/v1/sites/{site_id}", Route::Crud(Res::Sites, Op::Update), Key),
-    r(Delete, "/v1/sites/{site_id}", Route::Crud(Res::Sites, Op::Delete), Key),
-    r(Get, "/v1/departments", Route::Crud(Res::Departments, Op::List), Key),
-    r(Post, "/v1/departments", Route::Crud(Res::Departments, Op::Create), Key),
-    r(Get, "/v1/departments/{department_id}", Route::Crud(Res::Departments, Op::Get), Key),
-    r(Patch, "/v1/departments/{department_id}", Route::Crud(Res::Departments, Op::Update), Key),
-    r(Delete, "/v1/departments/{department_id}", Route::Crud(Res::Departments, Op::Delete), Key),
-    r(Get, "/v1/cost-codes", Route::Crud(Res::CostCodes, Op::List), Key),
-    r(Post, "/v1/cost-codes", Route::Crud(Res::CostCodes, Op::Create), Key),
-    r(Get, "/v1/cost-codes/{cost_code_id}", Route::Crud(Res::CostCodes, Op::Get), Key),
-    r(Patch, "/v1/cost-codes/{cost_code_id}", Route::Crud(Res::CostCodes, Op::Update), Key),
-    r(Delete, "/v1/cost-codes/{cost_code_id}", Route::Crud(Res::CostCodes, Op::Delete), Key),
-    r(Get, "/v1/tasks", Route::Crud(Res::Tasks, Op::List), Key),
-    r(Post, "/v1/tasks", Route::Crud(Res::Tasks, Op::Create), Key),
-    r(Get, "/v1/tasks/{task_id}", Route::Crud(Res::Tasks, Op::Get), Key),
-    r(Patch, "/v1/tasks/{task_id}", Route::Crud(Res::Tasks, Op::Update), Key),
-    r(Delete, "/v1/tasks/{task_id}", Route::Crud(Res::Tasks, Op::Delete), Key),
-    r(Get, "/v1/customers", Route::Crud(Res::Customers, Op::List), Key),
-    r(Post, "/v1/customers", Route::Crud(Res::Customers, Op::Create), Key),
-    r(Get, "/v1/customers/{customer_id}", Route::Crud(Res::Customers, Op::Get), Key),
-    r(Patch, "/v1/customers/{customer_id}", Route::Crud(Res::Customers, Op::Update), Key),
-    r(Delete, "/v1/customers/{customer_id}", Route::Crud(Res::Customers, Op::Delete), Key),
-    r(Get, "/v1/jobs", Route::JobList, Key),
-    r(Post, "/v1/jobs", Route::JobCreate, Key),
-    r(Get, "/v1/jobs/{job_id}", Route::JobGet, Key),
-    r(Patch, "/v1/jobs/{job_id}", Route::JobUpdate, Key),
-    r(Delete, "/v1/jobs/{job_id}", Route::JobDelete, Key),
-    r(Post, "/v1/shifts/publish", Route::ShiftPublish, Key),
-    r(Get, "/v1/shifts", Route::ShiftList, Key),
-    r(Post, "/v1/shifts", Route::ShiftCreate, Key),
-    r(Get, "/v1/shifts/{shift_id}", Route::ShiftGet, Key),
-    r(Patch, "/v1/shifts/{shift_id}", Route::ShiftUpdate, Key),
-    r(Delete, "/v1/shifts/{shift_id}", Route::ShiftDelete, Key),
-    r(Get, "/v1/time-entries", Route::TimeEntryList, Key),
-    r(Post, "/v1/time-entries", Route::TimeEntryCreate, Key),
-    r(Post, "/v1/time-entries/batch", Route::TimeEntryBatch, Key),
-    r(Get, "/v1/time-entries/{time_entry_id}", Route::TimeEntryGet, Key),
-    r(Patch, "/v1/time-entries/{time_entry_id}", Route::TimeEntryUpdate, Key),
-    r(Delete, "/v1/time-entries/{time_entry_id}", Route::TimeEntryDelete, Key),
-    r(Post, "/v1/time-entries/{time_entry_id}/stop", Route::TimeEntryStop, Key),
-    r(Post, "/v1/time-entries/{time_entry_id}/approve", Route::TimeEntryApprove, Key),
-    r(Post, "/v1/time-entries/{time_entry_id}/reject", Route::TimeEntryReject, Key),
-    r(Post, "/v1/time-entries/{time_entry_id}/unapprove", Route::TimeEntryUnapprove, Key),
-    r(Post, "/v1/attendance/clock-in", Route::ClockIn, Key),
-    r(Post, "/v1/attendance/clock-out", Route::ClockOut, Key),
-    r(Post, "/v1/attendance/break-start", Route::BreakStart, Key),
-    r(Post, "/v1/attendance/break-end", Route::BreakEnd, Key),
-    r(Get, "/v1/attendance/daily", Route::AttendanceDaily, Key),
-    r(Get, "/v1/attendance/range", Route::AttendanceRange, Key),
-    r(Get, "/v1/attendance/workers/{worker_id}", Route::AttendanceWorker, Key),
-    r(Get, "/v1/attendance/summary", Route::AttendanceSummary, Key),
-    r(Get, "/v1/attendance/today", Route::AttendanceToday, Key),
-];
+impl RouteDef {
+    /// The resource the path names (its first segment after `/v1/`), from which scopes are
+    /// derived.
+    pub fn resource(&self) -> &'static str {
+        resource_of(self.pattern)
+    }
+    /// The names of the path parameters, in order.
+    pub fn param_names(&self) -> impl Iterator<Item = &'static str> {
+        self.pattern.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+    }
+}
 
-/// The outcome of matching a request line against [`ROUTES`].
+/// Declares a route:
+/// `route!(GET "/v1/workers/{worker_id}", Key, |call| show(call, call.param("worker_id")), { id: …, … })`.
+/// The handler expression is a future borrowing `call`; the braces hold the fields of its
+/// [`Doc`](crate::pipeline::route_doc::Doc), compiled natively only.
+#[macro_export]
+macro_rules! route {
+    ($method:ident $pattern:literal, $access:ident, |$call:ident| $body:expr, { $($field:ident : $value:expr),* $(,)? } $(,)?) => {
+        $crate::pipeline::router::RouteDef {
+            method: $crate::pipeline::router::Method::$method,
+            pattern: $pattern,
+            access: $crate::pipeline::router::Access::$access,
+            handler: {
+                fn handler<'c>(
+                    $call: &'c $crate::pipeline::call::Call<'c>,
+                ) -> $crate::pipeline::router::HandlerFuture<'c> {
+                    Box::pin($body)
+                }
+                handler
+            },
+            #[cfg(not(target_arch = "wasm32"))]
+            doc: $crate::pipeline::route_doc::Doc { $($field: $value),* },
+        }
+    };
+}
+
+/// Every route of the API, in documentation order.
+pub fn routes() -> impl Iterator<Item = &'static RouteDef> {
+    crate::handlers::ROUTES.iter().flat_map(|table| table.iter())
+}
+
+/// The outcome of matching a request line against the route table.
 #[derive(Debug, PartialEq)]
 pub enum Match<'a> {
+    /// The route, and its path parameters by name.
     Found {
         def: &'static RouteDef,
-        params: Vec<&'a str>,
+        params: Vec<(&'static str, &'a str)>,
     },
     /// The path exists but not for this method: the value of the `Allow` header.
     MethodNotAllowed(String),
     NotFound,
 }
 
-fn captures<'a>(pattern: &str, path: &'a str) -> Option<Vec<&'a str>> {
+fn captures<'a>(pattern: &'static str, path: &'a str) -> Option<Vec<(&'static str, &'a str)>> {
     let mut params = Vec::new();
     let mut pat = pattern.split('/');
     let mut segs = path.split('/');
@@ -265,7 +164,7 @@ fn captures<'a>(pattern: &str, path: &'a str) -> Option<Vec<&'a str>> {
                 if s.is_empty() {
                     return None;
                 }
-                params.push(s);
+                params.push((p.trim_start_matches('{').trim_end_matches('}'), s));
             }
             (Some(p), Some(s)) if p == s => {}
             _ => return None,
@@ -273,17 +172,17 @@ fn captures<'a>(pattern: &str, path: &'a str) -> Option<Vec<&'a str>> {
     }
 }
 
-/// Finds the route for `method` (an HTTP method string) and `path`.
+/// Finds the route for `method` (the request line's method, as sent) and `path`.
 pub fn find<'a>(method: &str, path: &'a str) -> Match<'a> {
     let wanted = Method::parse(method);
     let mut allowed: Vec<&'static str> = Vec::new();
-    for def in ROUTES {
+    for def in routes() {
         if let Some(params) = captures(def.pattern, path) {
             if Some(def.method) == wanted {
                 return Match::Found { def, params };
             }
             allowed.push(def.method.as_str());
-            if def.method == Get {
+            if def.method == Method::Get {
                 allowed.push("HEAD");
             }
         }
@@ -308,8 +207,8 @@ mod tests {
     fn matches_static_and_parameterised_paths() {
         match find("GET", "/v1/workers/wkr_1") {
             Match::Found { def, params } => {
-                assert_eq!(def.route, Route::WorkerGet);
-                assert_eq!(params, vec!["wkr_1"]);
+                assert_eq!((def.method, def.pattern), (Method::Get, "/v1/workers/{worker_id}"));
+                assert_eq!(params, vec![("worker_id", "wkr_1")]);
             }
             other => panic!("{other:?}"),
         }
@@ -320,10 +219,20 @@ mod tests {
     }
 
     #[test]
-    fn wrong_method_lists_the_allowed_ones() {
+    fn wrong_or_unknown_method_lists_the_allowed_ones() {
         assert_eq!(find("PUT", "/v1/workers"), Match::MethodNotAllowed("GET, HEAD, POST".into()));
         assert_eq!(find("POST", "/v1/workers/wkr_1"), Match::MethodNotAllowed("GET, HEAD, PATCH, DELETE".into()));
         assert_eq!(find("OPTIONS", "/v1/me"), Match::MethodNotAllowed("GET, HEAD".into()));
+        assert_eq!(find("QUERY", "/v1/api-keys/key_1"), Match::MethodNotAllowed("GET, HEAD, DELETE".into()));
+        assert_eq!(find("get", "/v1/me"), Match::MethodNotAllowed("GET, HEAD".into()));
+    }
+
+    #[test]
+    fn every_route_is_declared_once() {
+        let all: Vec<_> = routes().collect();
+        for (i, a) in all.iter().enumerate() {
+            assert!(!all[..i].contains(a), "{a:?} is declared twice");
+        }
     }
 
     #[test]
