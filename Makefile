@@ -8,6 +8,8 @@ export WASM_OPT_BIN := $(CURDIR)/node_modules/.bin/wasm-opt
 export ESBUILD_BIN := $(CURDIR)/node_modules/.bin/esbuild
 export WRANGLER_SEND_METRICS := false
 export CARGO_TERM_PROGRESS_WHEN := never
+# swagger-ui-dist depends on @scarf/scarf, whose install script would report usage.
+export SCARF_ANALYTICS := false
 
 .PHONY: dev test tools build schema unit e2e bench clean
 
@@ -19,6 +21,7 @@ tools:
 
 build: tools .dev.vars
 	worker-build --release
+	scripts/assets.sh
 
 schema: build
 	wrangler d1 execute DB --local --persist-to .wrangler/state --file schema.sql >/dev/null

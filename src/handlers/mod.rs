@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod catalog_routes;
 pub mod crud;
 pub mod divisions;
+pub mod docs;
 pub mod jobs;
 pub mod me;
 pub mod operator;
@@ -22,6 +23,7 @@ use crate::pipeline::router::RouteDef;
 /// Every module's routes, in documentation order. A new module adds its `ROUTES` here; a new
 /// route in an existing module is only its declaration beside its handler.
 pub static ROUTES: &[&[RouteDef]] = &[
+    docs::ROUTES,
     operator::ROUTES,
     me::ROUTES,
     api_keys::ROUTES,

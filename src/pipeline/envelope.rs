@@ -14,8 +14,9 @@ pub enum Body {
     /// Enveloped JSON: `data` is JSON text; `meta` adds fields (name, JSON text) after
     /// `request_id` and `took_ms`.
     Data { data: String, meta: Vec<(&'static str, String)> },
-    /// A body sent as is (the OpenAPI document, the docs page).
-    Raw { content_type: &'static str, body: String },
+    /// A body sent as is, with its type and any headers of its own (a static asset: the
+    /// OpenAPI document, the docs page and its scripts).
+    Raw { content_type: String, body: String, headers: Vec<(&'static str, String)> },
     /// An idempotent request's stored response, replayed byte for byte.
     Replayed(crate::domain::idempotency::Stored),
 }
@@ -54,8 +55,8 @@ impl Reply {
             body: Body::Data { data, meta: vec![("next_cursor", next), ("has_more", has_more.to_string())] },
         }
     }
-    pub fn raw(content_type: &'static str, body: String) -> Self {
-        Reply { status: 200, body: Body::Raw { content_type, body } }
+    pub fn raw(content_type: String, body: String, headers: Vec<(&'static str, String)>) -> Self {
+        Reply { status: 200, body: Body::Raw { content_type, body, headers } }
     }
 }
 

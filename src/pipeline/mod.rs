@@ -75,7 +75,10 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
         Ok(Reply { status, body: Body::Data { data, meta } }) => {
             (*status, "application/json; charset=utf-8", envelope::success(data, meta, &request_id, took))
         }
-        Ok(Reply { status, body: Body::Raw { content_type, body } }) => (*status, *content_type, body.clone()),
+        Ok(Reply { status, body: Body::Raw { content_type, body, headers } }) => {
+            extra.extend(headers.iter().map(|(k, v)| (*k, v.clone())));
+            (*status, content_type.as_str(), body.clone())
+        }
         Ok(Reply { body: Body::Replayed(stored), .. }) => {
             extra.push(("X-Idempotency-Hit", "true".into()));
             request_id = stored.request_id.clone();
@@ -211,6 +214,7 @@ async fn run(
     let presented = auth::credential(header(&req, "Authorization").as_deref(), header(&req, "X-API-Key").as_deref())
         .map(str::to_string);
     let principal = match def.access {
+        Access::Public => None,
         Access::Operator => {
             auth::operator(env, presented.as_deref())?;
             None

@@ -62,6 +62,8 @@ impl Method {
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
+    /// No credentials: the OpenAPI document and the docs page (not themselves documented).
+    Public,
     /// The platform operator's token.
     Operator,
     /// A tenant, division or vendor API key.

@@ -138,7 +138,22 @@ fn docs_are_public() {
     let r = req("GET", "/openapi.json").send().expect(200);
     assert!(r.body["openapi"].as_str().unwrap().starts_with("3.1"));
     assert!(r.body["paths"]["/v1/workers"]["get"].is_object());
+    assert!(r.header("X-Request-Id").is_some());
     let r = req("GET", "/docs").send().expect(200);
     assert!(r.header("Content-Type").unwrap().starts_with("text/html"));
-    assert!(r.text.contains("/openapi.json"));
+    assert!(r.header("Content-Security-Policy").unwrap().starts_with("default-src 'self'"));
+    // Every file the page loads is same-origin and served; the start-up script names the document.
+    let files: Vec<&str> = r.text.split(['"', '\'']).filter(|s| s.ends_with(".js") || s.ends_with(".css")).collect();
+    assert_eq!(files.len(), 3, "{}", r.text);
+    for f in files {
+        assert!(f.starts_with("/docs/"), "{f} is not same-origin");
+        let asset = req("GET", f).send().expect(200);
+        assert!(!asset.text.contains("https://unpkg.com"));
+        if f.ends_with("init.js") {
+            assert!(asset.text.contains("\"/openapi.json\""));
+        }
+    }
+    req("GET", "/docs/nope.js").send().expect(404);
+    let r = req("POST", "/docs").send().expect(405);
+    assert_eq!(r.header("Allow"), Some("GET, HEAD"));
 }

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Assembles build/assets/, the files Workers Static Assets serve (see [assets] in
+# wrangler.toml): the generated OpenAPI document, the docs page and its script, and Swagger UI
+# from the pinned npm package swagger-ui-dist — so /docs needs no CDN and no internet.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=build/assets
+rm -rf "$OUT"
+mkdir -p "$OUT/docs"
+cp openapi.json "$OUT/openapi.json"
+cp assets/docs/index.html assets/docs/init.js "$OUT/docs/"
+cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js "$OUT/docs/"
