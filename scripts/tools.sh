@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and serving edgeclock needs, each at a pinned version, into the
 # project (.tools/ and node_modules/): the wasm32 target, worker-build, the wasm-bindgen CLI
-# matching Cargo.lock exactly, and the npm packages (wrangler, Node 22, binaryen).
+# matching Cargo.lock exactly, the npm packages (wrangler, Node 22, binaryen, swagger-ui-dist),
+# and Debian's Chromium for the browser test of the docs page.
 # Idempotent: anything already present at the right version is left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,4 +27,12 @@ fi
 
 if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# The docs page is tested in a real headless browser: Debian's Chromium (the release Debian
+# ships for this machine's distribution; apt cannot pin an exact build it may already have
+# replaced with a security update).
+if ! command -v chromium >/dev/null; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi

@@ -7,6 +7,7 @@ mod harness;
 mod attendance;
 mod audit;
 mod auth;
+mod docs_page;
 mod idempotency;
 mod isolation;
 mod jobs;
