@@ -33,7 +33,6 @@ pub async fn get_tenant(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
 /// start, verification threshold). Tier and limits are fixed at creation.
 pub async fn update_tenant(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let db = call.db()?;
-    let id = id;
     crate::storage::tenants::get(&db, id).await?;
     let current = crate::storage::tenants::settings_of(&db, id).await?;
     let change = tenants::parse_change(&call.body, current)?;

@@ -33,7 +33,7 @@ fn exactly_the_daily_limit_passes_under_concurrency() {
     for r in rs.into_iter().filter(|r| r.status != 200) {
         let r = r.expect_error(429, "rate_limited");
         let retry: u64 = r.header("Retry-After").unwrap().parse().unwrap();
-        assert!(retry >= 1 && retry <= 86_400, "{retry}");
+        assert!((1..=86_400).contains(&retry), "{retry}");
     }
 }
 
