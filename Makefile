@@ -1,5 +1,5 @@
 # edgeclock: two commands do everything on a fresh machine.
-#   make dev   — install what is missing, build, apply the schema, serve on 127.0.0.1:8787
+#   make dev   — install what is missing, build, apply migrations, serve on 127.0.0.1:8787
 #   make test  — the same set-up, then native unit tests and the end-to-end suite
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
@@ -23,8 +23,9 @@ build: tools .dev.vars
 	worker-build --release
 	scripts/assets.sh
 
+# Applies every migration not yet applied to the local database (README "Upgrading").
 schema: build
-	wrangler d1 execute DB --local --persist-to .wrangler/state --file schema.sql >/dev/null
+	CI=true wrangler d1 migrations apply DB --local --persist-to .wrangler/state >/dev/null
 
 dev: schema
 	scripts/dev.sh

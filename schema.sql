@@ -1,6 +1,6 @@
--- edgeclock D1 schema: the whole current schema, applied idempotently to local D1 by
--- `make dev`/`make test` and to production by
--- `wrangler d1 execute edgeclock --remote --file schema.sql`.
+-- edgeclock D1 schema: the whole current schema, to read. Databases get it from
+-- migrations/NNNN_name.sql, applied in order by `wrangler d1 migrations apply DB` (README
+-- "Upgrading"); a unit test proves that applying them all gives exactly this file.
 --
 -- Conventions: ids are prefixed UUIDv7 text (time-ordered, so `ORDER BY id` is creation
 -- order); instants are RFC 3339 UTC text with `Z` (sorts as time); every tenant-scoped table

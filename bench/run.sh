@@ -165,9 +165,9 @@ git diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || COMMIT="$COMMI
 echo "edgeclock bench — $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $COMMIT, $(nproc) CPU(s), wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $WARMUP)" >&2
 
 # --- (b) edgeclock -------------------------------------------------------------------------
-echo "edgeclock: applying schema, starting wrangler dev" >&2
-wrangler d1 execute DB --local --persist-to "$TMP/edgeclock-state" --file schema.sql >"$TMP/schema.log" 2>&1 \
-  || fail_with_log "$TMP/schema.log" "applying schema.sql failed"
+echo "edgeclock: applying migrations, starting wrangler dev" >&2
+CI=true wrangler d1 migrations apply DB --local --persist-to "$TMP/edgeclock-state" >"$TMP/schema.log" 2>&1 \
+  || fail_with_log "$TMP/schema.log" "applying migrations failed"
 start_server edgeclock "$ROOT"
 wait_ready /openapi.json
 echo "  serving on $BASE (log: $LOG)" >&2

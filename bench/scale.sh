@@ -295,8 +295,8 @@ COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- src Cargo.toml Cargo.lock schema.sql 2>/dev/null || COMMIT="$COMMIT+dirty"
 echo "edgeclock scale bench — $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $COMMIT, $(nproc) CPU(s)" >&2
 echo "applying schema to $STATE" >&2
-wrangler d1 execute DB --local --persist-to "$STATE" --file schema.sql >"$TMP/schema.log" 2>&1 \
-  || fail_with_log "$TMP/schema.log" "applying schema.sql failed"
+CI=true wrangler d1 migrations apply DB --local --persist-to "$STATE" >"$TMP/schema.log" 2>&1 \
+  || fail_with_log "$TMP/schema.log" "applying migrations failed"
 start_server setup
 echo "creating tenants on $BASE" >&2
 declare -A TID KEY

@@ -17,4 +17,6 @@ pub mod vendors;
 pub mod workers;
 
 #[cfg(test)]
+mod migrations;
+#[cfg(test)]
 mod query_plans;

@@ -75,10 +75,9 @@ fn start(name: &str, vars: &[&str]) -> Server {
     let state = dir.join("state");
     let log = dir.join("wrangler.log");
 
-    let out = wrangler(&["d1", "execute", "DB", "--local", "--file", "schema.sql"], &state)
-        .output()
-        .expect("run wrangler d1 execute");
-    assert!(out.status.success(), "schema failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out =
+        wrangler(&["d1", "migrations", "apply", "DB", "--local"], &state).output().expect("run wrangler d1 execute");
+    assert!(out.status.success(), "migrations failed: {}", String::from_utf8_lossy(&out.stderr));
 
     let port = free_port().to_string();
     let mut args = vec!["dev", "--ip", "127.0.0.1", "--port", &port, "--show-interactive-dev-session=false"];

@@ -1,0 +1,270 @@
+-- 0001: the schema of the first release (the whole schema.sql as it stood), kept verbatim:
+-- an applied migration is never edited. CREATE … IF NOT EXISTS, so a database that release
+-- created with schema.sql (before migrations were tracked) adopts this file as already applied.
+
+CREATE TABLE IF NOT EXISTS tenants (
+  id          TEXT PRIMARY KEY,
+  parent_id   TEXT,                      -- set for divisions
+  name        TEXT NOT NULL,
+  tier        TEXT NOT NULL,             -- standard | pro | enterprise
+  timezone    TEXT NOT NULL,             -- IANA
+  limits      TEXT NOT NULL,             -- JSON {per_second, per_minute, per_day}
+  settings    TEXT NOT NULL DEFAULT '{}',
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL,
+  deleted_at  TEXT
+);
+CREATE INDEX IF NOT EXISTS tenants_parent ON tenants (parent_id, id);
+
+CREATE TABLE IF NOT EXISTS api_keys (
+  id            TEXT PRIMARY KEY,
+  tenant_id     TEXT,                    -- NULL for vendor keys
+  vendor_id     TEXT,
+  label         TEXT NOT NULL,
+  prefix        TEXT NOT NULL,
+  last_four     TEXT NOT NULL,
+  key_hash      TEXT NOT NULL UNIQUE,    -- SHA-256 hex; the secret itself is never stored
+  scopes        TEXT NOT NULL,           -- JSON array
+  tier          TEXT NOT NULL,
+  limits        TEXT,                    -- JSON; the key's own (lower) limits
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL,
+  expires_at    TEXT,
+  last_used_at  TEXT,
+  revoked_at    TEXT,
+  deleted_at    TEXT
+);
+CREATE INDEX IF NOT EXISTS api_keys_tenant ON api_keys (tenant_id, id);
+CREATE INDEX IF NOT EXISTS api_keys_vendor ON api_keys (vendor_id, id);
+
+CREATE TABLE IF NOT EXISTS workers (
+  id             TEXT PRIMARY KEY,
+  tenant_id      TEXT NOT NULL,
+  name           TEXT NOT NULL,
+  email          TEXT,
+  phone          TEXT,
+  employee_code  TEXT NOT NULL,
+  position       TEXT,
+  department_id  TEXT,
+  site_id        TEXT,
+  pay_rate       INTEGER,                -- minor units per hour
+  status         TEXT NOT NULL DEFAULT 'active',
+  created_at     TEXT NOT NULL,
+  updated_at     TEXT NOT NULL,
+  deleted_at     TEXT
+);
+CREATE INDEX IF NOT EXISTS workers_tenant ON workers (tenant_id, id);
+CREATE INDEX IF NOT EXISTS workers_tenant_status ON workers (tenant_id, status, id);
+CREATE INDEX IF NOT EXISTS workers_tenant_updated ON workers (tenant_id, updated_at);
+CREATE UNIQUE INDEX IF NOT EXISTS workers_employee_code
+  ON workers (tenant_id, employee_code) WHERE deleted_at IS NULL;
+
+-- Outbox: every event of SPEC §7 is written here in the same batch as the change that
+-- caused it; webhook delivery reads from here, so no event is lost if delivery fails.
+CREATE TABLE IF NOT EXISTS events (
+  id             TEXT PRIMARY KEY,
+  tenant_id      TEXT NOT NULL,
+  type           TEXT NOT NULL,
+  occurred_at    TEXT NOT NULL,
+  data           TEXT NOT NULL,          -- JSON snapshot of the object
+  dispatched_at  TEXT
+);
+CREATE INDEX IF NOT EXISTS events_tenant ON events (tenant_id, id);
+CREATE INDEX IF NOT EXISTS events_undispatched ON events (dispatched_at, id);
+
+-- Platform integrators acting for tenants that granted them scopes.
+CREATE TABLE IF NOT EXISTS vendors (
+  id          TEXT PRIMARY KEY,
+  name        TEXT NOT NULL,
+  tier        TEXT NOT NULL,
+  limits      TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL,
+  deleted_at  TEXT
+);
+
+-- A tenant's grant of scopes to a vendor; at most one live grant per pair.
+CREATE TABLE IF NOT EXISTS partnerships (
+  id          TEXT PRIMARY KEY,
+  tenant_id   TEXT NOT NULL,
+  vendor_id   TEXT NOT NULL,
+  scopes      TEXT NOT NULL,             -- JSON array
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL,
+  deleted_at  TEXT                       -- set on revocation
+);
+CREATE INDEX IF NOT EXISTS partnerships_tenant ON partnerships (tenant_id, id);
+CREATE UNIQUE INDEX IF NOT EXISTS partnerships_live
+  ON partnerships (tenant_id, vendor_id) WHERE deleted_at IS NULL;
+
+-- Every authenticated request (SPEC §5), written off the response path.
+CREATE TABLE IF NOT EXISTS audit_log (
+  id           TEXT PRIMARY KEY,
+  tenant_id    TEXT,                     -- the tenant acted on (NULL for a vendor's own calls)
+  key_id       TEXT NOT NULL,
+  key_label    TEXT NOT NULL,
+  vendor_id    TEXT,
+  method       TEXT NOT NULL,
+  path         TEXT NOT NULL,
+  query        TEXT,
+  status       INTEGER NOT NULL,
+  request_id   TEXT NOT NULL,
+  ip           TEXT,
+  resource     TEXT,
+  resource_id  TEXT,
+  replay       INTEGER NOT NULL DEFAULT 0,  -- 1 for an idempotent replay
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL,
+  deleted_at   TEXT                      -- always NULL: the log is append-only
+);
+CREATE INDEX IF NOT EXISTS audit_log_tenant ON audit_log (tenant_id, id);
+CREATE INDEX IF NOT EXISTS audit_log_key ON audit_log (tenant_id, key_id, id);
+
+CREATE TABLE IF NOT EXISTS sites (
+  id                 TEXT PRIMARY KEY,
+  tenant_id          TEXT NOT NULL,
+  name               TEXT NOT NULL,
+  address            TEXT,
+  latitude           REAL,
+  longitude          REAL,
+  geofence_radius_m  REAL,
+  capacity           INTEGER,
+  timezone           TEXT,             -- IANA; NULL means the tenant's
+  created_at         TEXT NOT NULL,
+  updated_at         TEXT NOT NULL,
+  deleted_at         TEXT
+);
+CREATE INDEX IF NOT EXISTS sites_tenant ON sites (tenant_id, id);
+
+CREATE TABLE IF NOT EXISTS departments (
+  id           TEXT PRIMARY KEY,
+  tenant_id    TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  description  TEXT,
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL,
+  deleted_at   TEXT
+);
+CREATE INDEX IF NOT EXISTS departments_tenant ON departments (tenant_id, id);
+
+CREATE TABLE IF NOT EXISTS cost_codes (
+  id           TEXT PRIMARY KEY,
+  tenant_id    TEXT NOT NULL,
+  code         TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  description  TEXT,
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL,
+  deleted_at   TEXT
+);
+CREATE INDEX IF NOT EXISTS cost_codes_tenant ON cost_codes (tenant_id, id);
+CREATE UNIQUE INDEX IF NOT EXISTS cost_codes_code ON cost_codes (tenant_id, code) WHERE deleted_at IS NULL;
+
+CREATE TABLE IF NOT EXISTS tasks (
+  id                   TEXT PRIMARY KEY,
+  tenant_id            TEXT NOT NULL,
+  name                 TEXT NOT NULL,
+  billable_by_default  INTEGER NOT NULL DEFAULT 1,
+  default_hourly_rate  INTEGER,          -- minor units per hour
+  created_at           TEXT NOT NULL,
+  updated_at           TEXT NOT NULL,
+  deleted_at           TEXT
+);
+CREATE INDEX IF NOT EXISTS tasks_tenant ON tasks (tenant_id, id);
+
+CREATE TABLE IF NOT EXISTS customers (
+  id          TEXT PRIMARY KEY,
+  tenant_id   TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  email       TEXT,
+  phone       TEXT,
+  address     TEXT,
+  currency    TEXT NOT NULL DEFAULT 'USD',
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL,
+  deleted_at  TEXT
+);
+CREATE INDEX IF NOT EXISTS customers_tenant ON customers (tenant_id, id);
+
+CREATE TABLE IF NOT EXISTS jobs (
+  id                 TEXT PRIMARY KEY,
+  tenant_id          TEXT NOT NULL,
+  name               TEXT NOT NULL,
+  customer_id        TEXT,
+  site_id            TEXT,
+  status             TEXT NOT NULL DEFAULT 'active',
+  geofence_latitude  REAL,
+  geofence_longitude REAL,
+  geofence_radius_m  REAL,
+  budget_hours       REAL,
+  budget_amount      INTEGER,            -- minor units
+  budget_currency    TEXT,
+  thresholds_crossed INTEGER NOT NULL DEFAULT 0,  -- bit set of 75/100/110 % already announced
+  created_at         TEXT NOT NULL,
+  updated_at         TEXT NOT NULL,
+  deleted_at         TEXT
+);
+CREATE INDEX IF NOT EXISTS jobs_tenant ON jobs (tenant_id, id);
+CREATE INDEX IF NOT EXISTS jobs_tenant_status ON jobs (tenant_id, status, id);
+CREATE INDEX IF NOT EXISTS jobs_customer ON jobs (tenant_id, customer_id);
+CREATE INDEX IF NOT EXISTS jobs_site ON jobs (tenant_id, site_id);
+
+CREATE TABLE IF NOT EXISTS shifts (
+  id          TEXT PRIMARY KEY,
+  tenant_id   TEXT NOT NULL,
+  worker_id   TEXT NOT NULL,
+  site_id     TEXT NOT NULL,
+  job_id      TEXT,
+  starts_at   TEXT NOT NULL,
+  ends_at     TEXT NOT NULL,
+  published   INTEGER NOT NULL DEFAULT 0,
+  notes       TEXT,
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL,
+  deleted_at  TEXT
+);
+CREATE INDEX IF NOT EXISTS shifts_tenant ON shifts (tenant_id, id);
+CREATE INDEX IF NOT EXISTS shifts_worker ON shifts (tenant_id, worker_id, starts_at);
+CREATE INDEX IF NOT EXISTS shifts_starts ON shifts (tenant_id, starts_at);
+CREATE INDEX IF NOT EXISTS shifts_site ON shifts (tenant_id, site_id);
+CREATE INDEX IF NOT EXISTS shifts_job ON shifts (tenant_id, job_id);
+
+-- Time entries (the time-and-attendance issue fills the behaviour; jobs read budgets here).
+CREATE TABLE IF NOT EXISTS time_entries (
+  id                  TEXT PRIMARY KEY,
+  tenant_id           TEXT NOT NULL,
+  worker_id           TEXT NOT NULL,
+  job_id              TEXT,
+  task_id             TEXT,
+  cost_code_id        TEXT,
+  site_id             TEXT,
+  started_at          TEXT NOT NULL,
+  ended_at            TEXT,
+  breaks              TEXT NOT NULL DEFAULT '[]',
+  worked_seconds      INTEGER NOT NULL DEFAULT 0,
+  notes               TEXT,
+  source              TEXT NOT NULL DEFAULT 'api',
+  status              TEXT NOT NULL DEFAULT 'pending',
+  clock_in_latitude   REAL,
+  clock_in_longitude  REAL,
+  clock_out_latitude  REAL,
+  clock_out_longitude REAL,
+  outside_fence       INTEGER NOT NULL DEFAULT 0,
+  verification_score  INTEGER,
+  metadata            TEXT,
+  approved_at         TEXT,
+  approved_by         TEXT,
+  rejection_note      TEXT,
+  created_at          TEXT NOT NULL,
+  updated_at          TEXT NOT NULL,
+  deleted_at          TEXT
+);
+CREATE INDEX IF NOT EXISTS time_entries_tenant ON time_entries (tenant_id, id);
+CREATE INDEX IF NOT EXISTS time_entries_worker ON time_entries (tenant_id, worker_id, started_at);
+CREATE INDEX IF NOT EXISTS time_entries_job ON time_entries (tenant_id, job_id);
+CREATE INDEX IF NOT EXISTS time_entries_started ON time_entries (tenant_id, started_at);
+CREATE INDEX IF NOT EXISTS time_entries_site ON time_entries (tenant_id, site_id);
+CREATE INDEX IF NOT EXISTS time_entries_task ON time_entries (tenant_id, task_id);
+CREATE INDEX IF NOT EXISTS time_entries_cost_code ON time_entries (tenant_id, cost_code_id);
+CREATE INDEX IF NOT EXISTS workers_site ON workers (tenant_id, site_id);
+CREATE INDEX IF NOT EXISTS workers_department ON workers (tenant_id, department_id);
