@@ -21,6 +21,8 @@ pub fn operator_token() -> &'static str {
 
 pub struct Server {
     pub base: String,
+    /// The process group of wrangler and workerd (the watchdog's pid).
+    group: u32,
 }
 
 static SERVER: OnceLock<Server> = OnceLock::new();
@@ -61,10 +63,8 @@ pub fn short_ttl_server() -> &'static Server {
     SHORT_TTL_SERVER.get_or_init(|| start("short-ttl", &["IDEMPOTENCY_TTL_SECONDS:3"]))
 }
 
-// The watchdog below is never waited for: it outlives this process by design and ends the
-// server's process group itself.
-#[allow(clippy::zombie_processes)]
-fn start(name: &str, vars: &[&str]) -> Server {
+/// A fresh state directory under `target/e2e` for server `name`, with every migration applied.
+pub fn fresh_state(name: &str) -> PathBuf {
     assert!(
         root().join("build/index.js").exists(),
         "build/index.js is missing: run `make test` (or `make build` first)"
@@ -73,19 +73,33 @@ fn start(name: &str, vars: &[&str]) -> Server {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("state dir");
     let state = dir.join("state");
-    let log = dir.join("wrangler.log");
+    apply_migrations(&state);
+    state
+}
 
-    let out =
-        wrangler(&["d1", "migrations", "apply", "DB", "--local"], &state).output().expect("run wrangler d1 execute");
+/// Applies the migrations not yet applied to the local database in `state`, as `make dev` does.
+pub fn apply_migrations(state: &Path) {
+    let out = wrangler(&["d1", "migrations", "apply", "DB", "--local"], state).output().expect("run wrangler");
     assert!(out.status.success(), "migrations failed: {}", String::from_utf8_lossy(&out.stderr));
+}
 
+fn start(name: &str, vars: &[&str]) -> Server {
+    launch(&fresh_state(name), vars)
+}
+
+/// Serves the build on a free port over the state in `state` (its parent holds the log).
+// The watchdog below is never waited for: it outlives this process by design and ends the
+// server's process group itself.
+#[allow(clippy::zombie_processes)]
+pub fn launch(state: &Path, vars: &[&str]) -> Server {
+    let log = state.parent().unwrap_or(state).join("wrangler.log");
     let port = free_port().to_string();
     let mut args = vec!["dev", "--ip", "127.0.0.1", "--port", &port, "--show-interactive-dev-session=false"];
     args.extend(["--var", "ALLOW_HTTP_WEBHOOKS:true"]);
     for v in vars {
         args.extend(["--var", v]);
     }
-    let dev = wrangler(&args, &state);
+    let dev = wrangler(&args, state);
     let cmdline: Vec<String> = std::iter::once(dev.get_program())
         .chain(dev.get_args())
         .map(|a| format!("'{}'", a.to_string_lossy().replace('\'', "'\\''")))
@@ -98,7 +112,7 @@ fn start(name: &str, vars: &[&str]) -> Server {
         log.display(),
         std::process::id()
     );
-    Command::new("setsid")
+    let group = Command::new("setsid")
         .arg("bash")
         .arg("-c")
         .arg(script)
@@ -110,7 +124,8 @@ fn start(name: &str, vars: &[&str]) -> Server {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("spawn wrangler dev");
+        .expect("spawn wrangler dev")
+        .id();
 
     let base = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -124,5 +139,20 @@ fn start(name: &str, vars: &[&str]) -> Server {
         }
         std::thread::sleep(Duration::from_millis(250));
     }
-    Server { base }
+    Server { base, group }
+}
+
+impl Server {
+    /// Stops the server (its whole process group) and waits until its port is closed, so its
+    /// state directory can be opened by another process.
+    pub fn stop(&self) {
+        let _ = Command::new("kill").arg("--").arg(format!("-{}", self.group)).status();
+        let addr = self.base.trim_start_matches("http://").to_string();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(&addr).is_ok() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        // workerd flushes its SQLite files on exit; give it a moment after the port closes.
+        std::thread::sleep(Duration::from_millis(500));
+    }
 }
