@@ -20,3 +20,6 @@ pub mod workers;
 
 #[cfg(test)]
 mod query_plans;
+#[cfg(test)]
+pub mod sqlite;
+
