@@ -22,4 +22,5 @@ pub mod workers;
 mod query_plans;
 #[cfg(test)]
 pub mod sqlite;
-
+#[cfg(test)]
+mod tests;

@@ -38,12 +38,14 @@ struct JsonRow {
     j: Option<String>,
 }
 
-/// The outbox row for `event` about object `id`: its JSON as of this batch (nothing if the
-/// object is not there, so a guarded write that did not happen records no event).
+/// The outbox row for `event` about object `id`: its JSON as of this batch. It goes right after
+/// the write it records, and lands only if that statement changed a row (`changes()` is the
+/// previous statement's: the write, or the event before this one), so a guarded create or
+/// update that did not happen records nothing; nor does an object that is not there.
 pub fn event_stmt(t: &Table, event: &str, tenant: &str, id: &str, now_ms: i64) -> Statement {
     let sql = format!(
         "INSERT INTO events (id, tenant_id, type, occurred_at, data) \
-         SELECT ?, ?, ?, ?, {} FROM {} WHERE {} = ? AND id = ? AND deleted_at IS NULL",
+         SELECT ?, ?, ?, ?, {} FROM {} WHERE {} = ? AND id = ? AND deleted_at IS NULL AND changes() = 1",
         t.list.json,
         t.name(),
         t.scope()
