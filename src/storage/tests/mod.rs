@@ -6,7 +6,10 @@
 //! [`Database`]: crate::storage::db::Database
 
 mod employee_codes;
+mod listing;
 mod outbox;
+mod overlap;
+mod references;
 mod thresholds;
 
 use std::cell::Cell;
