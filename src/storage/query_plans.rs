@@ -43,7 +43,7 @@ fn every_list_page_is_an_index_range_scan() {
         for pairs in [vec![], vec![("cursor".to_string(), c.clone())], vec![("include_deleted".into(), "true".into())]]
         {
             let lq = compile(spec, scoped.then_some("ten_1"), &Query::new(pairs.clone())).expect("compiles");
-            let p = plan(&conn, &lq.sql, &lq.args);
+            let p = plan(conn, &lq.sql, &lq.args);
             assert!(p.contains("USING INDEX") || p.contains("USING COVERING INDEX"), "{name} {pairs:?}: {p}");
             assert!(!p.contains("TEMP B-TREE"), "{name} {pairs:?} sorts: {p}");
             if scoped {
@@ -67,7 +67,7 @@ fn single_value_filters_use_their_index() {
     ];
     for (spec, query, index) in cases {
         let lq = compile(spec, Some("ten_1"), &query).unwrap();
-        let p = plan(&conn, &lq.sql, &lq.args);
+        let p = plan(conn, &lq.sql, &lq.args);
         assert!(p.contains(index), "{}: {p}", spec.table);
         assert!(!p.contains("TEMP B-TREE"), "{}: {p}", spec.table);
     }
