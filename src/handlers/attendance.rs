@@ -60,13 +60,13 @@ fn state_error(current: Option<&Current>) -> ApiError {
     ApiError::conflict(Msg::AttendanceState(state))
 }
 
-async fn running(call: &Call<'_>, worker: &str) -> ApiResult<Option<(String, Current)>> {
+async fn running(call: &Call<'_>, worker: &str) -> ApiResult<Option<Current>> {
     store::running(&call.db()?, call.tenant_id()?, worker).await
 }
 
 pub async fn clock_in(call: &Call<'_>) -> ApiResult<Reply> {
     let w = who(call, true).await?;
-    if let Some((_, current)) = running(call, &w.worker_id).await? {
+    if let Some(current) = running(call, &w.worker_id).await? {
         return Err(state_error(Some(&current)));
     }
     let mut body = json!({"worker_id": w.worker_id, "started_at": call.now(), "source": "kiosk"});
@@ -92,36 +92,36 @@ pub async fn clock_in(call: &Call<'_>) -> ApiResult<Reply> {
 
 pub async fn clock_out(call: &Call<'_>) -> ApiResult<Reply> {
     let w = who(call, false).await?;
-    let (id, current) = running(call, &w.worker_id).await?.ok_or_else(|| state_error(None))?;
+    let current = running(call, &w.worker_id).await?.ok_or_else(|| state_error(None))?;
     let span = rules::stop(current.span(), &call.now());
     let mut sets = span_columns(&span);
     if let Some((lat, lng)) = w.location {
         sets.push(("clock_out_latitude", Arg::Real(lat)));
         sets.push(("clock_out_longitude", Arg::Real(lng)));
     }
-    transition_entry(call, &id, &current, sets, &["attendance.clock_out", "time_entry.updated"]).await
+    transition_entry(call, &current.id, &current, sets, &["attendance.clock_out", "time_entry.updated"]).await
 }
 
 pub async fn break_start(call: &Call<'_>) -> ApiResult<Reply> {
     let w = who(call, false).await?;
-    let (id, current) = running(call, &w.worker_id).await?.ok_or_else(|| state_error(None))?;
+    let current = running(call, &w.worker_id).await?.ok_or_else(|| state_error(None))?;
     if current.breaks.last().is_some_and(|b| b.ended_at.is_none()) {
         return Err(state_error(Some(&current)));
     }
     let mut span = current.span();
     span.breaks.push(Break { started_at: call.now(), ended_at: None });
-    transition_entry(call, &id, &current, span_columns(&span), &["attendance.break_start"]).await
+    transition_entry(call, &current.id, &current, span_columns(&span), &["attendance.break_start"]).await
 }
 
 pub async fn break_end(call: &Call<'_>) -> ApiResult<Reply> {
     let w = who(call, false).await?;
-    let (id, current) = running(call, &w.worker_id).await?.ok_or_else(|| state_error(None))?;
+    let current = running(call, &w.worker_id).await?.ok_or_else(|| state_error(None))?;
     let mut span = current.span();
     match span.breaks.last_mut() {
         Some(b) if b.ended_at.is_none() => b.ended_at = Some(call.now()),
         _ => return Err(state_error(Some(&current))),
     }
-    transition_entry(call, &id, &current, span_columns(&span), &["attendance.break_end"]).await
+    transition_entry(call, &current.id, &current, span_columns(&span), &["attendance.break_end"]).await
 }
 
 /// The routes this module serves.

@@ -7,11 +7,11 @@ use crate::pipeline::envelope::Reply;
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::audit::AUDIT_LOG;
-use crate::storage::d1;
+use crate::storage::db;
 
 async fn page(call: &Call<'_>, tenant: Option<&str>, query: &listing::Query) -> ApiResult<Reply> {
     let lq = listing::compile(&AUDIT_LOG, tenant, query)?;
-    let rows = d1::id_json_rows(&call.db()?, &lq.sql, &lq.args).await?;
+    let rows = db::id_json_rows(&call.db()?, &lq.sql, &lq.args).await?;
     Ok(Reply::page(listing::paginate(rows, lq.limit)))
 }
 

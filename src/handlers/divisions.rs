@@ -1,8 +1,6 @@
 //! `/v1/divisions` (SPEC §2): isolated child tenants of the caller's tenant, and keys minted
 //! inside them by the parent.
 
-use serde_json::Value;
-
 use crate::domain::fields::Fields;
 use crate::domain::ids;
 use crate::domain::listing::Arg;
@@ -29,13 +27,12 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
     let p = crate::storage::tenants::inheritance(&db, parent)
         .await?
         .ok_or_else(|| crate::error::ApiError::not_found(crate::i18n::Msg::NotFound(Noun::Tenant)))?;
-    let text = |k: &str| p[k].as_str().unwrap_or_default().to_string();
     let cols = vec![
         ("name", Arg::Text(name.unwrap_or_default())),
-        ("tier", Arg::Text(text("tier"))),
-        ("timezone", Arg::Text(timezone.unwrap_or_else(|| text("timezone")))),
-        ("limits", Arg::Text(p["limits"].to_string())),
-        ("settings", Arg::Text(p["settings"].to_string())),
+        ("tier", Arg::Text(p.tier)),
+        ("timezone", Arg::Text(timezone.unwrap_or(p.timezone))),
+        ("limits", Arg::Text(p.limits.to_string())),
+        ("settings", Arg::Text(p.settings.to_string())),
     ];
     let id = ids::new_id("ten", call.now_ms as u64);
     Ok(Reply::created(resource::create(&db, &DIVISIONS, parent, &id, call.now_ms, cols).await?))
@@ -56,9 +53,9 @@ async fn division(call: &Call<'_>, id: &str) -> ApiResult<String> {
 
 /// `POST /v1/divisions/{id}/api-keys`: the parent mints a key inside its own division.
 pub async fn create_key(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
-    let json: Value = serde_json::from_str(&division(call, id).await?)?;
-    let division_id = json["id"].as_str().unwrap_or_default().to_string();
-    crate::handlers::api_keys::mint_for(call, Owner::Tenant(division_id), Noun::Division).await
+    // Only the caller's own live division (404 otherwise).
+    division(call, id).await?;
+    crate::handlers::api_keys::mint_for(call, Owner::Tenant(id.to_string()), Noun::Division).await
 }
 
 /// The routes this module serves.

@@ -13,7 +13,8 @@ use crate::pipeline::envelope::Reply;
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::api_keys::{self, NewKey, Owner};
-use crate::storage::{d1, vendors};
+use crate::storage::db::{self, Statement};
+use crate::storage::vendors;
 
 pub async fn create_tenant(call: &Call<'_>) -> ApiResult<Reply> {
     let new = tenants::parse_new_tenant(&call.body)?;
@@ -68,7 +69,7 @@ pub async fn create_vendor(call: &Call<'_>) -> ApiResult<Reply> {
         Arg::Text(serde_json::to_string(&limits)?),
         Arg::Text(now),
     ];
-    d1::write(&db, vec![d1::stmt(&db, sql, &args)?], "id").await?;
+    db::write(&db, vec![Statement::new(sql, args)], "id").await?;
     let key = api_keys::create(
         call.env,
         &db,
@@ -85,7 +86,7 @@ pub async fn create_vendor(call: &Call<'_>) -> ApiResult<Reply> {
     )
     .await?;
     let sql = format!("SELECT {} FROM vendors WHERE id = ?", vendors::VENDOR_JSON);
-    let text = d1::first_text(&db, &sql, &[id.into()]).await?.unwrap_or_default();
+    let text = db::first_text(&db, &sql, &[id.into()]).await?.unwrap_or_default();
     let mut vendor: serde_json::Value = serde_json::from_str(&text)?;
     vendor["api_key"] = key;
     Ok(Reply::value(201, &vendor))
@@ -93,7 +94,7 @@ pub async fn create_vendor(call: &Call<'_>) -> ApiResult<Reply> {
 
 pub async fn list_vendors(call: &Call<'_>) -> ApiResult<Reply> {
     let lq = listing::compile(&vendors::VENDOR_LIST, None, &call.query)?;
-    let rows = d1::id_json_rows(&call.db()?, &lq.sql, &lq.args).await?;
+    let rows = db::id_json_rows(&call.db()?, &lq.sql, &lq.args).await?;
     Ok(Reply::page(listing::paginate(rows, lq.limit)))
 }
 

@@ -2,7 +2,7 @@
 //! (id, label, prefix, last four, scopes, tier, dates; never the secret).
 
 use serde_json::{json, Value};
-use worker::{D1Database, Env};
+use worker::Env;
 
 use crate::domain::keys::{self as key_format, KeyRecord, KEY_PREFIX};
 use crate::domain::listing::{Arg, ListSpec};
@@ -10,8 +10,9 @@ use crate::domain::tenants::Limits;
 use crate::domain::{ids, time};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{Msg, Noun};
+use crate::storage::db::{self, Database, Statement};
 use crate::storage::resource::Table;
-use crate::storage::{d1, gate, keys};
+use crate::storage::{gate, keys};
 
 pub struct NewKey {
     pub tenant_id: Option<String>,
@@ -47,7 +48,7 @@ pub fn mint(new: NewKey, now_ms: i64) -> ApiResult<Minted> {
 }
 
 /// The listing row for a minted key.
-pub fn insert_stmt(db: &D1Database, m: &Minted) -> ApiResult<worker::D1PreparedStatement> {
+pub fn insert_stmt(m: &Minted) -> ApiResult<Statement> {
     let r = &m.record;
     let args = [
         Arg::Text(r.key_id.clone()),
@@ -63,12 +64,11 @@ pub fn insert_stmt(db: &D1Database, m: &Minted) -> ApiResult<worker::D1PreparedS
         Arg::Text(m.created_at.clone()),
         r.expires_at_ms.map(time::fmt_ms).into(),
     ];
-    d1::stmt(
-        db,
+    Ok(Statement::new(
         "INSERT INTO api_keys (id, tenant_id, vendor_id, label, prefix, last_four, key_hash, scopes, tier, limits, \
          created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?11, ?)",
-        &args,
-    )
+        args,
+    ))
 }
 
 /// The key as its creator sees it once, secret included.
@@ -117,32 +117,30 @@ pub enum Owner {
 }
 
 /// The tier and limits of a key's owner, or `None` if the owner does not exist.
-pub async fn owner_plan(db: &D1Database, owner: &Owner) -> ApiResult<Option<(String, Limits)>> {
+pub async fn owner_plan(db: &impl Database, owner: &Owner) -> ApiResult<Option<(String, Limits)>> {
     let (table, id) = match owner {
         Owner::Tenant(id) => ("tenants", id),
         Owner::Vendor(id) => ("vendors", id),
     };
-    let sql = format!(
-        "SELECT json_object('tier', tier, 'limits', json(limits)) FROM {table} WHERE id = ? AND deleted_at IS NULL"
-    );
-    let Some(text) = d1::first_text(db, &sql, &[id.as_str().into()]).await? else { return Ok(None) };
+    let sql = format!("SELECT tier, limits FROM {table} WHERE id = ? AND deleted_at IS NULL");
     #[derive(serde::Deserialize)]
     struct Plan {
         tier: String,
+        #[serde(deserialize_with = "db::json_text")]
         limits: Limits,
     }
-    let plan: Plan = serde_json::from_str(&text)?;
-    Ok(Some((plan.tier, plan.limits)))
+    let plan: Option<Plan> = db.first(&sql, &[id.as_str().into()]).await?;
+    Ok(plan.map(|p| (p.tier, p.limits)))
 }
 
 /// Mints a key for `owner`: the D1 row, then the KV record (undoing the row if KV fails).
 /// Returns the key as its creator sees it once.
-pub async fn create(env: &Env, db: &D1Database, new: NewKey, now_ms: i64) -> ApiResult<Value> {
+pub async fn create(env: &Env, db: &impl Database, new: NewKey, now_ms: i64) -> ApiResult<Value> {
     let minted = mint(new, now_ms)?;
-    d1::write(db, vec![insert_stmt(db, &minted)?], "id").await?;
+    db::write(db, vec![insert_stmt(&minted)?], "id").await?;
     if let Err(e) = keys::store(env, &minted.record, now_ms).await {
-        let _ =
-            d1::stmt(db, "DELETE FROM api_keys WHERE id = ?", &[Arg::Text(minted.record.key_id.clone())])?.run().await;
+        let undo = Statement::new("DELETE FROM api_keys WHERE id = ?", [Arg::Text(minted.record.key_id.clone())]);
+        let _ = db.batch(vec![undo]).await;
         return Err(e);
     }
     Ok(created_json(&minted))
@@ -150,16 +148,16 @@ pub async fn create(env: &Env, db: &D1Database, new: NewKey, now_ms: i64) -> Api
 
 /// Revokes a tenant's key: first in its gate (the truth, effective on the very next request
 /// everywhere), then the listing row (tombstone) and the KV record.
-pub async fn revoke(env: &Env, db: &D1Database, tenant: &str, key_id: &str, now_ms: i64) -> ApiResult<String> {
+pub async fn revoke(env: &Env, db: &impl Database, tenant: &str, key_id: &str, now_ms: i64) -> ApiResult<String> {
     let sql = "SELECT key_hash FROM api_keys WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL";
-    let Some(hash) = d1::first_text(db, sql, &[tenant.into(), key_id.into()]).await? else {
+    let Some(hash) = db::first_text(db, sql, &[tenant.into(), key_id.into()]).await? else {
         return Err(ApiError::not_found(Msg::NotFound(Noun::ApiKey)));
     };
     gate::revoke(env, key_id).await?;
     let now = time::fmt_ms(now_ms);
     let sql = "UPDATE api_keys SET revoked_at = ?1, deleted_at = ?1, updated_at = ?1 WHERE tenant_id = ?2 AND id = ?3 \
                RETURNING json_object('id', id, 'deleted', json('true'), 'deleted_at', deleted_at, 'revoked_at', revoked_at)";
-    let tombstone = d1::first_text(db, sql, &[now.into(), tenant.into(), key_id.into()]).await?;
+    let tombstone = db::first_text(db, sql, &[now.into(), tenant.into(), key_id.into()]).await?;
     keys::forget(env, &hash).await;
     tombstone.ok_or_else(ApiError::internal)
 }

@@ -2,12 +2,11 @@
 //! published shifts in a UTC window — one query each, rendered as JSON by SQLite.
 
 use serde::Deserialize;
-use worker::D1Database;
 
 use crate::domain::attendance::EntryRow;
 use crate::domain::listing::Arg;
 use crate::error::ApiResult;
-use crate::storage::d1;
+use crate::storage::db::{self, Database};
 
 /// A worker with the zone its days are counted in (its site's, else the tenant's).
 #[derive(Debug, Clone, Deserialize)]
@@ -18,12 +17,12 @@ pub struct WorkerRow {
     pub tz: String,
 }
 
-async fn json_rows<T: for<'a> Deserialize<'a>>(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<Vec<T>> {
-    let text = d1::first_text(db, sql, args).await?.unwrap_or_else(|| "[]".into());
+async fn json_rows<T: for<'a> Deserialize<'a>>(db: &impl Database, sql: &str, args: &[Arg]) -> ApiResult<Vec<T>> {
+    let text = db::first_text(db, sql, args).await?.unwrap_or_else(|| "[]".into());
     Ok(serde_json::from_str(&text)?)
 }
 
-pub async fn workers(db: &D1Database, tenant: &str, only: Option<&str>) -> ApiResult<Vec<WorkerRow>> {
+pub async fn workers(db: &impl Database, tenant: &str, only: Option<&str>) -> ApiResult<Vec<WorkerRow>> {
     let sql = "SELECT json_group_array(json_object('id', w.id, 'name', w.name, 'status', w.status, \
                  'tz', COALESCE(s.timezone, t.timezone, 'UTC'))) \
                FROM (SELECT * FROM workers WHERE tenant_id = ?1 AND deleted_at IS NULL AND (?2 IS NULL OR id = ?2) ORDER BY id) w \
@@ -33,7 +32,7 @@ pub async fn workers(db: &D1Database, tenant: &str, only: Option<&str>) -> ApiRe
 
 /// Entries (not rejected) that started in `[from, to)`.
 pub async fn entries(
-    db: &D1Database,
+    db: &impl Database,
     tenant: &str,
     from: &str,
     to: &str,
@@ -53,13 +52,13 @@ pub struct ShiftRow {
 }
 
 /// Published shifts that start in `[from, to)`.
-pub async fn published_shifts(db: &D1Database, tenant: &str, from: &str, to: &str) -> ApiResult<Vec<ShiftRow>> {
+pub async fn published_shifts(db: &impl Database, tenant: &str, from: &str, to: &str) -> ApiResult<Vec<ShiftRow>> {
     let sql = "SELECT json_group_array(json_object('worker_id', worker_id, 'starts_at', starts_at)) FROM shifts \
                WHERE tenant_id = ?1 AND deleted_at IS NULL AND published = 1 AND starts_at >= ?2 AND starts_at < ?3";
     json_rows(db, sql, &[tenant.into(), from.into(), to.into()]).await
 }
 
 /// The tenant's own zone.
-pub async fn tenant_tz(db: &D1Database, tenant: &str) -> ApiResult<String> {
+pub async fn tenant_tz(db: &impl Database, tenant: &str) -> ApiResult<String> {
     Ok(crate::storage::tenants::timezone_of(db, tenant).await?.unwrap_or_else(|| "UTC".into()))
 }

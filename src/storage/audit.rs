@@ -8,6 +8,7 @@ use worker::{Delay, Env};
 use crate::domain::listing::{Arg, Filter, FilterKind, ListSpec};
 use crate::domain::{ids, scopes, time};
 use crate::storage::d1;
+use crate::storage::db::{Database, Statement};
 
 pub struct Entry {
     pub tenant_id: Option<String>,
@@ -74,13 +75,14 @@ pub async fn record(env: &Env, e: Entry) {
 
 async fn write(env: &Env, entries: Vec<Entry>) {
     let Ok(db) = d1::db(env) else { return };
-    let stmts: Vec<_> = entries.into_iter().filter_map(|e| statement(&db, e)).collect();
-    if let Err(e) = db.batch(stmts).await {
+    let stmts: Vec<Statement> = entries.into_iter().map(statement).collect();
+    // The trait's batch, not D1's inherent one: the statements are plain [`Statement`]s.
+    if let Err(e) = Database::batch(&db, stmts).await {
         worker::console_error!("audit write failed: {e}");
     }
 }
 
-fn statement(db: &worker::D1Database, e: Entry) -> Option<worker::D1PreparedStatement> {
+fn statement(e: Entry) -> Statement {
     let at = time::fmt_ms(e.at_ms);
     let args = [
         Arg::Text(ids::new_id("aud", e.at_ms as u64)),
@@ -102,5 +104,5 @@ fn statement(db: &worker::D1Database, e: Entry) -> Option<worker::D1PreparedStat
     let sql = "INSERT INTO audit_log (id, tenant_id, key_id, key_label, vendor_id, method, path, query, status, \
                request_id, ip, resource, resource_id, replay, created_at, updated_at) \
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?15, ?15)";
-    d1::stmt(db, sql, &args).ok()
+    Statement::new(sql, args)
 }

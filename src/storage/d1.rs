@@ -1,16 +1,29 @@
-//! D1 helpers: binding [`Arg`]s (nulls as JS `null`, integers as exact JS numbers) and
-//! reading rows that SQLite already rendered as JSON text, so objects reach the response
-//! without a round of deserialising and re-serialising.
+//! D1, the [`Database`] of the Worker: binding [`Arg`]s (nulls as JS `null`, integers as
+//! exact JS numbers) and reading rows straight from the JS values D1 answers with. Workers
+//! types stop here; the rest of storage speaks [`Database`].
 
+use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Env};
 
 use crate::domain::listing::Arg;
-use crate::error::{ApiError, ApiResult};
-use crate::i18n::Msg;
+use crate::error::ApiResult;
+use crate::storage::db::{Database, DbError, DbResult, Statement, Written};
 
 pub fn db(env: &Env) -> ApiResult<D1Database> {
     Ok(env.d1("DB")?)
+}
+
+impl From<worker::Error> for DbError {
+    fn from(e: worker::Error) -> Self {
+        DbError(e.to_string())
+    }
+}
+
+impl From<serde_wasm_bindgen::Error> for DbError {
+    fn from(e: serde_wasm_bindgen::Error) -> Self {
+        DbError(format!("row shape: {e}"))
+    }
 }
 
 fn js(arg: &Arg) -> JsValue {
@@ -19,60 +32,41 @@ fn js(arg: &Arg) -> JsValue {
         // Exact up to 2^53; callers keep integers well inside that range.
         Arg::Int(i) => JsValue::from_f64(*i as f64),
         Arg::Real(f) => JsValue::from_f64(*f),
+        // D1 rejects `undefined`; a SQL NULL is JS `null`.
         Arg::Null => JsValue::NULL,
     }
 }
 
 /// A prepared statement with its arguments bound.
 pub fn stmt(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<D1PreparedStatement> {
+    Ok(bind(db, sql, args)?)
+}
+
+fn bind(db: &D1Database, sql: &str, args: &[Arg]) -> DbResult<D1PreparedStatement> {
     let values: Vec<JsValue> = args.iter().map(js).collect();
     Ok(db.prepare(sql).bind(&values)?)
 }
 
-/// Rows of `(id, json)` text pairs, as list queries select them.
-pub async fn id_json_rows(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<Vec<(String, String)>> {
-    let rows: Vec<Vec<String>> = stmt(db, sql, args)?.raw().await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let mut it = r.into_iter();
-            Some((it.next()?, it.next()?))
-        })
-        .collect())
-}
-
-/// The single text column of the first row, if any.
-pub async fn first_text(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<Option<String>> {
-    let rows: Vec<Vec<Option<String>>> = stmt(db, sql, args)?.raw().await?;
-    Ok(rows.into_iter().next().and_then(|r| r.into_iter().next().flatten()))
-}
-
-/// Maps a failed write: a unique-constraint violation is a 409 naming `unique_field`; a
-/// `null` that reached a NOT NULL column (validation should have caught it) is a 422 on that
-/// column rather than a 500.
-pub fn write_error(e: worker::Error, unique_field: &str) -> ApiError {
-    let text = e.to_string();
-    if text.contains("UNIQUE constraint failed") {
-        return ApiError::conflict(Msg::Duplicate(unique_field.to_string()));
+impl Database for D1Database {
+    async fn first<T: DeserializeOwned>(&self, sql: &str, args: &[Arg]) -> DbResult<Option<T>> {
+        Ok(bind(self, sql, args)?.first::<T>(None).await?)
     }
-    if let Some(rest) = text.split("NOT NULL constraint failed: ").nth(1) {
-        let column: String = rest
-            .split('.')
-            .nth(1)
-            .unwrap_or("")
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        return ApiError::invalid_field(column, crate::i18n::FieldCode::Required);
-    }
-    e.into()
-}
 
-/// Runs statements atomically (D1 batches are transactions).
-pub async fn write(
-    db: &D1Database,
-    stmts: Vec<D1PreparedStatement>,
-    unique_field: &str,
-) -> ApiResult<Vec<worker::D1Result>> {
-    db.batch(stmts).await.map_err(|e| write_error(e, unique_field))
+    async fn raw<T: DeserializeOwned>(&self, sql: &str, args: &[Arg]) -> DbResult<Vec<T>> {
+        let rows = bind(self, sql, args)?.raw_js_value().await?;
+        rows.into_iter().map(|row| serde_wasm_bindgen::from_value(row).map_err(DbError::from)).collect()
+    }
+
+    async fn batch(&self, stmts: Vec<Statement>) -> DbResult<Vec<Written>> {
+        let prepared = stmts.iter().map(|s| bind(self, &s.sql, &s.args)).collect::<DbResult<Vec<_>>>()?;
+        // The inherent `D1Database::batch`: D1 runs a batch as one transaction.
+        let results = D1Database::batch(self, prepared).await?;
+        results
+            .iter()
+            .map(|r| {
+                let changes = r.meta()?.and_then(|m| m.changes).unwrap_or(0) as u64;
+                Ok(Written { rows: r.results()?, changes })
+            })
+            .collect()
+    }
 }

@@ -1,14 +1,14 @@
-//! Jobs in D1: the table, geofence defaults from the site, and budget use summed from the
-//! job's approved and pending time entries.
+//! Jobs: the table, geofence defaults from the site, and budget use summed from the job's
+//! approved and pending time entries.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use worker::D1Database;
 
 use crate::domain::jobs::{percent_used, STATUSES};
 use crate::domain::listing::{Arg, Filter, FilterKind, ListSpec};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{Msg, Noun};
-use crate::storage::d1;
+use crate::storage::db::{self, Database};
 use crate::storage::resource::Table;
 
 pub static JOBS: Table = Table {
@@ -37,46 +37,79 @@ pub static JOBS: Table = Table {
 };
 
 /// A site's fence `(latitude, longitude, radius_m)`, if it has coordinates.
-pub async fn site_fence(db: &D1Database, tenant: &str, site_id: &str) -> ApiResult<Option<(f64, f64, f64)>> {
-    let sql = "SELECT json_array(latitude, longitude, geofence_radius_m) FROM sites \
+pub async fn site_fence(db: &impl Database, tenant: &str, site_id: &str) -> ApiResult<Option<(f64, f64, f64)>> {
+    let sql = "SELECT latitude, longitude, geofence_radius_m FROM sites \
                WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL AND latitude IS NOT NULL AND longitude IS NOT NULL";
-    let Some(text) = d1::first_text(db, sql, &[tenant.into(), site_id.into()]).await? else { return Ok(None) };
-    let v: (f64, f64, Option<f64>) = serde_json::from_str(&text)?;
-    Ok(Some((v.0, v.1, v.2.unwrap_or(100.0))))
+    let fence: Option<(f64, f64, Option<f64>)> = db::first_raw(db, sql, &[tenant.into(), site_id.into()]).await?;
+    Ok(fence.map(|(latitude, longitude, radius_m)| (latitude, longitude, radius_m.unwrap_or(100.0))))
 }
 
 /// The job's current status, or 404.
-pub async fn status_of(db: &D1Database, tenant: &str, id: &str) -> ApiResult<String> {
+pub async fn status_of(db: &impl Database, tenant: &str, id: &str) -> ApiResult<String> {
     let sql = "SELECT status FROM jobs WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL";
-    d1::first_text(db, sql, &[tenant.into(), id.into()])
+    db::first_text(db, sql, &[tenant.into(), id.into()])
         .await?
         .ok_or_else(|| ApiError::not_found(Msg::NotFound(Noun::Job)))
 }
 
-/// The job's detail: its JSON plus `budget_used` `{hours, amount, percent}`.
-pub async fn detail(db: &D1Database, tenant: &str, id: &str) -> ApiResult<Value> {
+/// A job's `budget_used`: hours and labour cost of its approved and pending entries, and the
+/// percentage of its budget they use.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BudgetUsed {
+    pub hours: f64,
+    pub amount: i64,
+    pub percent: Option<f64>,
+}
+
+/// A live job with its budget use and the thresholds already announced (a bit set).
+#[derive(Debug)]
+pub struct Budgeted {
+    pub job: Value,
+    pub used: BudgetUsed,
+    pub announced: i64,
+}
+
+/// The row [`budgeted`] reads: the job's JSON and what its budget use is computed from.
+#[derive(Deserialize)]
+struct BudgetRow {
+    j: String,
+    worked_seconds: f64,
+    labour_cost: f64,
+    budget_hours: Option<f64>,
+    budget_amount: Option<i64>,
+    thresholds_crossed: i64,
+}
+
+/// The live job `id` with its budget use, in one query; 404 if there is none.
+pub async fn budgeted(db: &impl Database, tenant: &str, id: &str) -> ApiResult<Budgeted> {
     let sql = format!(
-        "SELECT json_array({json}, \
+        "SELECT {json} AS j, \
            (SELECT COALESCE(SUM(te.worked_seconds), 0) FROM time_entries te WHERE te.tenant_id = ?1 AND te.job_id = ?2 \
-              AND te.deleted_at IS NULL AND te.status IN ('approved', 'pending')), \
+              AND te.deleted_at IS NULL AND te.status IN ('approved', 'pending')) AS worked_seconds, \
            (SELECT COALESCE(SUM(te.worked_seconds * COALESCE(w.pay_rate, 0)), 0) FROM time_entries te \
               LEFT JOIN workers w ON w.id = te.worker_id WHERE te.tenant_id = ?1 AND te.job_id = ?2 \
-              AND te.deleted_at IS NULL AND te.status IN ('approved', 'pending')), \
-           budget_hours, budget_amount) \
+              AND te.deleted_at IS NULL AND te.status IN ('approved', 'pending')) AS labour_cost, \
+           budget_hours, budget_amount, thresholds_crossed \
          FROM jobs WHERE tenant_id = ?1 AND id = ?2 AND deleted_at IS NULL",
         json = JOBS.list.json
     );
-    let text = d1::first_text(db, &sql, &[Arg::from(tenant), Arg::from(id)])
+    let row: BudgetRow = db
+        .first(&sql, &[Arg::from(tenant), Arg::from(id)])
         .await?
         .ok_or_else(|| ApiError::not_found(Msg::NotFound(Noun::Job)))?;
-    let (mut job, secs, cost, b_hours, b_amount): (Value, f64, f64, Option<f64>, Option<i64>) =
-        serde_json::from_str(&text)?;
-    let hours = (secs / 36.0).round() / 100.0;
-    let amount = (cost / 3600.0).round() as i64;
-    job["budget_used"] = serde_json::json!({
-        "hours": hours,
-        "amount": amount,
-        "percent": percent_used(secs / 3600.0, amount, b_hours, b_amount),
-    });
+    let hours = (row.worked_seconds / 36.0).round() / 100.0;
+    let amount = (row.labour_cost / 3600.0).round() as i64;
+    let percent = percent_used(row.worked_seconds / 3600.0, amount, row.budget_hours, row.budget_amount);
+    Ok(Budgeted {
+        job: serde_json::from_str(&row.j)?,
+        used: BudgetUsed { hours, amount, percent },
+        announced: row.thresholds_crossed,
+    })
+}
+
+/// The job's detail: its JSON plus `budget_used` `{hours, amount, percent}`.
+pub async fn detail(db: &impl Database, tenant: &str, id: &str) -> ApiResult<Value> {
+    let Budgeted { mut job, used, .. } = budgeted(db, tenant, id).await?;
+    job["budget_used"] = serde_json::to_value(used)?;
     Ok(job)
 }

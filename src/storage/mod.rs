@@ -1,10 +1,12 @@
 //! Storage adapters: the only code that touches D1, KV, Durable Objects and Queues. Above
-//! this line everything is plain Rust values.
+//! this line everything is plain Rust values. SQL is written against [`db::Database`]: D1
+//! implements it in the Worker, an in-memory SQLite on `schema.sql` in native tests.
 
 pub mod api_keys;
 pub mod attendance;
 pub mod audit;
 pub mod d1;
+pub mod db;
 pub mod gate;
 pub mod jobs;
 pub mod keys;
@@ -20,3 +22,7 @@ pub mod workers;
 mod migrations;
 #[cfg(test)]
 mod query_plans;
+#[cfg(test)]
+pub mod sqlite;
+#[cfg(test)]
+mod tests;

@@ -1,11 +1,9 @@
 //! Partnerships: a tenant's grant of scopes to a vendor (SPEC §2).
 
-use worker::D1Database;
-
 use crate::domain::listing::{Filter, FilterKind, ListSpec};
 use crate::error::ApiResult;
 use crate::i18n::Noun;
-use crate::storage::d1;
+use crate::storage::db::{self, Database};
 use crate::storage::resource::Table;
 
 pub static PARTNERSHIPS: Table = Table {
@@ -25,8 +23,8 @@ pub static PARTNERSHIPS: Table = Table {
 };
 
 /// The scopes `tenant` grants `vendor` through a live partnership, if any.
-pub async fn granted_scopes(db: &D1Database, tenant: &str, vendor: &str) -> ApiResult<Option<Vec<String>>> {
+pub async fn granted_scopes(db: &impl Database, tenant: &str, vendor: &str) -> ApiResult<Option<Vec<String>>> {
     let sql = "SELECT scopes FROM partnerships WHERE tenant_id = ? AND vendor_id = ? AND deleted_at IS NULL";
-    let Some(text) = d1::first_text(db, sql, &[tenant.into(), vendor.into()]).await? else { return Ok(None) };
+    let Some(text) = db::first_text(db, sql, &[tenant.into(), vendor.into()]).await? else { return Ok(None) };
     Ok(Some(serde_json::from_str(&text)?))
 }

@@ -6,26 +6,11 @@ use rusqlite::Connection;
 
 use crate::domain::cursor;
 use crate::domain::listing::{compile, Arg, ListSpec, Query};
-
-fn db() -> Connection {
-    let conn = Connection::open_in_memory().expect("sqlite");
-    conn.execute_batch(include_str!("../../schema.sql")).expect("schema.sql applies");
-    conn
-}
+use crate::storage::sqlite::Sqlite;
 
 fn plan(conn: &Connection, sql: &str, args: &[Arg]) -> String {
-    let params: Vec<rusqlite::types::Value> = args
-        .iter()
-        .map(|a| match a {
-            Arg::Text(s) => rusqlite::types::Value::Text(s.clone()),
-            Arg::Int(i) => rusqlite::types::Value::Integer(*i),
-            Arg::Real(f) => rusqlite::types::Value::Real(*f),
-            Arg::Null => rusqlite::types::Value::Null,
-        })
-        .collect();
     let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).expect("explain");
-    let rows =
-        stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| r.get::<_, String>(3)).expect("query plan");
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3)).expect("query plan");
     rows.map(|r| r.unwrap_or_default()).collect::<Vec<_>>().join(" | ")
 }
 
@@ -51,13 +36,14 @@ fn specs() -> Vec<(&'static str, &'static ListSpec, bool)> {
 
 #[test]
 fn every_list_page_is_an_index_range_scan() {
-    let conn = db();
+    let db = Sqlite::open();
+    let conn = db.conn();
     let c = cursor::encode("x_0193c2aa000070008000000000000001");
     for (name, spec, scoped) in specs() {
         for pairs in [vec![], vec![("cursor".to_string(), c.clone())], vec![("include_deleted".into(), "true".into())]]
         {
             let lq = compile(spec, scoped.then_some("ten_1"), &Query::new(pairs.clone())).expect("compiles");
-            let p = plan(&conn, &lq.sql, &lq.args);
+            let p = plan(conn, &lq.sql, &lq.args);
             assert!(p.contains("USING INDEX") || p.contains("USING COVERING INDEX"), "{name} {pairs:?}: {p}");
             assert!(!p.contains("TEMP B-TREE"), "{name} {pairs:?} sorts: {p}");
             if scoped {
@@ -72,7 +58,8 @@ fn every_list_page_is_an_index_range_scan() {
 
 #[test]
 fn single_value_filters_use_their_index() {
-    let conn = db();
+    let db = Sqlite::open();
+    let conn = db.conn();
     let q = |pairs: &[(&str, &str)]| Query::new(pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect());
     let cases: Vec<(&ListSpec, Query, &str)> = vec![
         (&crate::storage::workers::WORKERS.list, q(&[("status", "active")]), "workers_tenant_status"),
@@ -80,7 +67,7 @@ fn single_value_filters_use_their_index() {
     ];
     for (spec, query, index) in cases {
         let lq = compile(spec, Some("ten_1"), &query).unwrap();
-        let p = plan(&conn, &lq.sql, &lq.args);
+        let p = plan(conn, &lq.sql, &lq.args);
         assert!(p.contains(index), "{}: {p}", spec.table);
         assert!(!p.contains("TEMP B-TREE"), "{}: {p}", spec.table);
     }

@@ -1,14 +1,12 @@
-//! Tenant-scoped CRUD on one D1 table, shared by every resource: create, detail, update and
+//! Tenant-scoped CRUD on one table, shared by every resource: create, detail, update and
 //! soft delete (tombstone), each answering the object as JSON text rendered by SQLite, and
 //! writing its event to the outbox in the same atomic batch.
-
-use worker::D1Database;
 
 use crate::domain::ids;
 use crate::domain::listing::{self, Arg, ListSpec, Page, Query};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{Msg, Noun};
-use crate::storage::d1;
+use crate::storage::db::{self, Database, Statement};
 
 /// A resource's table and how it appears on the wire.
 pub struct Table {
@@ -40,19 +38,14 @@ struct JsonRow {
     j: Option<String>,
 }
 
-/// The outbox row for `event` about object `id`: its JSON as of this batch (nothing if the
-/// object is not there, so a guarded write that did not happen records no event).
-pub fn event_stmt(
-    db: &D1Database,
-    t: &Table,
-    event: &str,
-    tenant: &str,
-    id: &str,
-    now_ms: i64,
-) -> ApiResult<worker::D1PreparedStatement> {
+/// The outbox row for `event` about object `id`: its JSON as of this batch. It goes right after
+/// the write it records, and lands only if that statement changed a row (`changes()` is the
+/// previous statement's: the write, or the event before this one), so a guarded create or
+/// update that did not happen records nothing; nor does an object that is not there.
+pub fn event_stmt(t: &Table, event: &str, tenant: &str, id: &str, now_ms: i64) -> Statement {
     let sql = format!(
         "INSERT INTO events (id, tenant_id, type, occurred_at, data) \
-         SELECT ?, ?, ?, ?, {} FROM {} WHERE {} = ? AND id = ? AND deleted_at IS NULL",
+         SELECT ?, ?, ?, ?, {} FROM {} WHERE {} = ? AND id = ? AND deleted_at IS NULL AND changes() = 1",
         t.list.json,
         t.name(),
         t.scope()
@@ -65,23 +58,20 @@ pub fn event_stmt(
         tenant.into(),
         id.into(),
     ];
-    d1::stmt(db, &sql, &args)
+    Statement::new(sql, args)
 }
 
 /// Runs a statement `… RETURNING <json> AS j` (plus its events) and returns the JSON.
 async fn write_returning(
-    db: &D1Database,
+    db: &impl Database,
     t: &Table,
-    main: worker::D1PreparedStatement,
-    events: Vec<worker::D1PreparedStatement>,
+    main: Statement,
+    events: Vec<Statement>,
 ) -> ApiResult<Option<String>> {
     let mut stmts = vec![main];
     stmts.extend(events);
-    let results = d1::write(db, stmts, t.unique_field).await?;
-    let rows: Vec<JsonRow> = match results.first() {
-        Some(r) => r.results()?,
-        None => Vec::new(),
-    };
+    let Some(written) = db::write(db, stmts, t.unique_field).await?.into_iter().next() else { return Ok(None) };
+    let rows: Vec<JsonRow> = written.into_rows()?;
     Ok(rows.into_iter().next().and_then(|r| r.j))
 }
 
@@ -94,7 +84,7 @@ pub struct Guard {
 
 /// Inserts a row (`id`, `tenant_id`, `created_at`, `updated_at` added here) and returns it.
 pub async fn create(
-    db: &D1Database,
+    db: &impl Database,
     t: &Table,
     tenant: &str,
     id: &str,
@@ -106,7 +96,7 @@ pub async fn create(
 
 /// [`create`] only when `guard` holds; `None` when it does not.
 pub async fn create_if(
-    db: &D1Database,
+    db: &impl Database,
     t: &Table,
     tenant: &str,
     id: &str,
@@ -136,24 +126,21 @@ pub async fn create_if(
         vec!["?"; names.len()].join(", "),
         t.list.json
     );
-    let main = d1::stmt(db, &sql, &args)?;
-    let mut extra = Vec::new();
-    for e in t.created_event.iter().chain(events.iter()) {
-        extra.push(event_stmt(db, t, e, tenant, id, now_ms)?);
-    }
+    let main = Statement::new(sql, args);
+    let extra = t.created_event.iter().chain(events).map(|e| event_stmt(t, e, tenant, id, now_ms)).collect();
     write_returning(db, t, main, extra).await
 }
 
 /// The live object `id` of `tenant`, or 404.
-pub async fn get(db: &D1Database, t: &Table, tenant: &str, id: &str) -> ApiResult<String> {
+pub async fn get(db: &impl Database, t: &Table, tenant: &str, id: &str) -> ApiResult<String> {
     let sql =
         format!("SELECT {} FROM {} WHERE {} = ? AND id = ? AND deleted_at IS NULL", t.list.json, t.name(), t.scope());
-    d1::first_text(db, &sql, &[tenant.into(), id.into()]).await?.ok_or_else(|| t.not_found())
+    db::first_text(db, &sql, &[tenant.into(), id.into()]).await?.ok_or_else(|| t.not_found())
 }
 
 /// Sets columns of a live object (and `updated_at`), returning it; 404 if there is none.
 pub async fn update(
-    db: &D1Database,
+    db: &impl Database,
     t: &Table,
     tenant: &str,
     id: &str,
@@ -165,7 +152,7 @@ pub async fn update(
 
 /// [`update`] only when `guard` holds; `None` when there is no such object or it does not.
 pub async fn update_if(
-    db: &D1Database,
+    db: &impl Database,
     t: &Table,
     tenant: &str,
     id: &str,
@@ -196,17 +183,14 @@ pub async fn update_if(
         t.scope(),
         t.list.json
     );
-    let main = d1::stmt(db, &sql, &args)?;
-    let mut extra = Vec::new();
-    for e in t.updated_event.iter().chain(events.iter()) {
-        extra.push(event_stmt(db, t, e, tenant, id, now_ms)?);
-    }
+    let main = Statement::new(sql, args);
+    let extra = t.updated_event.iter().chain(events).map(|e| event_stmt(t, e, tenant, id, now_ms)).collect();
     write_returning(db, t, main, extra).await
 }
 
 /// Deletes a live object, leaving a tombstone (SPEC §1.1); returns the tombstone. The check
 /// for references and the delete are one statement, so nothing can slip in between.
-pub async fn delete(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: i64) -> ApiResult<String> {
+pub async fn delete(db: &impl Database, t: &Table, tenant: &str, id: &str, now_ms: i64) -> ApiResult<String> {
     let now = crate::domain::time::fmt_ms(now_ms);
     let guards: String = t
         .referenced_by
@@ -223,7 +207,7 @@ pub async fn delete(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: 
         t.name(),
         t.scope()
     );
-    let main = d1::stmt(db, &sql, &[now.into(), tenant.into(), id.into()])?;
+    let main = Statement::new(sql, [now.into(), tenant.into(), id.into()]);
     match write_returning(db, t, main, Vec::new()).await? {
         Some(tombstone) => Ok(tombstone),
         None => {
@@ -236,7 +220,7 @@ pub async fn delete(db: &D1Database, t: &Table, tenant: &str, id: &str, now_ms: 
 
 /// Checks that each referenced id exists, live, in the tenant; 422 naming the fields that
 /// point nowhere. One query for all of them.
-pub async fn check_refs(db: &D1Database, tenant: &str, refs: &[crate::domain::model::RefCheck]) -> ApiResult<()> {
+pub async fn check_refs(db: &impl Database, tenant: &str, refs: &[crate::domain::model::RefCheck]) -> ApiResult<()> {
     if refs.is_empty() {
         return Ok(());
     }
@@ -246,11 +230,10 @@ pub async fn check_refs(db: &D1Database, tenant: &str, refs: &[crate::domain::mo
             format!("(SELECT count(*) FROM {table} WHERE tenant_id = ?1 AND id = ? AND deleted_at IS NULL)")
         })
         .collect();
-    let sql = format!("SELECT json_array({})", parts.join(", "));
+    let sql = format!("SELECT {}", parts.join(", "));
     let mut args: Vec<Arg> = vec![tenant.into()];
     args.extend(refs.iter().map(|(_, _, id)| Arg::Text(id.clone())));
-    let text = d1::first_text(db, &sql, &args).await?.unwrap_or_default();
-    let counts: Vec<i64> = serde_json::from_str(&text)?;
+    let counts: Vec<i64> = db::first_raw(db, &sql, &args).await?.unwrap_or_default();
     let missing: Vec<_> = refs
         .iter()
         .zip(counts.iter().chain(std::iter::repeat(&0)))
@@ -265,8 +248,8 @@ pub async fn check_refs(db: &D1Database, tenant: &str, refs: &[crate::domain::mo
 }
 
 /// One page of the tenant's objects per the shared listing rules.
-pub async fn list(db: &D1Database, t: &Table, tenant: &str, query: &Query) -> ApiResult<Page> {
+pub async fn list(db: &impl Database, t: &Table, tenant: &str, query: &Query) -> ApiResult<Page> {
     let lq = listing::compile(&t.list, Some(tenant), query)?;
-    let rows = d1::id_json_rows(db, &lq.sql, &lq.args).await?;
+    let rows = db::id_json_rows(db, &lq.sql, &lq.args).await?;
     Ok(listing::paginate(rows, lq.limit))
 }

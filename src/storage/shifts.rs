@@ -1,13 +1,11 @@
-//! Shifts in D1: the table, the no-overlap guard, and publishing drafts in a range together
+//! Shifts: the table, the no-overlap guard, and publishing drafts in a range together
 //! with its `schedule.published` event.
-
-use worker::D1Database;
 
 use crate::domain::ids;
 use crate::domain::listing::{Arg, Filter, FilterKind, ListSpec};
 use crate::error::ApiResult;
 use crate::i18n::Noun;
-use crate::storage::d1;
+use crate::storage::db::{self, Database, Statement};
 use crate::storage::resource::{Guard, Table};
 
 pub static SHIFTS: Table = Table {
@@ -45,7 +43,7 @@ pub fn no_overlap(tenant: &str, worker: &str, id: &str, starts: &str, ends: &str
 
 /// The first shift of `worker` that overlaps `[starts, ends)`, other than `id`.
 pub async fn clash(
-    db: &D1Database,
+    db: &impl Database,
     tenant: &str,
     worker: &str,
     id: &str,
@@ -53,44 +51,38 @@ pub async fn clash(
     ends: &str,
 ) -> ApiResult<Option<String>> {
     let sql = format!("{OVERLAP} ORDER BY starts_at LIMIT 1");
-    d1::first_text(db, &sql, &[tenant.into(), worker.into(), id.into(), ends.into(), starts.into()]).await
+    db::first_text(db, &sql, &[tenant.into(), worker.into(), id.into(), ends.into(), starts.into()]).await
 }
 
 /// `(worker_id, starts_at, ends_at)` of a live shift.
-pub async fn times(db: &D1Database, tenant: &str, id: &str) -> ApiResult<Option<(String, String, String)>> {
-    let sql = "SELECT json_array(worker_id, starts_at, ends_at) FROM shifts WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL";
-    match d1::first_text(db, sql, &[tenant.into(), id.into()]).await? {
-        Some(t) => Ok(Some(serde_json::from_str(&t)?)),
-        None => Ok(None),
-    }
+pub async fn times(db: &impl Database, tenant: &str, id: &str) -> ApiResult<Option<(String, String, String)>> {
+    let sql = "SELECT worker_id, starts_at, ends_at FROM shifts WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL";
+    db::first_raw(db, sql, &[tenant.into(), id.into()]).await
 }
 
 /// Publishes the tenant's draft shifts starting in `[from, to]`; records one
 /// `schedule.published` event in the same batch when any were published. Returns their ids.
-pub async fn publish(db: &D1Database, tenant: &str, from: &str, to: &str, now_ms: i64) -> ApiResult<Vec<String>> {
+pub async fn publish(db: &impl Database, tenant: &str, from: &str, to: &str, now_ms: i64) -> ApiResult<Vec<String>> {
     let now = crate::domain::time::fmt_ms(now_ms);
     let drafts = "FROM shifts WHERE tenant_id = ?2 AND published = 0 AND deleted_at IS NULL AND starts_at >= ?3 AND starts_at <= ?4";
-    let event = d1::stmt(
-        db,
-        &format!(
+    let event = Statement::new(
+        format!(
             "INSERT INTO events (id, tenant_id, type, occurred_at, data) \
              SELECT ?1, ?2, 'schedule.published', ?5, json_object('from', ?3, 'to', ?4, 'shift_ids', json_group_array(id), \
              'count', count(*)) {drafts} HAVING count(*) > 0"
         ),
-        &[Arg::Text(ids::new_id("evt", now_ms as u64)), tenant.into(), from.into(), to.into(), now.clone().into()],
-    )?;
-    let update = d1::stmt(
-        db,
-        &format!("UPDATE shifts SET published = 1, updated_at = ?1 WHERE id IN (SELECT id {drafts}) RETURNING id"),
-        &[now.into(), tenant.into(), from.into(), to.into()],
-    )?;
-    let results = d1::write(db, vec![event, update], "id").await?;
+        [Arg::Text(ids::new_id("evt", now_ms as u64)), tenant.into(), from.into(), to.into(), now.clone().into()],
+    );
+    let update = Statement::new(
+        format!("UPDATE shifts SET published = 1, updated_at = ?1 WHERE id IN (SELECT id {drafts}) RETURNING id"),
+        [now.into(), tenant.into(), from.into(), to.into()],
+    );
     #[derive(serde::Deserialize)]
     struct Row {
         id: String,
     }
-    let rows: Vec<Row> = match results.get(1) {
-        Some(r) => r.results()?,
+    let rows: Vec<Row> = match db::write(db, vec![event, update], "id").await?.pop() {
+        Some(published) => published.into_rows()?,
         None => Vec::new(),
     };
     let mut ids: Vec<String> = rows.into_iter().map(|r| r.id).collect();

@@ -1,7 +1,8 @@
-//! Tenants in D1: creation together with the first owner key, listing and lookup.
+//! Tenants: creation together with the first owner key, listing and lookup.
 
+use serde::Deserialize;
 use serde_json::Value;
-use worker::{D1Database, Env};
+use worker::Env;
 
 use crate::domain::keys::OWNER_SCOPES;
 use crate::domain::listing::{self, Arg, ListSpec, Page, Query};
@@ -10,8 +11,9 @@ use crate::domain::{ids, time};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{Msg, Noun};
 use crate::storage::api_keys::{self, NewKey};
+use crate::storage::db::{self, Database, Statement};
+use crate::storage::keys;
 use crate::storage::resource::Table;
-use crate::storage::{d1, keys};
 
 pub const TENANT_JSON: &str = "json_object('id', id, 'name', name, 'tier', tier, 'timezone', timezone, \
      'limits', json(limits), 'settings', json(settings), 'parent_id', parent_id, 'created_at', created_at, 'updated_at', updated_at)";
@@ -29,25 +31,33 @@ pub static DIVISIONS: Table = Table {
     referenced_by: &[],
 };
 
-/// What a division inherits from its parent: `{tier, limits, timezone, settings}`.
-pub async fn inheritance(db: &D1Database, id: &str) -> ApiResult<Option<Value>> {
-    let sql = "SELECT json_object('tier', tier, 'limits', json(limits), 'timezone', timezone, \
-               'settings', json(settings)) FROM tenants WHERE id = ? AND deleted_at IS NULL";
-    match d1::first_text(db, sql, &[id.into()]).await? {
-        Some(t) => Ok(Some(serde_json::from_str(&t)?)),
-        None => Ok(None),
-    }
+/// What a division inherits from its parent. `limits` and `settings` stay JSON values: a
+/// division stores them as its parent has them, including settings this build does not know.
+#[derive(Debug, Deserialize)]
+pub struct Inheritance {
+    pub tier: String,
+    pub timezone: String,
+    #[serde(deserialize_with = "db::json_text")]
+    pub limits: Value,
+    #[serde(deserialize_with = "db::json_text")]
+    pub settings: Value,
+}
+
+/// What the live tenant `id` passes on to a new division.
+pub async fn inheritance(db: &impl Database, id: &str) -> ApiResult<Option<Inheritance>> {
+    let sql = "SELECT tier, limits, timezone, settings FROM tenants WHERE id = ? AND deleted_at IS NULL";
+    Ok(db.first(sql, &[id.into()]).await?)
 }
 
 /// A tenant's settings (defaults for anything missing).
-pub async fn settings_of(db: &D1Database, id: &str) -> ApiResult<crate::domain::tenants::Settings> {
-    let text = d1::first_text(db, "SELECT settings FROM tenants WHERE id = ?", &[id.into()]).await?;
+pub async fn settings_of(db: &impl Database, id: &str) -> ApiResult<crate::domain::tenants::Settings> {
+    let text = db::first_text(db, "SELECT settings FROM tenants WHERE id = ?", &[id.into()]).await?;
     Ok(text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default())
 }
 
 /// Applies the operator's change to a tenant; returns it.
 pub async fn change(
-    db: &D1Database,
+    db: &impl Database,
     id: &str,
     c: crate::domain::tenants::TenantChange,
     now_ms: i64,
@@ -57,18 +67,18 @@ pub async fn change(
     let settings = c.settings.map(|s| serde_json::to_string(&s)).transpose()?;
     let args =
         [Arg::from(id), Arg::from(c.name), Arg::from(c.timezone), Arg::from(settings), Arg::Text(time::fmt_ms(now_ms))];
-    d1::write(db, vec![d1::stmt(db, sql, &args)?], "id").await?;
+    db::write(db, vec![Statement::new(sql, args)], "id").await?;
     get(db, id).await
 }
 
 /// A tenant's IANA time zone.
-pub async fn timezone_of(db: &D1Database, id: &str) -> ApiResult<Option<String>> {
-    d1::first_text(db, "SELECT timezone FROM tenants WHERE id = ?", &[id.into()]).await
+pub async fn timezone_of(db: &impl Database, id: &str) -> ApiResult<Option<String>> {
+    db::first_text(db, "SELECT timezone FROM tenants WHERE id = ?", &[id.into()]).await
 }
 
 /// Creates a tenant and its first owner key; returns the tenant JSON with `api_key` (the
 /// secret, shown this once) inside.
-pub async fn create(env: &Env, db: &D1Database, t: NewTenant, now_ms: i64) -> ApiResult<Value> {
+pub async fn create(env: &Env, db: &impl Database, t: NewTenant, now_ms: i64) -> ApiResult<Value> {
     let id = ids::new_id("ten", now_ms as u64);
     let now = time::fmt_ms(now_ms);
     let minted = api_keys::mint(
@@ -83,10 +93,9 @@ pub async fn create(env: &Env, db: &D1Database, t: NewTenant, now_ms: i64) -> Ap
         },
         now_ms,
     )?;
-    let tenant = d1::stmt(
-        db,
+    let tenant = Statement::new(
         "INSERT INTO tenants (id, name, tier, timezone, limits, created_at, updated_at, settings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
-        &[
+        [
             Arg::Text(id.clone()),
             Arg::Text(t.name),
             Arg::Text(t.tier),
@@ -95,14 +104,14 @@ pub async fn create(env: &Env, db: &D1Database, t: NewTenant, now_ms: i64) -> Ap
             Arg::Text(now),
             Arg::Text(serde_json::to_string(&t.settings)?),
         ],
-    )?;
-    d1::write(db, vec![tenant, api_keys::insert_stmt(db, &minted)?], "id").await?;
+    );
+    db::write(db, vec![tenant, api_keys::insert_stmt(&minted)?], "id").await?;
     // Tenant and key rows land together; the key works once its KV record exists.
     if let Err(e) = keys::store(env, &minted.record, now_ms).await {
         // Without its KV record the key cannot work: undo, so the operator can simply retry.
         let undo = vec![
-            d1::stmt(db, "DELETE FROM api_keys WHERE id = ?", &[Arg::Text(minted.record.key_id.clone())])?,
-            d1::stmt(db, "DELETE FROM tenants WHERE id = ?", &[Arg::Text(id.clone())])?,
+            Statement::new("DELETE FROM api_keys WHERE id = ?", [Arg::Text(minted.record.key_id.clone())]),
+            Statement::new("DELETE FROM tenants WHERE id = ?", [Arg::Text(id.clone())]),
         ];
         let _ = db.batch(undo).await;
         return Err(e);
@@ -112,20 +121,20 @@ pub async fn create(env: &Env, db: &D1Database, t: NewTenant, now_ms: i64) -> Ap
     Ok(tenant)
 }
 
-async fn get_value(db: &D1Database, id: &str) -> ApiResult<Value> {
+async fn get_value(db: &impl Database, id: &str) -> ApiResult<Value> {
     let text = get(db, id).await?;
     Ok(serde_json::from_str(&text)?)
 }
 
 /// One tenant as JSON text, or 404.
-pub async fn get(db: &D1Database, id: &str) -> ApiResult<String> {
+pub async fn get(db: &impl Database, id: &str) -> ApiResult<String> {
     let sql = format!("SELECT {TENANT_JSON} FROM tenants WHERE id = ?");
-    d1::first_text(db, &sql, &[id.into()]).await?.ok_or_else(|| ApiError::not_found(Msg::NotFound(Noun::Tenant)))
+    db::first_text(db, &sql, &[id.into()]).await?.ok_or_else(|| ApiError::not_found(Msg::NotFound(Noun::Tenant)))
 }
 
 /// All tenants, a page at a time (the operator's view).
-pub async fn list(db: &D1Database, query: &Query) -> ApiResult<Page> {
+pub async fn list(db: &impl Database, query: &Query) -> ApiResult<Page> {
     let lq = listing::compile(&TENANT_LIST, None, query)?;
-    let rows = d1::id_json_rows(db, &lq.sql, &lq.args).await?;
+    let rows = db::id_json_rows(db, &lq.sql, &lq.args).await?;
     Ok(listing::paginate(rows, lq.limit))
 }

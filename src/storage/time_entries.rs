@@ -1,8 +1,7 @@
-//! Time entries in D1: the table, the no-overlap guard, what a handler needs to know of an
+//! Time entries: the table, the no-overlap guard, what a handler needs to know of an
 //! entry, its worker and its fence, and the job budget thresholds it may cross.
 
 use serde::Deserialize;
-use worker::D1Database;
 
 use crate::domain::budget;
 use crate::domain::geo::Fence;
@@ -11,7 +10,8 @@ use crate::domain::listing::{Arg, Filter, FilterKind, ListSpec};
 use crate::domain::time_entries::{Break, Span, OPEN_END, SOURCES, STATUSES};
 use crate::error::ApiResult;
 use crate::i18n::Noun;
-use crate::storage::d1;
+use crate::storage::db::{self, Database, Statement};
+use crate::storage::jobs::{self, Budgeted};
 use crate::storage::resource::{Guard, Table};
 
 pub static TIME_ENTRIES: Table = Table {
@@ -65,20 +65,22 @@ pub fn guard(tenant: &str, worker: &str, id: &str, span: &Span, existing: bool) 
 }
 
 /// The first entry of `worker` overlapping the span, other than `id`.
-pub async fn clash(db: &D1Database, tenant: &str, worker: &str, id: &str, span: &Span) -> ApiResult<Option<String>> {
-    d1::first_text(db, &format!("{OVERLAP} ORDER BY o.started_at LIMIT 1"), &overlap_args(tenant, worker, id, span))
+pub async fn clash(db: &impl Database, tenant: &str, worker: &str, id: &str, span: &Span) -> ApiResult<Option<String>> {
+    db::first_text(db, &format!("{OVERLAP} ORDER BY o.started_at LIMIT 1"), &overlap_args(tenant, worker, id, span))
         .await
 }
 
 /// What handlers need to know of a stored entry.
 #[derive(Debug, Deserialize)]
 pub struct Current {
+    pub id: String,
     pub worker_id: String,
     pub job_id: Option<String>,
     pub site_id: Option<String>,
     pub status: String,
     pub started_at: String,
     pub ended_at: Option<String>,
+    #[serde(deserialize_with = "db::json_text")]
     pub breaks: Vec<Break>,
 }
 
@@ -88,94 +90,101 @@ impl Current {
     }
 }
 
-const CURRENT: &str = "json_object('worker_id', worker_id, 'job_id', job_id, 'site_id', site_id, 'status', status, \
-                       'started_at', started_at, 'ended_at', ended_at, 'breaks', json(breaks))";
+const CURRENT: &str = "SELECT id, worker_id, job_id, site_id, status, started_at, ended_at, breaks FROM time_entries";
 
-pub async fn current(db: &D1Database, tenant: &str, id: &str) -> ApiResult<Option<Current>> {
-    let sql = format!("SELECT {CURRENT} FROM time_entries WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL");
-    match d1::first_text(db, &sql, &[tenant.into(), id.into()]).await? {
-        Some(t) => Ok(Some(serde_json::from_str(&t)?)),
-        None => Ok(None),
-    }
+/// The live entry `id`, if any.
+pub async fn current(db: &impl Database, tenant: &str, id: &str) -> ApiResult<Option<Current>> {
+    let sql = format!("{CURRENT} WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL");
+    Ok(db.first(&sql, &[tenant.into(), id.into()]).await?)
 }
 
-/// The worker's running entry, if any: `(id, entry)`.
-pub async fn running(db: &D1Database, tenant: &str, worker: &str) -> ApiResult<Option<(String, Current)>> {
-    let sql = format!(
-        "SELECT json_array(id, {CURRENT}) FROM time_entries WHERE tenant_id = ? AND worker_id = ? \
-         AND deleted_at IS NULL AND ended_at IS NULL LIMIT 1"
-    );
-    match d1::first_text(db, &sql, &[tenant.into(), worker.into()]).await? {
-        Some(t) => Ok(Some(serde_json::from_str(&t)?)),
-        None => Ok(None),
-    }
+/// The worker's running entry, if any.
+pub async fn running(db: &impl Database, tenant: &str, worker: &str) -> ApiResult<Option<Current>> {
+    let sql =
+        format!("{CURRENT} WHERE tenant_id = ? AND worker_id = ? AND deleted_at IS NULL AND ended_at IS NULL LIMIT 1");
+    Ok(db.first(&sql, &[tenant.into(), worker.into()]).await?)
 }
 
 /// `(id, status)` of a live worker found by id or employee code.
 pub async fn worker(
-    db: &D1Database,
+    db: &impl Database,
     tenant: &str,
     by_id: Option<&str>,
     by_code: Option<&str>,
 ) -> ApiResult<Option<(String, String)>> {
     let (sql, key) = match (by_id, by_code) {
-        (Some(id), _) => ("SELECT json_array(id, status) FROM workers WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL", id),
-        (None, Some(code)) => ("SELECT json_array(id, status) FROM workers WHERE tenant_id = ? AND employee_code = ? AND deleted_at IS NULL", code),
+        (Some(id), _) => ("SELECT id, status FROM workers WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL", id),
+        (None, Some(code)) => {
+            ("SELECT id, status FROM workers WHERE tenant_id = ? AND employee_code = ? AND deleted_at IS NULL", code)
+        }
         (None, None) => return Ok(None),
     };
-    match d1::first_text(db, sql, &[tenant.into(), key.into()]).await? {
-        Some(t) => Ok(Some(serde_json::from_str(&t)?)),
-        None => Ok(None),
-    }
+    db::first_raw(db, sql, &[tenant.into(), key.into()]).await
 }
 
 /// The fence an entry is checked against: its job's, else its site's (else the job's site's).
-pub async fn fence(db: &D1Database, tenant: &str, job: Option<&str>, site: Option<&str>) -> ApiResult<Option<Fence>> {
-    let sql = "SELECT json_array(\
-                 (SELECT json_array(geofence_latitude, geofence_longitude, geofence_radius_m) FROM jobs \
-                    WHERE tenant_id = ?1 AND id = ?2 AND geofence_latitude IS NOT NULL), \
-                 (SELECT json_array(latitude, longitude, geofence_radius_m) FROM sites \
-                    WHERE tenant_id = ?1 AND latitude IS NOT NULL AND id = COALESCE(?3, (SELECT site_id FROM jobs WHERE tenant_id = ?1 AND id = ?2))))";
+pub async fn fence(
+    db: &impl Database,
+    tenant: &str,
+    job: Option<&str>,
+    site: Option<&str>,
+) -> ApiResult<Option<Fence>> {
+    // One row of six nullable columns: the job's fence, then the site's.
+    let sql = "SELECT j.geofence_latitude, j.geofence_longitude, j.geofence_radius_m, s.latitude, s.longitude, s.geofence_radius_m \
+               FROM (SELECT 1) \
+               LEFT JOIN jobs j ON j.tenant_id = ?1 AND j.id = ?2 AND j.geofence_latitude IS NOT NULL \
+               LEFT JOIN sites s ON s.tenant_id = ?1 AND s.latitude IS NOT NULL \
+                 AND s.id = COALESCE(?3, (SELECT site_id FROM jobs WHERE tenant_id = ?1 AND id = ?2))";
     let args = [Arg::from(tenant), Arg::from(job.map(str::to_string)), Arg::from(site.map(str::to_string))];
-    let Some(text) = d1::first_text(db, sql, &args).await? else { return Ok(None) };
-    let (from_job, from_site): (Option<(f64, f64, Option<f64>)>, Option<(f64, f64, Option<f64>)>) =
-        serde_json::from_str(&text)?;
-    Ok(from_job.or(from_site).map(|(latitude, longitude, r)| Fence {
-        latitude,
-        longitude,
-        radius_m: r.unwrap_or(100.0),
-    }))
+    type Fences = (Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>);
+    let Some((job_lat, job_lng, job_r, site_lat, site_lng, site_r)) = db::first_raw::<Fences>(db, sql, &args).await?
+    else {
+        return Ok(None);
+    };
+    let fence = |lat: Option<f64>, lng: Option<f64>, r: Option<f64>| {
+        Some(Fence { latitude: lat?, longitude: lng?, radius_m: r.unwrap_or(100.0) })
+    };
+    Ok(fence(job_lat, job_lng, job_r).or_else(|| fence(site_lat, site_lng, site_r)))
 }
 
-/// Records `job.budget_threshold` once for each of 75/100/110 % the job has newly reached:
-/// the job's mask is updated only if unchanged since it was read, in the same batch as the
-/// events, so concurrent writers never announce a threshold twice.
-pub async fn announce_thresholds(db: &D1Database, tenant: &str, job_id: &str, now_ms: i64) -> ApiResult<()> {
-    let job = crate::storage::jobs::detail(db, tenant, job_id).await?;
-    let percent = job["budget_used"]["percent"].as_f64();
-    let sql = "SELECT CAST(thresholds_crossed AS TEXT) FROM jobs WHERE tenant_id = ? AND id = ?";
-    let already: i64 =
-        d1::first_text(db, sql, &[tenant.into(), job_id.into()]).await?.and_then(|t| t.parse().ok()).unwrap_or(0);
-    let crossed = budget::newly_crossed(percent, already);
+/// Records `job.budget_threshold` once for each of 75/100/110 % the job has newly reached
+/// (see [`announce`]).
+pub async fn announce_thresholds(db: &impl Database, tenant: &str, job_id: &str, now_ms: i64) -> ApiResult<()> {
+    let job = jobs::budgeted(db, tenant, job_id).await?;
+    announce(db, tenant, job_id, &job, now_ms).await?;
+    Ok(())
+}
+
+/// The compare-and-set behind [`announce_thresholds`]: the thresholds `job` (as read) has
+/// newly reached are added to the job's mask only if the mask is still what was read, and
+/// their events are inserted in the same batch only if that update happened, so concurrent
+/// writers never announce a threshold twice. Returns the thresholds this call announced.
+pub async fn announce(
+    db: &impl Database,
+    tenant: &str,
+    job_id: &str,
+    job: &Budgeted,
+    now_ms: i64,
+) -> ApiResult<Vec<u32>> {
+    let crossed = budget::newly_crossed(job.used.percent, job.announced);
     if crossed.is_empty() {
-        return Ok(());
+        return Ok(crossed);
     }
     let now = crate::domain::time::fmt_ms(now_ms);
-    let mask = already | budget::mask_of(&crossed);
-    let mut stmts = vec![d1::stmt(
-        db,
+    let mask = job.announced | budget::mask_of(&crossed);
+    let mut stmts = vec![Statement::new(
         "UPDATE jobs SET thresholds_crossed = ? WHERE tenant_id = ? AND id = ? AND thresholds_crossed = ?",
-        &[Arg::Int(mask), tenant.into(), job_id.into(), Arg::Int(already)],
-    )?];
+        [Arg::Int(mask), tenant.into(), job_id.into(), Arg::Int(job.announced)],
+    )];
+    let budget_used = serde_json::to_value(&job.used)?;
     for t in &crossed {
-        let data = serde_json::json!({"job_id": job_id, "threshold": t, "percent": percent, "budget": job["budget"], "budget_used": job["budget_used"]});
-        stmts.push(d1::stmt(
-            db,
+        let data = serde_json::json!({"job_id": job_id, "threshold": t, "percent": job.used.percent, "budget": job.job["budget"], "budget_used": budget_used});
+        stmts.push(Statement::new(
             // `changes()` is the previous statement's: the mask update won, then each event landed.
             "INSERT INTO events (id, tenant_id, type, occurred_at, data) SELECT ?, ?, 'job.budget_threshold', ?, ? WHERE changes() = 1",
-            &[Arg::Text(ids::new_id("evt", now_ms as u64)), tenant.into(), now.clone().into(), Arg::Text(data.to_string())],
-        )?);
+            [Arg::Text(ids::new_id("evt", now_ms as u64)), tenant.into(), now.clone().into(), Arg::Text(data.to_string())],
+        ));
     }
-    d1::write(db, stmts, "id").await?;
-    Ok(())
+    let won = db::write(db, stmts, "id").await?.first().is_some_and(|mask_update| mask_update.changes == 1);
+    Ok(if won { crossed } else { Vec::new() })
 }
