@@ -262,7 +262,8 @@ CREATE TABLE IF NOT EXISTS time_entries (
   rejection_note      TEXT,
   created_at          TEXT NOT NULL,
   updated_at          TEXT NOT NULL,
-  deleted_at          TEXT
+  deleted_at          TEXT,
+  billable            INTEGER NOT NULL DEFAULT 1  -- 0002; default: the task's billable_by_default
 );
 CREATE INDEX IF NOT EXISTS time_entries_tenant ON time_entries (tenant_id, id);
 CREATE INDEX IF NOT EXISTS time_entries_worker ON time_entries (tenant_id, worker_id, started_at);

@@ -101,3 +101,51 @@ fn applying_every_migration_gives_schema_sql() {
     );
     assert!(want.len() > 50, "the comparison saw the schema ({} lines)", want.len());
 }
+
+/// The migrations up to and including number `last`.
+fn applied_up_to(last: usize) -> Connection {
+    let conn = Connection::open_in_memory().expect("sqlite");
+    for (name, sql) in migrations().into_iter().take(last) {
+        conn.execute_batch(&sql).unwrap_or_else(|e| panic!("{name} does not apply: {e}"));
+    }
+    conn
+}
+
+#[test]
+fn backfill_0002_marks_entries_of_non_billable_tasks_and_is_idempotent() {
+    let db = applied_up_to(1);
+    db.execute_batch(
+        "INSERT INTO tasks (id, tenant_id, name, billable_by_default, created_at, updated_at) VALUES
+           ('tsk_bill', 'ten_a', 'Install', 1, 'x', 'x'), ('tsk_free', 'ten_a', 'Training', 0, 'x', 'x'),
+           ('tsk_other', 'ten_b', 'Training', 0, 'x', 'x');
+         INSERT INTO time_entries (id, tenant_id, worker_id, task_id, started_at, created_at, updated_at) VALUES
+           ('te_1', 'ten_a', 'wkr_1', 'tsk_bill', 's', 'x', 'x'), ('te_2', 'ten_a', 'wkr_1', 'tsk_free', 's', 'x', 'x'),
+           ('te_3', 'ten_a', 'wkr_1', NULL, 's', 'x', 'x'),
+           -- a task id of another tenant never reaches across tenants
+           ('te_4', 'ten_a', 'wkr_1', 'tsk_other', 's', 'x', 'x');",
+    )
+    .expect("first-release rows");
+    let (_, sql) = migrations().into_iter().nth(1).expect("0002");
+    db.execute_batch(&sql).expect("0002 applies");
+    let billable = |db: &Connection| -> Vec<(String, i64)> {
+        let mut s = db.prepare("SELECT id, billable FROM time_entries ORDER BY id").expect("select");
+        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("rows").map(|r| r.expect("row")).collect()
+    };
+    let want: Vec<(String, i64)> =
+        [("te_1", 1), ("te_2", 0), ("te_3", 1), ("te_4", 1)].iter().map(|(i, b)| (i.to_string(), *b)).collect();
+    assert_eq!(billable(&db), want);
+    // Idempotent: the backfill statement again changes nothing.
+    let update = sql.split_once("UPDATE").map(|(_, u)| format!("UPDATE{u}")).expect("an UPDATE");
+    db.execute_batch(&update).expect("again");
+    assert_eq!(billable(&db), want);
+    // And it reaches the rows through the task index, not a scan of every entry.
+    let plan: String = db
+        .prepare(&format!("EXPLAIN QUERY PLAN {update}"))
+        .expect("explain")
+        .query_map([], |r| r.get::<_, String>(3))
+        .expect("plan")
+        .map(|r| r.expect("row"))
+        .collect::<Vec<_>>()
+        .join(" | ");
+    assert!(plan.contains("time_entries USING INDEX time_entries_task"), "{plan}");
+}
