@@ -131,14 +131,22 @@ impl<'a> Fields<'a> {
         })
     }
 
-    /// An integer in `min..=max` (JSON numbers with a fraction are rejected).
+    /// An integer in `min..=max`. JSON has one number type, so `3.0` and `3e2` are the integers
+    /// 3 and 300 (as JSON Schema's `integer` says); a number with a fraction is the wrong type.
     pub fn int(&mut self, name: &str, min: i64, max: i64) -> Patch<i64> {
         self.typed(name, |v| match v {
-            Value::Number(n) => match n.as_i64() {
-                Some(v) if (min..=max).contains(&v) => Ok(v),
-                Some(_) => Err(FieldCode::OutOfRange),
-                None if n.as_u64().is_some() => Err(FieldCode::OutOfRange),
-                None => Err(FieldCode::WrongType),
+            Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+                (Some(v), _) if (min..=max).contains(&v) => Ok(v),
+                (Some(_), _) => Err(FieldCode::OutOfRange),
+                (None, Some(x)) if x.is_finite() && x.fract() == 0.0 => {
+                    // Compared as floats first, so the cast below cannot saturate.
+                    if x >= min as f64 && x <= max as f64 {
+                        Ok(x as i64)
+                    } else {
+                        Err(FieldCode::OutOfRange)
+                    }
+                }
+                (None, _) => Err(FieldCode::WrongType),
             },
             _ => Err(FieldCode::WrongType),
         })
@@ -241,6 +249,24 @@ mod tests {
                 ("email", FieldCode::Required),
             ]
         );
+    }
+
+    #[test]
+    fn integers_may_be_written_with_a_zero_fraction_or_an_exponent() {
+        let body: Value = serde_json::from_str(
+            r#"{"a": 301.0, "b": 3e2, "c": 1e300, "d": -0.0, "e": 2.5, "f": 18446744073709551615}"#,
+        )
+        .unwrap();
+        let mut f = Fields::new(&body, &["a", "b", "c", "d", "e", "f"]);
+        assert_eq!(f.int("a", 1, 1000), Patch::Set(301));
+        assert_eq!(f.int("b", 1, 1000), Patch::Set(300));
+        assert_eq!(f.int("d", 0, 1), Patch::Set(0));
+        f.int("c", 1, 1000);
+        f.int("e", 1, 1000);
+        f.int("f", 1, 1000);
+        let got: Vec<_> = f.finish().unwrap_err().details.into_iter().map(|d| (d.field, d.code)).collect();
+        let want = [("c", FieldCode::OutOfRange), ("e", FieldCode::WrongType), ("f", FieldCode::OutOfRange)];
+        assert_eq!(got, want.map(|(f, c)| (f.to_string(), c)));
     }
 
     #[test]

@@ -72,6 +72,17 @@ fn key_requests_are_validated() {
 }
 
 #[test]
+fn integers_may_carry_a_zero_fraction() {
+    let t = tenant();
+    let r = t.post("/v1/api-keys", json!({"scopes": "read-only", "limits": {"per_minute": 60.0, "per_day": 1e3}}));
+    let r = r.expect(201);
+    let limits = &r.data()["limits"];
+    assert_eq!((limits["per_minute"].as_u64(), limits["per_day"].as_u64()), (Some(60), Some(1000)));
+    t.post("/v1/api-keys", json!({"scopes": "read-only", "limits": {"per_minute": 60.5}}))
+        .expect_error(422, "validation_failed");
+}
+
+#[test]
 fn revocation_takes_effect_on_the_very_next_request() {
     let t = tenant();
     let r = t.post("/v1/api-keys", json!({"scopes": "read-write"})).expect(201);
