@@ -48,11 +48,11 @@ pub struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    /// Starts reading `body`, which must be an object (an empty body reads as `{}`); any key
-    /// not in `allowed` is reported as `unknown_field`.
+    /// Starts reading `body`, which must be an object (`null` is not one; an empty request body
+    /// already reads as `{}`); any key not in `allowed` is reported as `unknown_field`.
     pub fn new(body: &'a Value, allowed: &[&str]) -> Self {
         let mut errors = Vec::new();
-        let not_an_object = !matches!(body, Value::Object(_) | Value::Null);
+        let not_an_object = !body.is_object();
         let obj = match body {
             Value::Object(m) => m,
             _ => EMPTY.get_or_init(Map::new),
@@ -249,6 +249,14 @@ mod tests {
                 ("email", FieldCode::Required),
             ]
         );
+    }
+
+    #[test]
+    fn null_is_not_an_object() {
+        let err = Fields::new(&Value::Null, &["name"]).finish().unwrap_err();
+        let got: Vec<_> = err.details.iter().map(|d| (d.field.as_str(), d.code)).collect();
+        assert_eq!(got, vec![("body", FieldCode::WrongType)]);
+        assert!(Fields::new(&json!({}), &["name"]).finish().is_ok());
     }
 
     #[test]

@@ -69,6 +69,12 @@ fn key_requests_are_validated() {
         .post("/v1/api-keys", json!({"scopes": "read-only", "limits": {"per_second": 1_000_000}}))
         .expect_error(422, "validation_failed");
     assert_eq!(r.detail_fields(), vec!["limits.per_second"]);
+    // An empty body reads as `{}`: it lacks the scopes, on every route that mints a key.
+    let r = req("POST", "/v1/api-keys").key(&t.key).send().expect_error(422, "validation_failed");
+    assert_eq!(r.detail_fields(), vec!["scopes"]);
+    let path = format!("/v1/operator/tenants/{}/api-keys", t.id);
+    let r = req("POST", &path).operator().send().expect_error(422, "validation_failed");
+    assert_eq!(r.detail_fields(), vec!["scopes"]);
 }
 
 #[test]

@@ -105,6 +105,11 @@ fn json_that_is_not_an_object_is_422() {
     let t = tenant();
     let r = t.post("/v1/workers", json!([1, 2])).expect_error(422, "validation_failed");
     assert_eq!(r.detail_fields(), vec!["body"]);
+    // `null` is not an object either (an empty body is, and reads as `{}`).
+    let id = t.worker(json!({"name": "Ana"}))["id"].as_str().unwrap().to_string();
+    let r = t.patch(&format!("/v1/workers/{id}"), json!(null)).expect_error(422, "validation_failed");
+    assert_eq!(r.detail_fields(), vec!["body"]);
+    req("PATCH", &format!("/v1/workers/{id}")).key(&t.key).send().expect(200);
 }
 
 #[test]
