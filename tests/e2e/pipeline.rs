@@ -21,6 +21,9 @@ fn wrong_method_is_405_with_allow() {
     assert_eq!(r.header("Allow"), Some("GET, HEAD, POST"));
     let r = req("POST", "/v1/me").send().expect_error(405, "method_not_allowed");
     assert_eq!(r.header("Allow"), Some("GET, HEAD"));
+    // A static segment is its own resource, not an id: no time entry is called `batch`.
+    let r = req("GET", "/v1/time-entries/batch").send().expect_error(405, "method_not_allowed");
+    assert_eq!(r.header("Allow"), Some("POST"));
 }
 
 #[test]
