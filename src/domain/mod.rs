@@ -4,6 +4,7 @@ pub mod attendance;
 pub mod budget;
 pub mod cursor;
 pub mod fields;
+pub mod filters;
 pub mod gate;
 pub mod geo;
 pub mod idempotency;
