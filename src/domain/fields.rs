@@ -39,6 +39,11 @@ impl<T> Patch<T> {
 
 static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
 
+/// The least number above 0 (the smallest subnormal), so `real(name, ABOVE_ZERO, max)` reads
+/// "above 0 and at most max", as the documentation says; `f64::MIN_POSITIVE` would refuse the
+/// positive numbers below it.
+pub const ABOVE_ZERO: f64 = 5e-324;
+
 /// A validating reader over one JSON object.
 pub struct Fields<'a> {
     obj: &'a Map<String, Value>,
@@ -257,6 +262,19 @@ mod tests {
         let got: Vec<_> = err.details.iter().map(|d| (d.field.as_str(), d.code)).collect();
         assert_eq!(got, vec![("body", FieldCode::WrongType)]);
         assert!(Fields::new(&json!({}), &["name"]).finish().is_ok());
+    }
+
+    #[test]
+    fn above_zero_means_any_positive_number() {
+        let body: Value =
+            serde_json::from_str(r#"{"a": 5e-324, "b": 2.2250738585e-313, "c": 0.0, "d": -0.0}"#).unwrap();
+        let mut f = Fields::new(&body, &["a", "b", "c", "d"]);
+        assert_eq!(f.real("a", ABOVE_ZERO, 1.0), Patch::Set(5e-324));
+        assert!(f.real("b", ABOVE_ZERO, 1.0).is_set());
+        f.real("c", ABOVE_ZERO, 1.0);
+        f.real("d", ABOVE_ZERO, 1.0);
+        let got: Vec<_> = f.finish().unwrap_err().details.into_iter().map(|d| d.field).collect();
+        assert_eq!(got, vec!["c", "d"]);
     }
 
     #[test]
