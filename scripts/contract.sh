@@ -97,7 +97,9 @@ eval "$SEEDED"
 export CONTRACT_DROPPED_LOG=$REPORTS/dropped.ndjson
 echo "contract: fuzzing $BASE with openapi.json (seed $FUZZ_SEED, $MAX_EXAMPLES examples per operation)"
 # In the background, so that an interrupt or TERM reaches the traps at once (bash runs them
-# only between commands), and under a hard stop well above a normal run's length.
+# only between commands), and under a hard stop well above a normal run's length. Output is not
+# sanitised: reproductions then show the Idempotency-Key sent, and the only secrets are this
+# server's throwaway key and the local operator token.
 timeout --kill-after=30 "$TIME_LIMIT" .venv/bin/schemathesis --config-file tests/contract/schemathesis.toml run ./openapi.json \
   --url "$BASE" \
   --include-path-regex '^/v1/' \
