@@ -17,6 +17,7 @@ pub mod model;
 pub mod named;
 pub mod overtime;
 pub mod rate;
+pub mod reader;
 pub mod scopes;
 pub mod shifts;
 pub mod tenants;

@@ -6,9 +6,9 @@ use serde_json::{json, Value};
 use super::time_entries::{create_one, span_columns, transition_entry};
 use crate::domain::attendance::Presence;
 use crate::domain::events::Event;
-use crate::domain::fields::Fields;
-use crate::domain::ids;
 use crate::domain::listing::Arg;
+use crate::domain::model::{field, FieldDef, Kind, Rule};
+use crate::domain::reader;
 use crate::domain::time_entries::{self as rules, Break, EntrySource};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{FieldCode, Msg};
@@ -27,30 +27,46 @@ struct Who {
     job_id: Option<String>,
 }
 
+/// Who an action is for, and where they are: the body of clock-out and the breaks.
+pub const ACTION: &[FieldDef] = &[
+    field("worker_id", Kind::Id("wkr")).doc(
+        "The worker; wins over `employee_code` when both are sent. One that names no live worker of this tenant is \
+         `422` (`worker_id` `not_found`).",
+    ),
+    field("employee_code", Kind::Text(64)).doc(
+        "The worker's `employee_code`, instead of `worker_id` (as typed at a kiosk). One that names no live worker \
+         is `422` (`employee_code` `not_found`).",
+    ),
+    field("latitude", Kind::Real(-90.0, 90.0)).doc("Where the worker is, with `longitude`: both or neither."),
+    field("longitude", Kind::Real(-180.0, 180.0)).doc("With `latitude`."),
+];
+
+/// The body of clock-in: [`ACTION`] plus the site and job recorded on the new entry.
+pub const CLOCK_IN: &[FieldDef] = &[
+    ACTION[0],
+    ACTION[1],
+    ACTION[2],
+    ACTION[3],
+    field("site_id", Kind::Id("site")).doc("The site clocked in at, recorded on the entry (it must be a live site)."),
+    field("job_id", Kind::Id("job")).doc("The job worked on, recorded on the entry (it must be a live job)."),
+];
+
+/// One of `worker_id` and `employee_code`; coordinates in pairs.
+pub const RULES: &[Rule] = &[
+    Rule::AnyOf(&["worker_id", "employee_code"]),
+    Rule::Requires("latitude", "longitude"),
+    Rule::Requires("longitude", "latitude"),
+];
+
 async fn who(call: &Call<'_>, clock_in: bool) -> ApiResult<Who> {
-    let allowed: &[&str] = if clock_in {
-        &["worker_id", "employee_code", "latitude", "longitude", "site_id", "job_id"]
-    } else {
-        &["worker_id", "employee_code", "latitude", "longitude"]
-    };
-    let mut f = Fields::new(&call.body, allowed);
-    let by_id = f.text_where("worker_id", 64, |s| ids::is_id("wkr", s)).into_option();
-    let by_code = f.text("employee_code", 64).into_option();
-    if by_id.is_none() && by_code.is_none() && !f.has_error("worker_id") && !f.has_error("employee_code") {
-        f.fail("worker_id", FieldCode::Required);
-    }
-    let lat = f.real("latitude", -90.0, 90.0).into_option();
-    let lng = f.real("longitude", -180.0, 180.0).into_option();
-    if lat.is_some() != lng.is_some() {
-        f.fail(if lat.is_some() { "longitude" } else { "latitude" }, FieldCode::Required);
-    }
-    let site_id = f.text_where("site_id", 64, |s| ids::is_id("site", s)).into_option();
-    let job_id = f.text_where("job_id", 64, |s| ids::is_id("job", s)).into_option();
-    f.finish()?;
+    let cols = reader::parse_with(&call.body, if clock_in { CLOCK_IN } else { ACTION }, RULES, &[], true)?;
+    let text = |name: &str| cols.text(name).map(str::to_string);
+    let (by_id, by_code) = (text("worker_id"), text("employee_code"));
     let found = store::worker(&call.db()?, call.tenant_id()?, by_id.as_deref(), by_code.as_deref()).await?;
     let field = if by_id.is_some() { "worker_id" } else { "employee_code" };
     let (worker_id, _) = found.ok_or_else(|| ApiError::invalid_field(field, FieldCode::NotFound))?;
-    Ok(Who { worker_id, location: lat.zip(lng), site_id, job_id })
+    let location = cols.real("latitude").zip(cols.real("longitude"));
+    Ok(Who { worker_id, location, site_id: text("site_id"), job_id: text("job_id") })
 }
 
 fn state_error(current: Option<&Current>) -> ApiError {

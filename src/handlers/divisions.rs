@@ -1,10 +1,9 @@
 //! `/v1/divisions` (SPEC §2): isolated child tenants of the caller's tenant, and keys minted
 //! inside them by the parent.
 
-use crate::domain::fields::Fields;
-use crate::domain::ids;
 use crate::domain::listing::Arg;
-use crate::domain::tenants::is_timezone;
+use crate::domain::model::{field, required, FieldDef, Kind};
+use crate::domain::{ids, reader};
 use crate::error::ApiResult;
 use crate::i18n::Noun;
 use crate::pipeline::call::Call;
@@ -15,12 +14,15 @@ use crate::storage::api_keys::Owner;
 use crate::storage::resource;
 use crate::storage::tenants::DIVISIONS;
 
+/// `POST /v1/divisions`: a name and, optionally, a zone of its own.
+pub const FIELDS: &[FieldDef] = &[
+    required("name", Kind::Text(200)).doc("The division's name."),
+    field("timezone", Kind::Timezone).doc("Absent or `null`: the parent's."),
+];
+
 pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
-    let mut f = Fields::new(&call.body, &["name", "timezone"]);
-    let name = f.text("name", 200);
-    let name = f.require("name", name);
-    let timezone = f.text_where("timezone", 64, is_timezone).into_option();
-    f.finish()?;
+    let cols = reader::parse(&call.body, FIELDS, &[], true)?;
+    let (name, timezone) = (cols.text("name").map(str::to_string), cols.text("timezone").map(str::to_string));
     let parent = call.tenant_id()?;
     let db = call.db()?;
     // Tier, limits, settings and (unless given) the time zone come from the parent.

@@ -1,12 +1,11 @@
 //! The operator API (`/v1/operator/…`, SPEC §2): how tenants, vendors and their first keys
 //! come to be, and the operator's view of any tenant's audit log.
 
-use crate::domain::fields::Fields;
-use crate::domain::ids;
-use crate::domain::key_request::read_scopes;
+use crate::domain::key_request::scopes_of;
 use crate::domain::listing::{self, Arg};
 use crate::domain::scopes::Preset;
-use crate::domain::tenants::{self, read_limits, tier_limits, Tier};
+use crate::domain::tenants::{self, limits_over, tier_limits, Tier};
+use crate::domain::{ids, reader};
 use crate::error::ApiResult;
 use crate::i18n::Noun;
 use crate::pipeline::call::Call;
@@ -49,16 +48,11 @@ pub async fn create_tenant_key(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
 /// `POST /v1/operator/vendors`: `{name, tier?, limits?, scopes?}` → the vendor with its
 /// first key (scopes default to `read-write`).
 pub async fn create_vendor(call: &Call<'_>) -> ApiResult<Reply> {
-    let mut f = Fields::new(&call.body, &["name", "tier", "limits", "scopes"]);
-    let name = f.text("name", 200);
-    let name = f.require("name", name).unwrap_or_default();
-    let tier = f.choice("tier").into_option().unwrap_or(Tier::Standard);
-    let limits = read_limits(&mut f, "limits", tier_limits(tier)).unwrap_or_else(|| tier_limits(tier));
-    let key_scopes = match call.body.get("scopes") {
-        Some(_) => read_scopes(&mut f, &call.body, "scopes").unwrap_or_default(),
-        None => Preset::ReadWrite.scopes(),
-    };
-    f.finish()?;
+    let cols = reader::parse(&call.body, tenants::NEW_VENDOR, &[], true)?;
+    let name = cols.text("name").unwrap_or_default().to_string();
+    let tier = cols.text("tier").and_then(Tier::parse).unwrap_or(Tier::Standard);
+    let limits = limits_over(&cols, "limits", tier_limits(tier));
+    let key_scopes = scopes_of(&cols, "scopes").unwrap_or_else(|| Preset::ReadWrite.scopes());
     let db = call.db()?;
     let id = ids::new_id("ven", call.now_ms as u64);
     let now = call.now();

@@ -1,9 +1,9 @@
 //! `/v1/partnerships` (SPEC §2): a tenant grants a vendor a list of scopes, and revokes it.
 
-use crate::domain::fields::Fields;
-use crate::domain::ids;
-use crate::domain::key_request::read_scopes;
+use crate::domain::key_request::{scopes_of, SCOPES};
 use crate::domain::listing::Arg;
+use crate::domain::model::{required, FieldDef, Kind};
+use crate::domain::{ids, reader};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{FieldCode, Msg};
 use crate::pipeline::call::Call;
@@ -14,13 +14,19 @@ use crate::storage::api_keys::{self, Owner};
 use crate::storage::partnerships::PARTNERSHIPS;
 use crate::storage::resource;
 
+/// `POST /v1/partnerships`: the vendor and what it may do for this tenant.
+pub const FIELDS: &[FieldDef] = &[
+    required("vendor_id", Kind::Id("ven")).doc(
+        "The vendor to grant (an unknown vendor is `invalid`). One live partnership per vendor: a second is `409 \
+         conflict` (revoke the first to change the grant).",
+    ),
+    SCOPES.doc("What the vendor may do for this tenant; only scopes the calling key holds (else `403`)."),
+];
+
 pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
-    let mut f = Fields::new(&call.body, &["vendor_id", "scopes"]);
-    let vendor = f.text_where("vendor_id", 64, |s| ids::is_id("ven", s));
-    let vendor = f.require("vendor_id", vendor);
-    let scopes = if call.body.is_object() { read_scopes(&mut f, &call.body, "scopes") } else { None };
-    f.finish()?;
-    let (vendor, scopes) = (vendor.unwrap_or_default(), scopes.unwrap_or_default());
+    let cols = reader::parse(&call.body, FIELDS, &[], true)?;
+    let vendor = cols.text("vendor_id").unwrap_or_default().to_string();
+    let scopes = scopes_of(&cols, "scopes").unwrap_or_default();
     if let Some(s) = call.principal()?.first_not_held(&scopes) {
         return Err(ApiError::forbidden(Msg::ScopeEscalation(s.to_string())));
     }

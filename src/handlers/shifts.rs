@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::crud;
 use crate::domain::shifts::{self, text};
-use crate::domain::{ids, model};
+use crate::domain::{ids, reader};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{Msg, Noun};
 use crate::pipeline::call::Call;
@@ -22,7 +22,7 @@ async fn overlap_error(call: &Call<'_>, worker: &str, id: &str, starts: &str, en
 }
 
 pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
-    let cols = model::parse(&call.body, shifts::FIELDS, &[], true)?;
+    let cols = reader::parse(&call.body, shifts::FIELDS, &[], true)?;
     let (worker, starts, ends) = (
         text(cols.get("worker_id")).unwrap_or_default().to_string(),
         text(cols.get("starts_at")).unwrap_or_default().to_string(),
@@ -50,7 +50,7 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
 }
 
 pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
-    let cols = model::parse(&call.body, shifts::FIELDS, &[], false)?;
+    let cols = reader::parse(&call.body, shifts::FIELDS, &[], false)?;
     let (db, tenant) = (call.db()?, call.tenant_id()?);
     let (cur_worker, cur_starts, cur_ends) =
         store::times(&db, tenant, id).await?.ok_or_else(|| ApiError::not_found(Msg::NotFound(Noun::Shift)))?;

@@ -11,7 +11,7 @@ use crate::domain::geo;
 use crate::domain::listing::Arg;
 use crate::domain::time_entries::{self as rules, EntryStatus, Input, Span};
 use crate::domain::workers::WorkerStatus;
-use crate::domain::{ids, time};
+use crate::domain::{ids, reader, time};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{FieldCode, Msg, Noun};
 use crate::pipeline::call::Call;
@@ -170,16 +170,8 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
 /// `POST /v1/time-entries/batch`: `{entries: [...]}` (≤ 100) → 207 with one result per item.
 /// Items are independent and run in order, so overlaps within the batch are caught too.
 pub async fn batch(call: &Call<'_>) -> ApiResult<Reply> {
-    let items = match call.body.get("entries") {
-        Some(Value::Array(items)) => items,
-        _ => return Err(ApiError::invalid_field("entries", FieldCode::Required)),
-    };
-    if items.is_empty() || items.len() > 100 {
-        return Err(ApiError::invalid_field("entries", FieldCode::OutOfRange));
-    }
-    if let Some(extra) = call.body.as_object().and_then(|m| m.keys().find(|k| *k != "entries").cloned()) {
-        return Err(ApiError::invalid_field(extra, FieldCode::UnknownField));
-    }
+    reader::parse(&call.body, rules::BATCH, &[], true)?;
+    let items = call.body["entries"].as_array().map(Vec::as_slice).unwrap_or_default();
     let mut results = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         let result = match create_one(call, item, &[]).await {

@@ -1,10 +1,9 @@
 //! `/v1/workers`: employees (SPEC §6).
 
-use crate::domain::fields::Patch;
+use super::crud;
 use crate::domain::ids;
 use crate::domain::listing::Arg;
-use crate::domain::model::RefCheck;
-use crate::domain::workers::{self, WorkerInput, WorkerStatus};
+use crate::domain::workers;
 use crate::error::ApiResult;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
@@ -13,80 +12,20 @@ use crate::route;
 use crate::storage::resource;
 use crate::storage::workers::WORKERS;
 
-/// The department and site a worker input points at, to check they exist in the tenant.
-fn references(input: &WorkerInput) -> Vec<RefCheck> {
-    let mut refs = Vec::new();
-    if let Patch::Set(d) = &input.department_id {
-        refs.push(("department_id", "departments", d.clone()));
-    }
-    if let Patch::Set(s) = &input.site_id {
-        refs.push(("site_id", "sites", s.clone()));
-    }
-    refs
-}
-
-/// The columns an input sets: `Set` writes the value, `Null` clears, `Absent` leaves it.
-fn columns(input: WorkerInput) -> Vec<(&'static str, Arg)> {
-    let fields = [
-        ("name", input.name.map(Arg::Text)),
-        ("email", input.email.map(Arg::Text)),
-        ("phone", input.phone.map(Arg::Text)),
-        ("employee_code", input.employee_code.map(Arg::Text)),
-        ("position", input.position.map(Arg::Text)),
-        ("department_id", input.department_id.map(Arg::Text)),
-        ("site_id", input.site_id.map(Arg::Text)),
-        ("pay_rate", input.pay_rate.map(Arg::Int)),
-        ("status", input.status.map(Arg::from)),
-    ];
-    fields
-        .into_iter()
-        .filter_map(|(name, p)| match p {
-            Patch::Set(v) => Some((name, v)),
-            Patch::Null => Some((name, Arg::Null)),
-            Patch::Absent => None,
-        })
-        .collect()
-}
-
-pub async fn list(call: &Call<'_>) -> ApiResult<Reply> {
-    let page = resource::list(&call.db()?, &WORKERS, call.tenant_id()?, &call.query).await?;
-    Ok(Reply::page(page))
-}
-
 pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
-    let mut input = workers::parse(&call.body, true)?;
+    let mut cols = workers::parse(&call.body, true)?;
     let id = ids::new_id("wkr", call.now_ms as u64);
-    if !input.employee_code.is_set() {
-        input.employee_code = Patch::Set(workers::generated_employee_code(&id));
-    }
-    if !input.status.is_set() {
-        input.status = Patch::Set(WorkerStatus::Active);
+    if cols.get("employee_code").is_none() {
+        cols.set("employee_code", Arg::Text(workers::generated_employee_code(&id)));
     }
     let (db, tenant) = (call.db()?, call.tenant_id()?);
-    resource::check_refs(&db, tenant, &references(&input)).await?;
-    let json = resource::create(&db, &WORKERS, tenant, &id, call.now_ms, columns(input)).await?;
+    resource::check_refs(&db, tenant, &cols.refs).await?;
+    let json = resource::create(&db, &WORKERS, tenant, &id, call.now_ms, cols.values).await?;
     Ok(Reply::created(&id, json))
 }
 
-pub async fn show(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
-    Ok(Reply::ok(resource::get(&call.db()?, &WORKERS, call.tenant_id()?, id).await?))
-}
-
 pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
-    let input = workers::parse(&call.body, false)?;
-    let (db, tenant) = (call.db()?, call.tenant_id()?);
-    let refs = references(&input);
-    if !refs.is_empty() {
-        // A missing worker is a 404 before its references are judged.
-        resource::get(&db, &WORKERS, tenant, id).await?;
-        resource::check_refs(&db, tenant, &refs).await?;
-    }
-    let json = resource::update(&db, &WORKERS, tenant, id, call.now_ms, columns(input)).await?;
-    Ok(Reply::changed(id, json))
-}
-
-pub async fn delete(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
-    Ok(Reply::changed(id, resource::delete(&call.db()?, &WORKERS, call.tenant_id()?, id, call.now_ms).await?))
+    crud::apply(call, &WORKERS, id, workers::parse(&call.body, false)?).await
 }
 
 pub async fn set_status(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
@@ -98,7 +37,7 @@ pub async fn set_status(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
 
 /// The routes this module serves.
 pub static ROUTES: &[RouteDef] = &[
-    route!(GET "/v1/workers", Key, |call| list(call), {
+    route!(GET "/v1/workers", Key, |call| crud::list(call, &WORKERS), {
         id: "listWorkers",
         tag: "Workers",
         summary: "List workers",
@@ -118,7 +57,7 @@ pub static ROUTES: &[RouteDef] = &[
         response: "WorkerResponse",
         errors: &[],
     }),
-    route!(GET "/v1/workers/{worker_id}", Key, |call| show(call, call.param("worker_id")), {
+    route!(GET "/v1/workers/{worker_id}", Key, |call| crud::get(call, &WORKERS, call.param("worker_id")), {
         id: "getWorker",
         tag: "Workers",
         summary: "Get a worker",
@@ -138,7 +77,7 @@ pub static ROUTES: &[RouteDef] = &[
         response: "WorkerResponse",
         errors: &[],
     }),
-    route!(DELETE "/v1/workers/{worker_id}", Key, |call| delete(call, call.param("worker_id")), {
+    route!(DELETE "/v1/workers/{worker_id}", Key, |call| crud::delete(call, &WORKERS, call.param("worker_id")), {
         id: "deleteWorker",
         tag: "Workers",
         summary: "Delete a worker",
