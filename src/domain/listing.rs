@@ -124,12 +124,18 @@ pub struct ListQuery {
     pub limit: usize,
 }
 
-const COMMON: &[&str] = &["limit", "cursor", "updated_since", "include_deleted", "from", "to"];
+/// The parameters of every list (`from`/`to` only where it has a main date).
+pub const COMMON: &[&str] = &["limit", "cursor", "updated_since", "include_deleted", "from", "to"];
+/// Most values one filter takes (D1 binds at most 100 parameters per statement).
+pub const MAX_VALUES: usize = 50;
+/// Longest search (`q`), and longest exact value, in characters.
+pub const MAX_SEARCH: usize = 200;
+pub const MAX_VALUE_CHARS: usize = 100;
 
 fn split_values(param: &str, raw: &str) -> ApiResult<Vec<String>> {
     let values: Vec<String> = raw.split(',').map(|v| v.trim().to_string()).collect();
     // D1 binds at most 100 parameters per statement; keep room for the rest of the query.
-    if values.iter().any(|v| v.is_empty()) || values.len() > 50 {
+    if values.iter().any(|v| v.is_empty()) || values.len() > MAX_VALUES {
         return Err(bad(param));
     }
     Ok(values)
@@ -208,7 +214,7 @@ pub fn compile(spec: &ListSpec, tenant_id: Option<&str>, query: &Query) -> ApiRe
             }
             FilterKind::Search(columns) => {
                 let needle = raw.trim();
-                if needle.is_empty() || needle.chars().count() > 200 {
+                if needle.is_empty() || needle.chars().count() > MAX_SEARCH {
                     return Err(bad(f.param));
                 }
                 let escaped = needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
@@ -219,7 +225,7 @@ pub fn compile(spec: &ListSpec, tenant_id: Option<&str>, query: &Query) -> ApiRe
             }
             FilterKind::Values => {
                 let values = split_values(f.param, raw)?;
-                if values.iter().any(|v| v.chars().count() > 100) {
+                if values.iter().any(|v| v.chars().count() > MAX_VALUE_CHARS) {
                     return Err(bad(f.param));
                 }
                 clauses.push(format!("{} IN ({})", f.column, placeholders(values.len())));

@@ -16,6 +16,7 @@ pub mod listing;
 pub mod model;
 pub mod named;
 pub mod overtime;
+pub mod params;
 pub mod rate;
 pub mod reader;
 pub mod scopes;

@@ -114,7 +114,7 @@ pub static SETTINGS: Shape = Shape::new(
             .doc("A time entry whose `verification_score` is under it emits `time_entry.flagged_pinshot_low` (60 by default)."),
     ],
     &[],
-    "TenantSettings",
+    "TenantSettingsInput",
     "The tenant's own rules; a field left out (or `null`) keeps its current value (its default on create). \
      Divisions copy their parent's settings when created.",
 );

@@ -14,6 +14,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::i18n::{FieldCode, Msg};
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::pipeline::route_doc::Body;
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::time_entries::{self as store, Current};
@@ -149,39 +151,35 @@ pub static ROUTES: &[RouteDef] = &[
         tag: "Attendance",
         summary: "Clock a worker in",
         description: "Starts a running time entry for the worker named by `worker_id` or `employee_code`, at the current instant, with `source: \"kiosk\"`, and answers `201` with it. `latitude`/`longitude` become its `clock_in_location`, checked against the geofence of `job_id` (else of `site_id`, else of the job's site) as on `POST /v1/time-entries`; `site_id` and `job_id` are recorded on it and must name live objects of the tenant (`422` `not_found`). A worker who is already working or on a break is `409 conflict`; an inactive worker is `422` (`worker_id` `inactive`). Emits `time_entry.created` and `attendance.clock_in` (and the flag events). An unknown worker is `422` (`worker_id` or `employee_code` `not_found`). Two actions racing for the same worker cannot both apply: the loser is `409 conflict`. Needs `write:attendance`.",
-        body: Some("ClockIn"),
+        body: Some(Body::create("ClockIn", &[CLOCK_IN]).rules(RULES)),
         ok: 201,
         response: "TimeEntryResponse",
-        errors: &[],
     }),
     route!(POST "/v1/attendance/clock-out", Key, |call| clock_out(call), {
         id: "clockOut",
         tag: "Attendance",
         summary: "Clock a worker out",
         description: "Stops the worker's running entry now, ending an open break at the same instant, and answers `200` with it; `latitude`/`longitude` become its `clock_out_location`. A worker who is off (has no running entry) is `409 conflict`. Emits `attendance.clock_out` and `time_entry.updated`. An unknown worker is `422` (`worker_id` or `employee_code` `not_found`). Two actions racing for the same worker cannot both apply: the loser is `409 conflict`. Needs `write:attendance`.",
-        body: Some("AttendanceAction"),
+        body: Some(Body::create("AttendanceAction", &[ACTION]).rules(RULES)),
         ok: 200,
         response: "TimeEntryResponse",
-        errors: &[],
     }),
     route!(POST "/v1/attendance/break-start", Key, |call| break_start(call), {
         id: "startBreak",
         tag: "Attendance",
         summary: "Start a break",
         description: "Opens a break, starting now, on the worker's running entry and answers `200` with the entry. A worker who is off, or already on a break, is `409 conflict`. Coordinates are validated but not recorded. Emits `attendance.break_start`. An unknown worker is `422` (`worker_id` or `employee_code` `not_found`). Two actions racing for the same worker cannot both apply: the loser is `409 conflict`. Needs `write:attendance`.",
-        body: Some("AttendanceAction"),
+        body: Some(Body::create("AttendanceAction", &[ACTION]).rules(RULES)),
         ok: 200,
         response: "TimeEntryResponse",
-        errors: &[],
     }),
     route!(POST "/v1/attendance/break-end", Key, |call| break_end(call), {
         id: "endBreak",
         tag: "Attendance",
         summary: "End a break",
         description: "Closes the worker's open break now and answers `200` with the entry. A worker who is off, or working (not on a break), is `409 conflict`. Coordinates are validated but not recorded. Emits `attendance.break_end`. An unknown worker is `422` (`worker_id` or `employee_code` `not_found`). Two actions racing for the same worker cannot both apply: the loser is `409 conflict`. Needs `write:attendance`.",
-        body: Some("AttendanceAction"),
+        body: Some(Body::create("AttendanceAction", &[ACTION]).rules(RULES)),
         ok: 200,
         response: "TimeEntryResponse",
-        errors: &[],
     }),
 ];

@@ -8,6 +8,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::i18n::{FieldCode, Msg};
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::pipeline::route_doc::{Body, QueryDoc};
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::api_keys::{self, Owner};
@@ -59,39 +61,33 @@ pub static ROUTES: &[RouteDef] = &[
         tag: "Partnerships",
         summary: "Grant a vendor access",
         description: "Grants a vendor a list of scopes on the calling tenant. From then on the vendor's keys may act for this tenant by sending `Edgeclock-Tenant-Id`, within these scopes (intersected with each key's own). Needs `write:partnerships`. Vendor keys are refused with `403 forbidden`, whatever their scopes. The scopes may only be ones the calling key holds (else `403`); an unknown vendor is `422` (`vendor_id` `invalid`); a second live partnership with the same vendor is `409`.",
-        body: Some("PartnershipCreate"),
+        body: Some(Body::create("PartnershipCreate", &[FIELDS])),
         ok: 201,
         response: "PartnershipResponse",
-        errors: &[],
     }),
     route!(GET "/v1/partnerships", Key, |call| list(call), {
         id: "listPartnerships",
+        query: QueryDoc::list(&PARTNERSHIPS.list),
         tag: "Partnerships",
         summary: "List partnerships",
         description: "The tenant's live partnerships in creation order, a page at a time, optionally for some vendors only. Revoked ones appear only with `include_deleted=true`, as tombstones. Needs `read:partnerships`.",
-        body: None,
         ok: 200,
         response: "PartnershipListResponse",
-        errors: &[],
     }),
     route!(GET "/v1/partnerships/{partnership_id}", Key, |call| show(call, call.param("partnership_id")), {
         id: "getPartnership",
         tag: "Partnerships",
         summary: "Get a partnership",
         description: "One live partnership of the tenant. Needs `read:partnerships`.",
-        body: None,
         ok: 200,
         response: "PartnershipResponse",
-        errors: &[],
     }),
     route!(DELETE "/v1/partnerships/{partnership_id}", Key, |call| revoke(call, call.param("partnership_id")), {
         id: "revokePartnership",
         tag: "Partnerships",
         summary: "Revoke a partnership",
         description: "Revokes the grant and answers `200` with its tombstone. The vendor's next request for this tenant is refused with `403`. A new partnership with the same vendor may then be created. Needs `write:partnerships`. Vendor keys are refused with `403 forbidden`, whatever their scopes.",
-        body: None,
         ok: 200,
         response: "TombstoneResponse",
-        errors: &[],
     }),
 ];

@@ -7,6 +7,8 @@ use crate::domain::workers;
 use crate::error::ApiResult;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::pipeline::route_doc::{Body, QueryDoc};
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::resource;
@@ -39,62 +41,54 @@ pub async fn set_status(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
 pub static ROUTES: &[RouteDef] = &[
     route!(GET "/v1/workers", Key, |call| crud::list(call, &WORKERS), {
         id: "listWorkers",
+        query: QueryDoc::list(&WORKERS.list),
         tag: "Workers",
         summary: "List workers",
         description: "The tenant's workers in creation order, a page at a time, filtered by `status`, `department_id`, `site_id` and `q`. Unknown parameters and unacceptable values are `400`. Needs `read:workers`.",
-        body: None,
         ok: 200,
         response: "WorkerListResponse",
-        errors: &[],
     }),
     route!(POST "/v1/workers", Key, |call| create(call), {
         id: "createWorker",
         tag: "Workers",
         summary: "Create a worker",
         description: "Creates a worker. `name` is required; `employee_code` is generated (`EMP-…`) when omitted and `status` defaults to `active`. `department_id` and `site_id` must name a live department and site of the tenant (`422`, `details[].code` `not_found`). Every invalid field is listed in one `422`; a duplicate `employee_code` is `409`. Emits `worker.created`. Needs `write:workers`.",
-        body: Some("WorkerCreate"),
+        body: Some(Body::create("WorkerCreate", &[workers::FIELDS])),
         ok: 201,
         response: "WorkerResponse",
-        errors: &[],
     }),
     route!(GET "/v1/workers/{worker_id}", Key, |call| crud::get(call, &WORKERS, call.param("worker_id")), {
         id: "getWorker",
         tag: "Workers",
         summary: "Get a worker",
         description: "One live worker of the tenant. Needs `read:workers`.",
-        body: None,
         ok: 200,
         response: "WorkerResponse",
-        errors: &[],
     }),
     route!(PATCH "/v1/workers/{worker_id}", Key, |call| update(call, call.param("worker_id")), {
         id: "updateWorker",
         tag: "Workers",
         summary: "Update a worker",
         description: "Changes only the fields sent; `null` clears an optional field; `name`, `status` and `employee_code` cannot be cleared. A `department_id` or `site_id` sent must name a live department or site of the tenant (`422`, `details[].code` `not_found`). An empty body changes nothing but `updated_at`. Emits `worker.updated`. Needs `write:workers`.",
-        body: Some("WorkerUpdate"),
+        body: Some(Body::update("WorkerUpdate", &[workers::FIELDS])),
         ok: 200,
         response: "WorkerResponse",
-        errors: &[],
     }),
     route!(DELETE "/v1/workers/{worker_id}", Key, |call| crud::delete(call, &WORKERS, call.param("worker_id")), {
         id: "deleteWorker",
         tag: "Workers",
         summary: "Delete a worker",
         description: "Soft-deletes the worker and answers `200` with its tombstone. Afterwards the worker is `404`, its `employee_code` is free again, and it is listed (as a tombstone) only with `include_deleted=true`. Deleting it again is `404`. While live shifts or time entries still refer to the worker, the delete is refused with `409 conflict`: delete or reassign them first (or deactivate the worker instead). Needs `write:workers`.",
-        body: None,
         ok: 200,
         response: "TombstoneResponse",
-        errors: &[],
     }),
     route!(PATCH "/v1/workers/{worker_id}/status", Key, |call| set_status(call, call.param("worker_id")), {
         id: "setWorkerStatus",
         tag: "Workers",
         summary: "Activate or deactivate a worker",
         description: "Sets `status` to `active` or `inactive` (inactive workers cannot clock in). Emits `worker.updated`. Needs `write:workers`.",
-        body: Some("WorkerStatusUpdate"),
+        body: Some(Body::create("WorkerStatusUpdate", &[workers::STATUS_BODY])),
         ok: 200,
         response: "WorkerResponse",
-        errors: &[],
     }),
 ];
