@@ -7,6 +7,7 @@
 //! static asset. A test fails when the committed file differs from what the code generates;
 //! `make openapi` writes it anew.
 
+mod cursor;
 mod dsl;
 mod fields;
 mod info;

@@ -79,7 +79,7 @@ fn common(name: &str, spec: &ListSpec) -> Parameter {
         "cursor" => q(
             false,
             "The opaque `meta.next_cursor` of the previous page; one the API did not issue is `400`.",
-            string().into(),
+            reference("Cursor"),
         ),
         "updated_since" => q(
             false,
@@ -165,7 +165,8 @@ fn header(name: &str, description: &str, schema: impl Into<RefOr<Schema>>) -> Pa
 
 /// `Idempotency-Key` (SPEC §4), on every write of a key route.
 pub fn idempotency_key() -> Parameter {
-    let s = string().pattern(Some(r"^[\x21-\x7E]{1,255}$")).examples(["5b1f0c2e-9a4d-4c1b-8f3e-2d6a7b9c0e11"]);
+    // No example: one shared value would make every fuzzed write a reuse of the same key.
+    let s = string().pattern(Some(format!(r"^[\x21-\x7E]{{1,{}}}$", crate::domain::idempotency::MAX_KEY)));
     header(
         "Idempotency-Key",
         "Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within \

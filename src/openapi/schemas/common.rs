@@ -146,6 +146,11 @@ fn values(reg: &mut Registry) {
          their action. `write` never implies `read`.",
     ));
     reg.add("Scope", scope.build());
+    let (pattern, min, max) = super::super::cursor::pattern();
+    let cursor = string().pattern(Some(pattern)).min_length(Some(min)).max_length(Some(max)).description(Some(
+        "An opaque cursor, as `meta.next_cursor` gives it (the pattern admits exactly the cursors the API issues).",
+    ));
+    reg.add("Cursor", cursor.build());
     let mut listed: Vec<String> = Vec::new();
     for action in Action::NAMES {
         listed.extend(Wildcard::NAMES.iter().chain(Resource::NAMES).map(|r| format!("{action}:{r}")));
