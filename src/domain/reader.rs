@@ -21,7 +21,8 @@ enum Val {
     Nested(Nested),
 }
 
-fn is_code(s: &str) -> bool {
+/// A [`Kind::Code`]: letters, digits, `-`, `_` and `.` only.
+pub fn is_code(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
 }
 

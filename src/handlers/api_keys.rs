@@ -73,10 +73,10 @@ pub static ROUTES: &[RouteDef] = &[
     }),
     route!(GET "/v1/api-keys", Key, |call| list(call), {
         id: "listApiKeys",
-        query: QueryDoc::list(&API_KEYS.list),
         tag: "API keys",
         summary: "List API keys",
         description: "The tenant's live keys in creation order, a page at a time, without secrets (`prefix` and `last_four` tell them apart). Revoked keys appear only with `include_deleted=true`, as tombstones. Vendor keys are not listed. Needs `read:api-keys`.",
+        query: QueryDoc::list(&API_KEYS.list),
         ok: 200,
         response: "ApiKeyListResponse",
     }),

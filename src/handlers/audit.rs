@@ -36,19 +36,19 @@ pub async fn operator_list(call: &Call<'_>) -> ApiResult<Reply> {
 pub static ROUTES: &[RouteDef] = &[
     route!(GET "/v1/operator/audit-log", Operator, |call| operator_list(call), {
         id: "listTenantAuditLog",
-        query: QueryDoc::list(&AUDIT_LOG).with(TENANT),
         tag: "Operator",
         summary: "Read a tenant's audit log",
         description: "The operator's view of one tenant's audit log: `tenant_id` (required) names the tenant or division; the filters and pagination are those of `GET /v1/audit-log`. Operator token required.",
+        query: QueryDoc::list(&AUDIT_LOG).with(TENANT),
         ok: 200,
         response: "AuditLogListResponse",
     }),
     route!(GET "/v1/audit-log", Key, |call| list(call), {
         id: "listAuditLog",
-        query: QueryDoc::list(&AUDIT_LOG),
         tag: "Audit log",
         summary: "Read the audit log",
         description: "The tenant's audit log: one entry per request made with one of its keys (or by a vendor acting for it), refusals included, recorded after the response was sent, oldest first and cursor-paginated. Filter by `from`/`to` (inclusive, on `occurred_at`), `key_id`, `method`, `status` and `resource` (writes only). A division's log is its own; the parent does not see it. Needs `read:audit-log`.",
+        query: QueryDoc::list(&AUDIT_LOG),
         ok: 200,
         response: "AuditLogListResponse",
     }),

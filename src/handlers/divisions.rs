@@ -75,10 +75,10 @@ pub static ROUTES: &[RouteDef] = &[
     }),
     route!(GET "/v1/divisions", Key, |call| list(call), {
         id: "listDivisions",
-        query: QueryDoc::list(&DIVISIONS.list),
         tag: "Divisions",
         summary: "List divisions",
         description: "The calling tenant's own divisions (children only, not grandchildren) in creation order, a page at a time. Needs `read:divisions`.",
+        query: QueryDoc::list(&DIVISIONS.list),
         ok: 200,
         response: "DivisionListResponse",
     }),

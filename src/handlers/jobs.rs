@@ -79,10 +79,10 @@ pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
 pub static ROUTES: &[RouteDef] = &[
     route!(GET "/v1/jobs", Key, |call| crud::list(call, &JOBS), {
         id: "listJobs",
-        query: QueryDoc::list(&JOBS.list),
         tag: "Jobs",
         summary: "List jobs",
         description: "The tenant's jobs in creation order, a page at a time, filtered by `status`, `customer_id`, `site_id` and `q` (name). List items carry no `budget_used`; get a job for it. Unknown parameters and unacceptable values are `400`. Needs `read:jobs`.",
+        query: QueryDoc::list(&JOBS.list),
         ok: 200,
         response: "JobListResponse",
     }),

@@ -111,10 +111,10 @@ pub static ROUTES: &[RouteDef] = &[
     }),
     route!(GET "/v1/operator/tenants", Operator, |call| list_tenants(call), {
         id: "listTenants",
-        query: QueryDoc::list(&crate::storage::tenants::TENANT_LIST),
         tag: "Operator",
         summary: "List tenants",
         description: "Every tenant (divisions included), in creation order, a page at a time. Operator token required.",
+        query: QueryDoc::list(&crate::storage::tenants::TENANT_LIST),
         ok: 200,
         response: "TenantListResponse",
     }),
@@ -155,10 +155,10 @@ pub static ROUTES: &[RouteDef] = &[
     }),
     route!(GET "/v1/operator/vendors", Operator, |call| list_vendors(call), {
         id: "listVendors",
-        query: QueryDoc::list(&vendors::VENDOR_LIST),
         tag: "Operator",
         summary: "List vendors",
         description: "Every vendor, in creation order, a page at a time. Operator token required.",
+        query: QueryDoc::list(&vendors::VENDOR_LIST),
         ok: 200,
         response: "VendorListResponse",
     }),

@@ -67,10 +67,10 @@ pub static ROUTES: &[RouteDef] = &[
     }),
     route!(GET "/v1/partnerships", Key, |call| list(call), {
         id: "listPartnerships",
-        query: QueryDoc::list(&PARTNERSHIPS.list),
         tag: "Partnerships",
         summary: "List partnerships",
         description: "The tenant's live partnerships in creation order, a page at a time, optionally for some vendors only. Revoked ones appear only with `include_deleted=true`, as tombstones. Needs `read:partnerships`.",
+        query: QueryDoc::list(&PARTNERSHIPS.list),
         ok: 200,
         response: "PartnershipListResponse",
     }),

@@ -92,10 +92,10 @@ pub async fn publish(call: &Call<'_>) -> ApiResult<Reply> {
 pub static ROUTES: &[RouteDef] = &[
     route!(GET "/v1/shifts", Key, |call| crud::list(call, &SHIFTS), {
         id: "listShifts",
-        query: QueryDoc::list(&SHIFTS.list),
         tag: "Shifts",
         summary: "List shifts",
         description: "The tenant's shifts in creation order, a page at a time, filtered by `from`/`to` (inclusive bounds on `starts_at`), `worker_id`, `site_id`, `job_id` and `published`. Unknown parameters and unacceptable values are `400`. Needs `read:shifts`.",
+        query: QueryDoc::list(&SHIFTS.list),
         ok: 200,
         response: "ShiftListResponse",
     }),

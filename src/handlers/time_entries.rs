@@ -338,10 +338,10 @@ pub async fn unapprove(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
 pub static ROUTES: &[RouteDef] = &[
     route!(GET "/v1/time-entries", Key, |call| crud::list(call, &TIME_ENTRIES), {
         id: "listTimeEntries",
-        query: QueryDoc::list(&TIME_ENTRIES.list),
         tag: "Time entries",
         summary: "List time entries",
         description: "The tenant's time entries in creation order, a page at a time, filtered by `from`/`to` (inclusive bounds on `started_at`), `status`, `worker_id`, `job_id`, `site_id`, `task_id`, `cost_code_id`, `source` and `is_running`. Unknown parameters and unacceptable values are `400`. Needs `read:time-entries`.",
+        query: QueryDoc::list(&TIME_ENTRIES.list),
         ok: 200,
         response: "TimeEntryListResponse",
     }),

@@ -41,10 +41,10 @@ pub async fn set_status(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
 pub static ROUTES: &[RouteDef] = &[
     route!(GET "/v1/workers", Key, |call| crud::list(call, &WORKERS), {
         id: "listWorkers",
-        query: QueryDoc::list(&WORKERS.list),
         tag: "Workers",
         summary: "List workers",
         description: "The tenant's workers in creation order, a page at a time, filtered by `status`, `department_id`, `site_id` and `q`. Unknown parameters and unacceptable values are `400`. Needs `read:workers`.",
+        query: QueryDoc::list(&WORKERS.list),
         ok: 200,
         response: "WorkerListResponse",
     }),

@@ -44,6 +44,11 @@ fn email_pattern() -> String {
     format!("^[^{c}]+@[^{c}.][^{c}]*\\.[^{c}]*[^{c}.]$")
 }
 
+/// What [`crate::domain::fields::is_phone`] accepts.
+const PHONE: &str = r"^[ +().-]*(?:[0-9][ +().-]*){3,}$";
+/// What a [`Kind::Code`] accepts.
+const CODE: &str = "^[A-Za-z0-9._-]+$";
+
 /// The noun of a referenced table (`cost_codes` → `cost code`).
 fn noun(table: &str) -> String {
     table.trim_end_matches('s').replace('_', " ")
@@ -70,9 +75,7 @@ fn value(kind: Kind, mode: Mode, reg: &mut Registry) -> Value {
                 .max_length(Some(254))
                 .pattern(Some(email_pattern())),
         ),
-        Kind::Phone => {
-            Value::inline(dsl::string().max_length(Some(32)).pattern(Some(r"^[ +().-]*(?:[0-9][ +().-]*){3,}$")))
-        }
+        Kind::Phone => Value::inline(dsl::string().max_length(Some(32)).pattern(Some(PHONE))),
         Kind::Code(max) => {
             Value::inline(dsl::string().min_length(Some(1)).max_length(Some(max)).pattern(Some("^[A-Za-z0-9._-]+$")))
         }
@@ -293,4 +296,43 @@ pub fn read_component(shape: &'static Shape, reg: &mut Registry) -> &'static str
 /// The properties of an object the API answers, from the fields it was written with.
 pub fn read_props(b: dsl::Obj, fields: &[FieldDef], reg: &mut Registry) -> dsl::Obj {
     fields.iter().fold(b, |b, d| b.prop(d.name, field(d, Mode::Read, reg)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fields::{is_email, is_phone};
+
+    /// The patterns say what the validator's checks accept (on values without surrounding
+    /// whitespace, which the validator trims first).
+    #[test]
+    fn patterns_agree_with_the_validator() {
+        let email = regex::Regex::new(&email_pattern()).expect("email pattern");
+        for s in [
+            "ana@example.com",
+            "a@b.c",
+            "a.b+c@d.e.f",
+            "ana@example",
+            "@example.com",
+            "ana@.com",
+            "ana@com.",
+            "a@b@c.d",
+            "an a@b.c",
+            "a\u{7}@b.c",
+            "ana@exa\u{85}mple.com",
+            "ñ@ü.de",
+            "a@b..c",
+            "a@@b.c",
+        ] {
+            assert_eq!(email.is_match(s), is_email(s), "{s:?}");
+        }
+        let phone = regex::Regex::new(PHONE).expect("phone pattern");
+        for s in ["+1 (555) 010-2030", "123", "12", "1.2.3", "call me", "+-()", "555 010 x", "0"] {
+            assert_eq!(phone.is_match(s), is_phone(s), "{s:?}");
+        }
+        let code = regex::Regex::new(CODE).expect("code pattern");
+        for s in ["EMP-0042", "a.b_c", "a b", "é", "x/y"] {
+            assert_eq!(code.is_match(s), crate::domain::reader::is_code(s), "{s:?}");
+        }
+    }
 }
