@@ -76,9 +76,7 @@ fn value(kind: Kind, mode: Mode, reg: &mut Registry) -> Value {
                 .pattern(Some(email_pattern())),
         ),
         Kind::Phone => Value::inline(dsl::string().max_length(Some(32)).pattern(Some(PHONE))),
-        Kind::Code(max) => {
-            Value::inline(dsl::string().min_length(Some(1)).max_length(Some(max)).pattern(Some("^[A-Za-z0-9._-]+$")))
-        }
+        Kind::Code(max) => Value::inline(dsl::string().min_length(Some(1)).max_length(Some(max)).pattern(Some(CODE))),
         Kind::Int(min, max) => Value::inline(dsl::integer(min, max)),
         Kind::Real(min, max) => Value::inline(dsl::number(min, max)),
         Kind::Bool => Value::inline(dsl::boolean()),
