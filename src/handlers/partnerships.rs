@@ -19,7 +19,7 @@ use crate::storage::resource;
 /// `POST /v1/partnerships`: the vendor and what it may do for this tenant.
 pub const FIELDS: &[FieldDef] = &[
     required("vendor_id", Kind::Id("ven")).doc(
-        "The vendor to grant (an unknown vendor is `invalid`). One live partnership per vendor: a second is `409 \
+        "The vendor to grant. One live partnership per vendor: a second is `409 \
          conflict` (revoke the first to change the grant).",
     ),
     SCOPES.doc("What the vendor may do for this tenant; only scopes the calling key holds (else `403`)."),

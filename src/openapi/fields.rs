@@ -39,15 +39,22 @@ impl Value {
 /// Characters that are never part of an e-mail address: `@`, whitespace and control characters.
 const NOT_EMAIL: &str = r"@\s\x00-\x1f\x7f-\x9f";
 
+/// Whitespace the validator trims from every string (and that every regex dialect agrees on).
+const TRIMMED: &str = r"[\t\n\x0b\x0c\r ]*";
+
 fn email_pattern() -> String {
     let c = NOT_EMAIL;
-    format!("^[^{c}]+@[^{c}.][^{c}]*\\.[^{c}]*[^{c}.]$")
+    format!("^{TRIMMED}[^{c}]+@[^{c}.][^{c}]*\\.[^{c}]*[^{c}.]{TRIMMED}$")
+}
+
+fn code_pattern() -> String {
+    format!("^{TRIMMED}[A-Za-z0-9._-]+{TRIMMED}$")
 }
 
 /// What [`crate::domain::fields::is_phone`] accepts.
-const PHONE: &str = r"^[ +().-]*(?:[0-9][ +().-]*){3,}$";
-/// What a [`Kind::Code`] accepts.
-const CODE: &str = "^[A-Za-z0-9._-]+$";
+fn phone_pattern() -> String {
+    format!("^{TRIMMED}[ +().-]*(?:[0-9][ +().-]*){{3,}}{TRIMMED}$")
+}
 
 /// The noun of a referenced table (`cost_codes` → `cost code`).
 fn noun(table: &str) -> String {
@@ -75,8 +82,10 @@ fn value(kind: Kind, mode: Mode, reg: &mut Registry) -> Value {
                 .max_length(Some(254))
                 .pattern(Some(email_pattern())),
         ),
-        Kind::Phone => Value::inline(dsl::string().max_length(Some(32)).pattern(Some(PHONE))),
-        Kind::Code(max) => Value::inline(dsl::string().min_length(Some(1)).max_length(Some(max)).pattern(Some(CODE))),
+        Kind::Phone => Value::inline(dsl::string().max_length(Some(32)).pattern(Some(phone_pattern()))),
+        Kind::Code(max) => {
+            Value::inline(dsl::string().min_length(Some(1)).max_length(Some(max)).pattern(Some(code_pattern())))
+        }
         Kind::Int(min, max) => Value::inline(dsl::integer(min, max)),
         Kind::Real(min, max) => Value::inline(dsl::number(min, max)),
         Kind::Bool => Value::inline(dsl::boolean()),
@@ -95,9 +104,15 @@ fn value(kind: Kind, mode: Mode, reg: &mut Registry) -> Value {
         Kind::List(shape, max) => {
             Value::list(dsl::array(reference(shape_component(shape, reg)), "").max_items(Some(max)))
         }
-        Kind::Items(shape, min, max) => Value::list(
-            dsl::array(reference(shape_component(shape, reg)), "").min_items(Some(min)).max_items(Some(max)),
-        ),
+        // Each item is judged on its own and answered in the result list, so any value is a
+        // valid item of the request; what it should be is said in words.
+        Kind::Items(shape, min, max) => {
+            let item = ObjectBuilder::new().schema_type(SchemaType::AnyValue).description(Some(format!(
+                "A `{}` body, validated on its own: an invalid item gets its own error result.",
+                shape_component(shape, reg)
+            )));
+            Value::list(dsl::array(item.build(), "").min_items(Some(min)).max_items(Some(max)))
+        }
         Kind::Scopes if read => Value::list(dsl::array(reference("Scope"), "")),
         Kind::Scopes => Value::Named("ScopesInput"),
     }
@@ -322,15 +337,15 @@ mod tests {
             "a@b..c",
             "a@@b.c",
         ] {
-            assert_eq!(email.is_match(s), is_email(s), "{s:?}");
+            assert_eq!(email.is_match(s), is_email(s.trim()), "{s:?}");
         }
-        let phone = regex::Regex::new(PHONE).expect("phone pattern");
-        for s in ["+1 (555) 010-2030", "123", "12", "1.2.3", "call me", "+-()", "555 010 x", "0"] {
-            assert_eq!(phone.is_match(s), is_phone(s), "{s:?}");
+        let phone = regex::Regex::new(&phone_pattern()).expect("phone pattern");
+        for s in ["+1 (555) 010-2030", "123", "12", "1.2.3", "call me", "+-()", "555 010 x", "0", "\t123 "] {
+            assert_eq!(phone.is_match(s), is_phone(s.trim()), "{s:?}");
         }
-        let code = regex::Regex::new(CODE).expect("code pattern");
-        for s in ["EMP-0042", "a.b_c", "a b", "é", "x/y"] {
-            assert_eq!(code.is_match(s), crate::domain::reader::is_code(s), "{s:?}");
+        let code = regex::Regex::new(&code_pattern()).expect("code pattern");
+        for s in ["EMP-0042", "a.b_c", "a b", "é", "x/y", " EMP-1\t"] {
+            assert_eq!(code.is_match(s), crate::domain::reader::is_code(s.trim()), "{s:?}");
         }
     }
 }
