@@ -6,13 +6,16 @@
 //! - [`handlers`]: one module per resource;
 //! - [`domain`]: the rules, as pure functions tested natively;
 //! - [`storage`]: adapters to D1, KV, Durable Objects and Queues;
-//! - [`objects`]: the Durable Object classes.
+//! - [`objects`]: the Durable Object classes;
+//! - `openapi` (native builds only): the OpenAPI document, generated from the declarations.
 
 pub mod domain;
 pub mod error;
 pub mod handlers;
 pub mod i18n;
 pub mod objects;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod openapi;
 pub mod pipeline;
 pub mod storage;
 

@@ -101,7 +101,9 @@ pub struct ListQuery {
     pub limit: usize,
 }
 
-const COMMON: &[&str] = &["limit", "cursor", "updated_since", "include_deleted", "from", "to"];
+/// The parameters of every list (`from`/`to` only where it has a main date).
+pub const COMMON: &[&str] = &["limit", "cursor", "updated_since", "include_deleted", "from", "to"];
+pub use super::filters::{MAX_SEARCH, MAX_VALUES, MAX_VALUE_CHARS};
 
 /// Validates `query` against `spec` and compiles the statement for one page of `tenant_id`'s
 /// objects (of all objects for `None`: the operator's cross-tenant views).
