@@ -19,4 +19,5 @@ mod resources;
 mod shifts;
 mod tenancy;
 mod time_entries;
+mod upgrade;
 mod workers;
