@@ -4,8 +4,10 @@
 # from the pinned npm package swagger-ui-dist — so /docs needs no CDN and no internet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=build/assets
-rm -rf "$OUT"
+# Under _assets/, a path no route uses: the worker serves /openapi.json and /docs/* from there
+# through the ASSETS binding, so those responses carry X-Request-Id like every other one.
+OUT=build/assets/_assets
+rm -rf build/assets
 mkdir -p "$OUT/docs"
 cp openapi.json "$OUT/openapi.json"
 cp assets/docs/index.html assets/docs/init.js "$OUT/docs/"

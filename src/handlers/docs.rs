@@ -16,7 +16,7 @@ const DOCS_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src '
 
 /// The asset at `path`, or 404 when the build has no such file.
 async fn asset(call: &Call<'_>, path: &str) -> ApiResult<Reply> {
-    let mut response = call.env.assets("ASSETS")?.fetch(format!("http://assets{path}"), None).await?;
+    let mut response = call.env.assets("ASSETS")?.fetch(format!("http://assets/_assets{path}"), None).await?;
     if response.status_code() != 200 {
         return Err(ApiError::not_found(Msg::RouteNotFound));
     }
