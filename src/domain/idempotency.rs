@@ -31,6 +31,7 @@ pub fn fingerprint(method: &str, path_and_query: &str, body: &[u8]) -> String {
 
 /// A response kept for replay, byte for byte.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Stored {
     pub status: u16,
     pub request_id: String,
@@ -49,8 +50,9 @@ pub struct Record {
     pub response: Option<Stored>,
 }
 
-/// What a request holding an idempotency key should do.
-#[derive(Debug, Clone, PartialEq)]
+/// What a request holding an idempotency key should do (the gate's answer to a claim).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Claim {
     /// First of its kind (or the old record expired): run it, then complete or release.
     Run,

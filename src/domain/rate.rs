@@ -34,7 +34,8 @@ pub struct Counters {
 }
 
 /// What the gate decided, with the per-minute figures for the `X-RateLimit-*` headers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Decision {
     pub allowed: bool,
     pub limit: u32,

@@ -12,6 +12,7 @@ pub const TIERS: &[&str] = &["standard", "pro", "enterprise"];
 
 /// Requests allowed per window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Limits {
     pub per_second: u32,
     pub per_minute: u32,

@@ -4,18 +4,21 @@
 //! very next request everywhere, concurrent requests from any number of isolates are counted
 //! exactly, and concurrent duplicates of an idempotent request run once.
 //!
-//! Routes (internal): `GET /check?k=<key_id>&s=&m=&d=[&i=<record>&f=<fingerprint>]`,
-//! `POST /complete?i=&ttl=` (body: the stored response), `POST /release?i=`, `POST /revoke`.
+//! It speaks the typed protocol of [`crate::domain::gate`]: a `POST` to each call's path with
+//! the call as JSON, answered with its reply as JSON; a message that does not read (an
+//! unknown or missing field) is a 400, never a guess.
 
 use std::cell::{Cell, RefCell};
+
+use std::future::Future;
 
 use worker::{durable_object, Date, DurableObject, Env, Request, Response, Result, State};
 
 use super::claims::Claims;
-use crate::domain::gate::{self, Verdict};
-use crate::domain::idempotency::Stored;
+use crate::domain::gate::{
+    self, Ack, CheckReply, CheckRequest, CompleteRequest, GateCall, ReleaseRequest, RevokeRequest, Verdict,
+};
 use crate::domain::rate::Counters;
-use crate::domain::tenants::Limits;
 
 /// How often `last_used_at` is copied to D1 (it is not written on every request).
 const LAST_USED_FLUSH_MS: i64 = 60_000;
@@ -39,12 +42,23 @@ pub struct KeyGate {
     claims: Claims,
 }
 
-fn param(url: &worker::Url, name: &str) -> Option<String> {
-    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
-}
-
-fn num<T: std::str::FromStr + Default>(url: &worker::Url, name: &str) -> T {
-    param(url, name).and_then(|v| v.parse().ok()).unwrap_or_default()
+/// Serves one call: reads its message (400 if it does not read), runs it, writes its reply.
+async fn serve<C, F, Fut>(body: &str, run: F) -> Result<Response>
+where
+    C: GateCall,
+    F: FnOnce(C) -> Fut,
+    Fut: Future<Output = Result<C::Reply>>,
+{
+    match gate::decode::<C>(body) {
+        Ok(call) => {
+            let reply = run(call).await?;
+            Response::ok(gate::encode(&reply)?)
+        }
+        Err(e) => {
+            worker::console_error!("unreadable gate call {}: {e}", C::PATH);
+            Response::error(format!("unreadable {} call: {e}", C::PATH), 400)
+        }
+    }
 }
 
 fn now_ms() -> i64 {
@@ -67,17 +81,16 @@ impl KeyGate {
         Ok(())
     }
 
-    async fn check(&self, url: &worker::Url) -> Result<String> {
+    async fn check(&self, request: CheckRequest) -> Result<CheckReply> {
         self.load().await?;
         if self.revoked.get() {
-            return Ok(gate::format_reply(&Verdict::Revoked, None));
+            return Ok(CheckReply { verdict: Verdict::Revoked, claim: None });
         }
-        let limits = Limits { per_second: num(url, "s"), per_minute: num(url, "m"), per_day: num(url, "d") };
         let now = now_ms();
         // Decide and count synchronously: no other request can interleave before this line.
-        let decision = self.counters.borrow_mut().admit(now, &limits);
+        let decision = self.counters.borrow_mut().admit(now, &request.limits);
         if !decision.allowed {
-            return Ok(gate::format_reply(&Verdict::Limited(decision), None));
+            return Ok(CheckReply { verdict: Verdict::Limited(decision), claim: None });
         }
         self.counters_dirty.set(true);
         if now - self.last_persist_ms.get() >= COUNTER_PERSIST_MS {
@@ -87,15 +100,27 @@ impl KeyGate {
         }
         if now - self.last_flush_ms.get() >= LAST_USED_FLUSH_MS {
             self.last_flush_ms.set(now);
-            if let Some(key_id) = param(url, "k") {
-                self.flush_last_used(key_id, now);
-            }
+            self.flush_last_used(request.key_id, now);
         }
-        let claim = match (param(url, "i"), param(url, "f")) {
-            (Some(name), Some(fp)) => Some(self.claims.claim(&self.state, &name, &fp, now).await?),
-            _ => None,
+        let claim = match request.claim {
+            Some(c) => Some(self.claims.claim(&self.state, &c.record, &c.fingerprint, now).await?),
+            None => None,
         };
-        Ok(gate::format_reply(&Verdict::Pass(decision), claim.as_ref()))
+        Ok(CheckReply { verdict: Verdict::Pass(decision), claim })
+    }
+
+    async fn complete(&self, request: CompleteRequest) -> Result<Ack> {
+        let now = now_ms();
+        self.claims.complete(&self.state, &request.record, request.response, now, request.ttl_ms).await?;
+        if let Some(at) = self.claims.sweep_at() {
+            self.arm(at, now).await?;
+        }
+        Ok(Ack {})
+    }
+
+    async fn release(&self, request: ReleaseRequest) -> Result<Ack> {
+        self.claims.release(&self.state, &request.record).await?;
+        Ok(Ack {})
     }
 
     /// Copies the last-use time to the key's D1 row, off the request's path.
@@ -129,11 +154,11 @@ impl KeyGate {
         Ok(())
     }
 
-    async fn revoke(&self) -> Result<()> {
+    async fn revoke(&self, _: RevokeRequest) -> Result<Ack> {
         self.load().await?;
         self.state.storage().put("revoked", true).await?;
         self.revoked.set(true);
-        Ok(())
+        Ok(Ack {})
     }
 }
 
@@ -154,28 +179,14 @@ impl DurableObject for KeyGate {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let url = req.url()?;
-        let name = param(&url, "i").unwrap_or_default();
-        match url.path() {
-            "/check" => Response::ok(self.check(&url).await?),
-            "/complete" => {
-                let stored: Stored = req.json().await?;
-                let now = now_ms();
-                self.claims.complete(&self.state, &name, stored, now, num(&url, "ttl")).await?;
-                if let Some(at) = self.claims.sweep_at() {
-                    self.arm(at, now).await?;
-                }
-                Response::ok("stored")
-            }
-            "/release" => {
-                self.claims.release(&self.state, &name).await?;
-                Response::ok("released")
-            }
-            "/revoke" => {
-                self.revoke().await?;
-                Response::ok("revoked")
-            }
-            _ => Ok(Response::ok("unknown")?.with_status(404)),
+        let path = req.path();
+        let body = req.text().await?;
+        match path.as_str() {
+            CheckRequest::PATH => serve(&body, |r| self.check(r)).await,
+            CompleteRequest::PATH => serve(&body, |r| self.complete(r)).await,
+            ReleaseRequest::PATH => serve(&body, |r| self.release(r)).await,
+            RevokeRequest::PATH => serve(&body, |r| self.revoke(r)).await,
+            _ => Response::error("unknown gate call", 404),
         }
     }
 

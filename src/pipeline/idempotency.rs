@@ -4,10 +4,11 @@
 
 use worker::Env;
 
+use crate::domain::gate::ClaimRequest;
 use crate::domain::idempotency::{self, Claim, Stored};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::i18n::Msg;
-use crate::storage::gate::{self, ClaimRequest};
+use crate::storage::gate;
 
 /// Default time a finished request is remembered (24 h); `IDEMPOTENCY_TTL_SECONDS` overrides.
 const DEFAULT_TTL_SECONDS: i64 = 86_400;
@@ -52,7 +53,7 @@ fn ttl_ms(env: &Env) -> i64 {
 /// Stores the outcome of a claimed request, or releases the claim after a server error.
 pub async fn finish(env: &Env, key_id: &str, record: &str, response: Stored) {
     let result = if idempotency::is_stored(response.status) {
-        gate::complete(env, key_id, record, &response, ttl_ms(env)).await
+        gate::complete(env, key_id, record, response, ttl_ms(env)).await
     } else {
         gate::release(env, key_id, record).await
     };

@@ -17,7 +17,7 @@ pub mod router;
 
 use worker::{Context, Date, Env, Request, Response, ResponseBuilder};
 
-use crate::domain::gate::Verdict;
+use crate::domain::gate::{CheckReply, ClaimRequest, Verdict};
 use crate::domain::idempotency::Stored;
 use crate::domain::listing::Query;
 use crate::domain::rate::Decision;
@@ -25,7 +25,6 @@ use crate::domain::scopes;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::i18n::{Lang, Msg};
 use crate::storage;
-use crate::storage::gate::ClaimRequest;
 use auth::Principal;
 use call::Call;
 use envelope::{Body, Reply};
@@ -164,16 +163,17 @@ async fn admit(
     claim: Option<ClaimRequest>,
     trace: &mut Trace,
 ) -> ApiResult<Option<Stored>> {
-    let (verdict, decision) =
-        storage::gate::check(env, &principal.key.key_id, &principal.key.limits, claim.as_ref()).await?;
+    let record = claim.as_ref().map(|c| c.record.clone());
+    let CheckReply { verdict, claim } =
+        storage::gate::check(env, &principal.key.key_id, &principal.key.limits, claim).await?;
     match verdict {
         Verdict::Pass(d) => {
             trace.rate = Some(d);
-            let Some(decision) = decision else { return Ok(None) };
-            let replay = idempotency::on_claim(decision)?;
+            let Some(claim) = claim else { return Ok(None) };
+            let replay = idempotency::on_claim(claim)?;
             match &replay {
                 Some(_) => trace.replay = true,
-                None => trace.claimed = claim.map(|c| c.record),
+                None => trace.claimed = record,
             }
             Ok(replay)
         }

@@ -1,11 +1,14 @@
-//! The worker's side of the per-key `KeyGate` Durable Object: one call per request that
+//! The worker's side of the per-key `KeyGate` Durable Object: one typed call per request that
 //! answers "revoked?", "within limits?" and, for idempotent writes, "run, wait or replay?"
-//! together; plus the calls that finish or drop a claim and that revoke the key.
+//! together; plus the calls that finish or drop a claim and that revoke the key. Messages are
+//! those of [`crate::domain::gate`]; anything but a readable 200 is a 500 `internal`.
 
 use worker::{Env, Method, Request, RequestInit};
 
-use crate::domain::gate::{self, Verdict};
-use crate::domain::idempotency::{Claim, Stored};
+use crate::domain::gate::{
+    self, CheckReply, CheckRequest, ClaimRequest, CompleteRequest, GateCall, ReleaseRequest, RevokeRequest,
+};
+use crate::domain::idempotency::Stored;
 use crate::domain::tenants::Limits;
 use crate::error::{ApiError, ApiResult};
 
@@ -13,59 +16,43 @@ fn stub(env: &Env, key_id: &str) -> ApiResult<worker::Stub> {
     Ok(env.durable_object("KEY_GATE")?.id_from_name(key_id)?.get_stub()?)
 }
 
-/// An idempotency claim to take along with the check: the record name and fingerprint.
-pub struct ClaimRequest {
-    pub record: String,
-    pub fingerprint: String,
-}
-
-/// Counts this request against the key's limits (unless the key is revoked) and, if asked,
-/// claims its idempotency key.
-pub async fn check(
-    env: &Env,
-    key_id: &str,
-    limits: &Limits,
-    claim: Option<&ClaimRequest>,
-) -> ApiResult<(Verdict, Option<Claim>)> {
-    let mut url =
-        format!("https://gate/check?k={key_id}&s={}&m={}&d={}", limits.per_second, limits.per_minute, limits.per_day);
-    if let Some(c) = claim {
-        url.push_str(&format!("&i={}&f={}", c.record, c.fingerprint));
-    }
-    let mut resp = stub(env, key_id)?.fetch_with_str(&url).await?;
+/// Sends one call to the gate of `key_id` and reads its reply.
+async fn call<C: GateCall>(env: &Env, key_id: &str, message: &C) -> ApiResult<C::Reply> {
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(gate::encode(message)?.into()));
+    let request = Request::new_with_init(&format!("https://gate{}", C::PATH), &init)?;
+    let mut resp = stub(env, key_id)?.fetch_with_request(request).await?;
     let text = resp.text().await?;
-    gate::parse_reply(&text).ok_or_else(|| {
-        worker::console_error!("unreadable gate reply: {text}");
+    if resp.status_code() != 200 {
+        worker::console_error!("gate call {} answered {}: {text}", C::PATH, resp.status_code());
+        return Err(ApiError::internal());
+    }
+    gate::decode(&text).map_err(|e| {
+        worker::console_error!("unreadable reply to gate call {}: {e}", C::PATH);
         ApiError::internal()
     })
 }
 
-async fn post(env: &Env, key_id: &str, url: &str, body: Option<String>) -> ApiResult<()> {
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post);
-    if let Some(b) = body {
-        init.with_body(Some(b.into()));
-    }
-    let resp = stub(env, key_id)?.fetch_with_request(Request::new_with_init(url, &init)?).await?;
-    if resp.status_code() == 200 {
-        Ok(())
-    } else {
-        Err(ApiError::internal())
-    }
+/// Counts this request against the key's limits (unless the key is revoked) and, if asked,
+/// claims its idempotency key.
+pub async fn check(env: &Env, key_id: &str, limits: &Limits, claim: Option<ClaimRequest>) -> ApiResult<CheckReply> {
+    call(env, key_id, &CheckRequest { key_id: key_id.to_string(), limits: *limits, claim }).await
 }
 
 /// Stores the response of a claimed request for replay during `ttl_ms`.
-pub async fn complete(env: &Env, key_id: &str, record: &str, stored: &Stored, ttl_ms: i64) -> ApiResult<()> {
-    let url = format!("https://gate/complete?i={record}&ttl={ttl_ms}");
-    post(env, key_id, &url, Some(serde_json::to_string(stored)?)).await
+pub async fn complete(env: &Env, key_id: &str, record: &str, stored: Stored, ttl_ms: i64) -> ApiResult<()> {
+    call(env, key_id, &CompleteRequest { record: record.to_string(), ttl_ms, response: stored }).await?;
+    Ok(())
 }
 
 /// Drops a claim whose request failed with a server error, so a retry may run.
 pub async fn release(env: &Env, key_id: &str, record: &str) -> ApiResult<()> {
-    post(env, key_id, &format!("https://gate/release?i={record}"), None).await
+    call(env, key_id, &ReleaseRequest { record: record.to_string() }).await?;
+    Ok(())
 }
 
 /// Marks the key revoked; from the next request on, every isolate is refused.
 pub async fn revoke(env: &Env, key_id: &str) -> ApiResult<()> {
-    post(env, key_id, "https://gate/revoke", None).await
+    call(env, key_id, &RevokeRequest {}).await?;
+    Ok(())
 }
