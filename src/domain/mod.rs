@@ -3,6 +3,7 @@
 pub mod attendance;
 pub mod budget;
 pub mod cursor;
+pub mod events;
 pub mod fields;
 pub mod gate;
 pub mod geo;
@@ -13,6 +14,7 @@ pub mod key_request;
 pub mod keys;
 pub mod listing;
 pub mod model;
+pub mod named;
 pub mod overtime;
 pub mod rate;
 pub mod scopes;

@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use super::time_entries::{create_one, span_columns, transition_entry};
+use crate::domain::events::Event;
 use crate::domain::fields::Fields;
 use crate::domain::ids;
 use crate::domain::listing::Arg;
@@ -79,7 +80,7 @@ pub async fn clock_in(call: &Call<'_>) -> ApiResult<Reply> {
     if let Some(j) = w.job_id {
         body["job_id"] = Value::String(j);
     }
-    let entry = create_one(call, &body, &["attendance.clock_in"]).await.map_err(|e| {
+    let entry = create_one(call, &body, &[Event::AttendanceClockIn]).await.map_err(|e| {
         // A concurrent clock-in won the race: say so in attendance terms.
         if e.code == crate::error::ErrorCode::Conflict {
             ApiError::conflict(Msg::AttendanceState("working"))
@@ -99,7 +100,7 @@ pub async fn clock_out(call: &Call<'_>) -> ApiResult<Reply> {
         sets.push(("clock_out_latitude", Arg::Real(lat)));
         sets.push(("clock_out_longitude", Arg::Real(lng)));
     }
-    transition_entry(call, &current.id, &current, sets, &["attendance.clock_out", "time_entry.updated"]).await
+    transition_entry(call, &current.id, &current, sets, &[Event::AttendanceClockOut, Event::TimeEntryUpdated]).await
 }
 
 pub async fn break_start(call: &Call<'_>) -> ApiResult<Reply> {
@@ -110,7 +111,7 @@ pub async fn break_start(call: &Call<'_>) -> ApiResult<Reply> {
     }
     let mut span = current.span();
     span.breaks.push(Break { started_at: call.now(), ended_at: None });
-    transition_entry(call, &current.id, &current, span_columns(&span), &["attendance.break_start"]).await
+    transition_entry(call, &current.id, &current, span_columns(&span), &[Event::AttendanceBreakStart]).await
 }
 
 pub async fn break_end(call: &Call<'_>) -> ApiResult<Reply> {
@@ -121,7 +122,7 @@ pub async fn break_end(call: &Call<'_>) -> ApiResult<Reply> {
         Some(b) if b.ended_at.is_none() => b.ended_at = Some(call.now()),
         _ => return Err(state_error(Some(&current))),
     }
-    transition_entry(call, &current.id, &current, span_columns(&span), &["attendance.break_end"]).await
+    transition_entry(call, &current.id, &current, span_columns(&span), &[Event::AttendanceBreakEnd]).await
 }
 
 /// The routes this module serves.

@@ -5,6 +5,7 @@
 use serde_json::{json, Value};
 
 use super::crud;
+use crate::domain::events::Event;
 use crate::domain::fields::Patch;
 use crate::domain::geo;
 use crate::domain::listing::Arg;
@@ -60,7 +61,7 @@ async fn flags(
     input: &Input,
     job: Option<&str>,
     site: Option<&str>,
-) -> ApiResult<(Vec<(&'static str, Arg)>, Vec<&'static str>)> {
+) -> ApiResult<(Vec<(&'static str, Arg)>, Vec<Event>)> {
     let mut cols = Vec::new();
     let mut events = Vec::new();
     match input.clock_in {
@@ -71,7 +72,7 @@ async fn flags(
             let outside = fence.is_some_and(|f| geo::outside(&f, lat, lng));
             cols.push(("outside_fence", Arg::Int(outside as i64)));
             if outside {
-                events.push("time_entry.flagged_outside_fence");
+                events.push(Event::TimeEntryFlaggedOutsideFence);
             }
         }
         Patch::Null => {
@@ -99,7 +100,7 @@ async fn flags(
         // A verification score under the tenant's threshold (default 60) is flagged.
         let threshold = crate::storage::tenants::settings_of(&call.db()?, call.tenant_id()?).await?.pinshot_threshold;
         if *score < threshold {
-            events.push("time_entry.flagged_pinshot_low");
+            events.push(Event::TimeEntryFlaggedPinshotLow);
         }
     }
     Ok((cols, events))
@@ -114,7 +115,7 @@ async fn after_write(call: &Call<'_>, job: Option<&str>) {
 }
 
 /// Creates one entry from a body; shared by the single and batch routes.
-pub async fn create_one(call: &Call<'_>, body: &Value, extra_events: &[&'static str]) -> ApiResult<String> {
+pub async fn create_one(call: &Call<'_>, body: &Value, extra_events: &[Event]) -> ApiResult<String> {
     let input = rules::parse(body, true)?;
     let span = Span {
         started_at: input.started_at.clone().into_option().unwrap_or_default(),
@@ -212,7 +213,7 @@ pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let job = text(input.cols.get("job_id")).or(current.job_id.clone());
     let site = text(input.cols.get("site_id")).or(current.site_id.clone());
     let (flag_cols, mut events) = flags(call, &input, job.as_deref(), site.as_deref()).await?;
-    events.insert(0, "time_entry.updated");
+    events.insert(0, Event::TimeEntryUpdated);
     let mut cols = input.cols.values.clone();
     cols.extend(span_columns(&span));
     cols.extend(flag_cols);
@@ -244,7 +245,7 @@ async fn transition(
     id: &str,
     current: &Current,
     sets: Vec<(&'static str, Arg)>,
-    event: &'static str,
+    event: Event,
 ) -> ApiResult<Reply> {
     transition_entry(call, id, current, sets, &[event]).await
 }
@@ -255,7 +256,7 @@ pub async fn transition_entry(
     id: &str,
     current: &Current,
     sets: Vec<(&'static str, Arg)>,
-    events: &[&'static str],
+    events: &[Event],
 ) -> ApiResult<Reply> {
     let (db, tenant) = (call.db()?, call.tenant_id()?);
     let running = if current.ended_at.is_none() { "ended_at IS NULL" } else { "ended_at IS NOT NULL" };
@@ -281,7 +282,7 @@ pub async fn stop(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
         return Err(ApiError::conflict(Msg::NotRunning));
     }
     let span = rules::stop(current.span(), &time::fmt_ms(call.now_ms));
-    transition(call, id, &current, span_columns(&span), "time_entry.updated").await
+    transition(call, id, &current, span_columns(&span), Event::TimeEntryUpdated).await
 }
 
 pub async fn approve(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
@@ -294,7 +295,7 @@ pub async fn approve(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
         ("approved_by", Arg::Text(by)),
         ("rejection_note", Arg::Null),
     ];
-    transition(call, id, &current, sets, "time_entry.approved").await
+    transition(call, id, &current, sets, Event::TimeEntryApproved).await
 }
 
 pub async fn reject(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
@@ -302,14 +303,14 @@ pub async fn reject(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let current = load(call, id).await?;
     rules::check_status_change(&current.status, "rejected", current.ended_at.is_none())?;
     let sets = vec![("status", Arg::Text("rejected".into())), ("rejection_note", Arg::Text(note))];
-    transition(call, id, &current, sets, "time_entry.rejected").await
+    transition(call, id, &current, sets, Event::TimeEntryRejected).await
 }
 
 pub async fn unapprove(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let current = load(call, id).await?;
     rules::check_status_change(&current.status, "pending", current.ended_at.is_none())?;
     let sets = vec![("status", Arg::Text("pending".into())), ("approved_at", Arg::Null), ("approved_by", Arg::Null)];
-    transition(call, id, &current, sets, "time_entry.updated").await
+    transition(call, id, &current, sets, Event::TimeEntryUpdated).await
 }
 
 /// The routes this module serves.

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::domain::events::Event;
 use crate::domain::jobs::{percent_used, STATUSES};
 use crate::domain::listing::{Arg, Filter, FilterKind, ListSpec};
 use crate::error::{ApiError, ApiResult};
@@ -31,7 +32,7 @@ pub static JOBS: Table = Table {
     },
     noun: Noun::Job,
     unique_field: "id",
-    created_event: Some("job.created"),
+    created_event: Some(Event::JobCreated),
     updated_event: None,
     referenced_by: &[("shifts", "job_id"), ("time_entries", "job_id")],
 };

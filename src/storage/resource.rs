@@ -2,6 +2,7 @@
 //! soft delete (tombstone), each answering the object as JSON text rendered by SQLite, and
 //! writing its event to the outbox in the same atomic batch.
 
+use crate::domain::events::Event;
 use crate::domain::ids;
 use crate::domain::listing::{self, Arg, ListSpec, Page, Query};
 use crate::error::{ApiError, ApiResult};
@@ -14,8 +15,8 @@ pub struct Table {
     pub noun: Noun,
     /// The field a unique-constraint violation is reported against (409).
     pub unique_field: &'static str,
-    pub created_event: Option<&'static str>,
-    pub updated_event: Option<&'static str>,
+    pub created_event: Option<Event>,
+    pub updated_event: Option<Event>,
     /// Live rows elsewhere that point here, `(table, column)`: while any exists, a delete is
     /// a 409 rather than a dangling reference.
     pub referenced_by: &'static [(&'static str, &'static str)],
@@ -42,7 +43,7 @@ struct JsonRow {
 /// the write it records, and lands only if that statement changed a row (`changes()` is the
 /// previous statement's: the write, or the event before this one), so a guarded create or
 /// update that did not happen records nothing; nor does an object that is not there.
-pub fn event_stmt(t: &Table, event: &str, tenant: &str, id: &str, now_ms: i64) -> Statement {
+pub fn event_stmt(t: &Table, event: Event, tenant: &str, id: &str, now_ms: i64) -> Statement {
     let sql = format!(
         "INSERT INTO events (id, tenant_id, type, occurred_at, data) \
          SELECT ?, ?, ?, ?, {} FROM {} WHERE {} = ? AND id = ? AND deleted_at IS NULL AND changes() = 1",
@@ -103,7 +104,7 @@ pub async fn create_if(
     now_ms: i64,
     cols: Vec<(&str, Arg)>,
     guard: Option<Guard>,
-    events: &[&str],
+    events: &[Event],
 ) -> ApiResult<Option<String>> {
     let now = crate::domain::time::fmt_ms(now_ms);
     let mut names = vec!["id", t.scope(), "created_at", "updated_at"];
@@ -127,7 +128,7 @@ pub async fn create_if(
         t.list.json
     );
     let main = Statement::new(sql, args);
-    let extra = t.created_event.iter().chain(events).map(|e| event_stmt(t, e, tenant, id, now_ms)).collect();
+    let extra = t.created_event.iter().chain(events).map(|e| event_stmt(t, *e, tenant, id, now_ms)).collect();
     write_returning(db, t, main, extra).await
 }
 
@@ -159,7 +160,7 @@ pub async fn update_if(
     now_ms: i64,
     sets: Vec<(&str, Arg)>,
     guard: Option<Guard>,
-    events: &[&str],
+    events: &[Event],
 ) -> ApiResult<Option<String>> {
     let mut assignments = vec!["updated_at = ?".to_string()];
     let mut args: Vec<Arg> = vec![crate::domain::time::fmt_ms(now_ms).into()];
@@ -184,7 +185,7 @@ pub async fn update_if(
         t.list.json
     );
     let main = Statement::new(sql, args);
-    let extra = t.updated_event.iter().chain(events).map(|e| event_stmt(t, e, tenant, id, now_ms)).collect();
+    let extra = t.updated_event.iter().chain(events).map(|e| event_stmt(t, *e, tenant, id, now_ms)).collect();
     write_returning(db, t, main, extra).await
 }
 

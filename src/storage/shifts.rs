@@ -1,6 +1,7 @@
 //! Shifts: the table, the no-overlap guard, and publishing drafts in a range together
 //! with its `schedule.published` event.
 
+use crate::domain::events::Event;
 use crate::domain::ids;
 use crate::domain::listing::{Arg, Filter, FilterKind, ListSpec};
 use crate::error::ApiResult;
@@ -68,10 +69,17 @@ pub async fn publish(db: &impl Database, tenant: &str, from: &str, to: &str, now
     let event = Statement::new(
         format!(
             "INSERT INTO events (id, tenant_id, type, occurred_at, data) \
-             SELECT ?1, ?2, 'schedule.published', ?5, json_object('from', ?3, 'to', ?4, 'shift_ids', json_group_array(id), \
+             SELECT ?1, ?2, ?6, ?5, json_object('from', ?3, 'to', ?4, 'shift_ids', json_group_array(id), \
              'count', count(*)) {drafts} HAVING count(*) > 0"
         ),
-        [Arg::Text(ids::new_id("evt", now_ms as u64)), tenant.into(), from.into(), to.into(), now.clone().into()],
+        [
+            Arg::Text(ids::new_id("evt", now_ms as u64)),
+            tenant.into(),
+            from.into(),
+            to.into(),
+            now.clone().into(),
+            Event::SchedulePublished.into(),
+        ],
     );
     let update = Statement::new(
         format!("UPDATE shifts SET published = 1, updated_at = ?1 WHERE id IN (SELECT id {drafts}) RETURNING id"),

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use crate::domain::budget;
+use crate::domain::events::Event;
 use crate::domain::geo::Fence;
 use crate::domain::ids;
 use crate::domain::listing::{Arg, Filter, FilterKind, ListSpec};
@@ -43,7 +44,7 @@ pub static TIME_ENTRIES: Table = Table {
     },
     noun: Noun::TimeEntry,
     unique_field: "id",
-    created_event: Some("time_entry.created"),
+    created_event: Some(Event::TimeEntryCreated),
     updated_event: None,
     referenced_by: &[],
 };
@@ -181,8 +182,14 @@ pub async fn announce(
         let data = serde_json::json!({"job_id": job_id, "threshold": t, "percent": job.used.percent, "budget": job.job["budget"], "budget_used": budget_used});
         stmts.push(Statement::new(
             // `changes()` is the previous statement's: the mask update won, then each event landed.
-            "INSERT INTO events (id, tenant_id, type, occurred_at, data) SELECT ?, ?, 'job.budget_threshold', ?, ? WHERE changes() = 1",
-            [Arg::Text(ids::new_id("evt", now_ms as u64)), tenant.into(), now.clone().into(), Arg::Text(data.to_string())],
+            "INSERT INTO events (id, tenant_id, type, occurred_at, data) SELECT ?, ?, ?, ?, ? WHERE changes() = 1",
+            [
+                Arg::Text(ids::new_id("evt", now_ms as u64)),
+                tenant.into(),
+                Event::JobBudgetThreshold.into(),
+                now.clone().into(),
+                Arg::Text(data.to_string()),
+            ],
         ));
     }
     let won = db::write(db, stmts, "id").await?.first().is_some_and(|mask_update| mask_update.changes == 1);

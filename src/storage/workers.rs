@@ -1,5 +1,6 @@
 //! The `workers` table: its JSON shape and list filters.
 
+use crate::domain::events::Event;
 use crate::domain::listing::{Filter, FilterKind, ListSpec};
 use crate::domain::workers::STATUSES;
 use crate::i18n::Noun;
@@ -23,7 +24,7 @@ pub static WORKERS: Table = Table {
     },
     noun: Noun::Worker,
     unique_field: "employee_code",
-    created_event: Some("worker.created"),
-    updated_event: Some("worker.updated"),
+    created_event: Some(Event::WorkerCreated),
+    updated_event: Some(Event::WorkerUpdated),
     referenced_by: &[("time_entries", "worker_id"), ("shifts", "worker_id")],
 };

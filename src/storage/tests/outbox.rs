@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::{at, Fx};
+use crate::domain::events::Event;
 use crate::domain::listing::Arg;
 use crate::storage::db::{Database, Statement};
 use crate::storage::resource;
@@ -49,12 +50,12 @@ fn every_event_of_a_write_lands_with_it_in_order() {
     let id = "te_0193c2aa000070008000000000000001";
     let guard = time_entries::guard(&fx.tenant, &w, id, &span, false);
     let cols = vec![("worker_id", Arg::from(w.as_str())), ("started_at", span.started_at.clone().into())];
-    let events = ["attendance.clock_in", "time_entry.flagged_outside_fence"];
+    let events = [Event::AttendanceClockIn, Event::TimeEntryFlaggedOutsideFence];
     let created =
         block_on(resource::create_if(&fx.db, &TIME_ENTRIES, &fx.tenant, id, fx.tick(), cols, Some(guard), &events));
     assert!(created.unwrap().is_some());
     let sets = vec![("notes", Arg::from("late"))];
-    let more = ["time_entry.updated", "attendance.clock_out"];
+    let more = [Event::TimeEntryUpdated, Event::AttendanceClockOut];
     block_on(resource::update_if(&fx.db, &TIME_ENTRIES, &fx.tenant, id, fx.tick(), sets, None, &more)).unwrap();
     let expected = [
         "worker.created",
@@ -78,7 +79,7 @@ fn a_refused_write_records_no_event() {
     let id = "te_refused";
     let guard = time_entries::guard(&fx.tenant, &w, id, &span, false);
     let cols = vec![("worker_id", Arg::from(w.as_str())), ("started_at", span.started_at.clone().into())];
-    let events = ["attendance.clock_in", "time_entry.flagged_outside_fence"];
+    let events = [Event::AttendanceClockIn, Event::TimeEntryFlaggedOutsideFence];
     let created =
         block_on(resource::create_if(&fx.db, &TIME_ENTRIES, &fx.tenant, id, fx.tick(), cols, Some(guard), &events));
     assert_eq!(created.unwrap(), None);
@@ -96,7 +97,7 @@ fn a_refused_write_records_no_event() {
         fx.tick(),
         sets,
         Some(guard),
-        &["time_entry.updated"],
+        &[Event::TimeEntryUpdated],
     ));
     assert_eq!(updated.unwrap(), None);
     assert_eq!(types(&fx).len(), 2);
@@ -112,7 +113,7 @@ fn a_failed_batch_leaves_neither_change_nor_event() {
     assert_eq!(types(&fx), ["worker.created"]);
 
     // Any statement failing undoes those before it.
-    let event = resource::event_stmt(&WORKERS, "worker.updated", &fx.tenant, "wkr_x", fx.tick());
+    let event = resource::event_stmt(&WORKERS, Event::WorkerUpdated, &fx.tenant, "wkr_x", fx.tick());
     let insert = Statement::new(
         "INSERT INTO events (id, tenant_id, type, occurred_at, data) VALUES ('evt_1', ?, 'ping', 'now', '{}')",
         [fx.tenant.as_str().into()],
@@ -128,7 +129,7 @@ fn deleted_objects_record_no_event_for_them() {
     let id = fx.worker();
     fx.delete(&WORKERS, &id).unwrap();
     // An event statement for an object that is gone inserts nothing.
-    let stmt = resource::event_stmt(&WORKERS, "worker.updated", &fx.tenant, &id, fx.tick());
+    let stmt = resource::event_stmt(&WORKERS, Event::WorkerUpdated, &fx.tenant, &id, fx.tick());
     let written = block_on(fx.db.batch(vec![stmt])).unwrap();
     assert_eq!(written[0].changes, 0);
     assert_eq!(types(&fx), ["worker.created"]);
