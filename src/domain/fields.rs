@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::named::Named;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::i18n::FieldCode;
 
@@ -127,6 +128,14 @@ impl<'a> Fields<'a> {
         self.typed(name, |v| match v {
             Value::String(s) if allowed.contains(&s.as_str()) => Ok(s.clone()),
             Value::String(_) => Err(FieldCode::NotAllowed),
+            _ => Err(FieldCode::WrongType),
+        })
+    }
+
+    /// One value of a named set (a status, a tier, …), parsed here once.
+    pub fn choice<T: Named>(&mut self, name: &str) -> Patch<T> {
+        self.typed(name, |v| match v {
+            Value::String(s) => T::parse(s).ok_or(FieldCode::NotAllowed),
             _ => Err(FieldCode::WrongType),
         })
     }

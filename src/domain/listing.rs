@@ -292,7 +292,11 @@ mod tests {
         scope: "tenant_id",
         json: "json_object('id', id)",
         filters: &[
-            Filter { param: "status", column: "status", kind: FilterKind::OneOf(&["active", "inactive"]) },
+            Filter {
+                param: "status",
+                column: "status",
+                kind: FilterKind::OneOf(crate::domain::workers::WorkerStatus::NAMES),
+            },
             Filter { param: "site_id", column: "site_id", kind: FilterKind::Ids("site") },
             Filter { param: "q", column: "", kind: FilterKind::Search(&["name", "email"]) },
             Filter { param: "code", column: "code", kind: FilterKind::Ints(100, 599) },

@@ -117,6 +117,7 @@ pub fn args<T: Named>(values: &[T]) -> Vec<Arg> {
 mod tests {
     use super::*;
     use crate::domain::events::Event;
+    use crate::domain::workers::WorkerStatus;
 
     /// Every value of `T` has one spelling, reads back from it (as text and as JSON), binds as
     /// that text, and nothing else reads as a value.
@@ -147,5 +148,6 @@ mod tests {
     #[test]
     fn every_named_set_round_trips() {
         check::<Event>();
+        check::<WorkerStatus>();
     }
 }

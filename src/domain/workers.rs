@@ -4,9 +4,18 @@ use serde_json::Value;
 
 use super::fields::{is_email, is_phone, Fields, Patch};
 use super::ids;
-use crate::error::ApiResult;
+use super::named::named;
+use crate::error::{ApiError, ApiResult};
+use crate::i18n::FieldCode;
 
-pub const STATUSES: &[&str] = &["active", "inactive"];
+named! {
+    /// Whether a worker may clock in (SPEC §6).
+    pub enum WorkerStatus {
+        Active = "active",
+        Inactive = "inactive",
+    }
+}
+
 const FIELDS: &[&str] =
     &["name", "email", "phone", "employee_code", "position", "department_id", "site_id", "pay_rate", "status"];
 /// Highest pay rate accepted, in minor units per hour (keeps sums far from 2^53).
@@ -23,7 +32,7 @@ pub struct WorkerInput {
     pub department_id: Patch<String>,
     pub site_id: Patch<String>,
     pub pay_rate: Patch<i64>,
-    pub status: Patch<String>,
+    pub status: Patch<WorkerStatus>,
 }
 
 /// Employee codes: 1–64 letters, digits, `-`, `_` or `.`.
@@ -53,7 +62,7 @@ pub fn parse(body: &Value, create: bool) -> ApiResult<WorkerInput> {
         department_id: f.text_where("department_id", 64, |s| ids::is_id("dep", s)),
         site_id: f.text_where("site_id", 64, |s| ids::is_id("site", s)),
         pay_rate: f.int("pay_rate", 0, MAX_PAY_RATE),
-        status: f.one_of("status", STATUSES),
+        status: f.choice("status"),
     };
     let status = f.not_null("status", input.status.clone());
     let employee_code = f.not_null("employee_code", input.employee_code.clone());
@@ -62,12 +71,12 @@ pub fn parse(body: &Value, create: bool) -> ApiResult<WorkerInput> {
 }
 
 /// Validates `PATCH /v1/workers/{id}/status`: `{"status": "active" | "inactive"}`.
-pub fn parse_status(body: &Value) -> ApiResult<String> {
+pub fn parse_status(body: &Value) -> ApiResult<WorkerStatus> {
     let mut f = Fields::new(body, &["status"]);
-    let status = f.one_of("status", STATUSES);
+    let status = f.choice("status");
     let status = f.require("status", status);
     f.finish()?;
-    Ok(status.unwrap_or_default())
+    status.ok_or_else(|| ApiError::invalid_field("status", FieldCode::Required))
 }
 
 #[cfg(test)]
@@ -111,7 +120,7 @@ mod tests {
 
     #[test]
     fn status_body() {
-        assert_eq!(parse_status(&json!({"status": "inactive"})).unwrap(), "inactive");
+        assert_eq!(parse_status(&json!({"status": "inactive"})).unwrap(), WorkerStatus::Inactive);
         assert!(parse_status(&json!({})).is_err());
         assert!(parse_status(&json!({"status": "x"})).is_err());
     }

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use crate::domain::attendance::{hours, status, timeline, EntryRow};
 use crate::domain::listing::Query;
 use crate::domain::overtime::{self, daily_totals, local_date, summarize, Rules};
+use crate::domain::workers::WorkerStatus;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{FieldCode, Msg};
 use crate::pipeline::call::Call;
@@ -100,7 +101,7 @@ pub async fn today(call: &Call<'_>) -> ApiResult<Reply> {
     let entries = window(call, date, date, None).await?;
     let blocks: Vec<Value> = workers
         .iter()
-        .filter(|w| w.status == "active")
+        .filter(|w| w.status == WorkerStatus::Active)
         .map(|w| {
             let mut mine = on_days(&entries, w, date, date);
             // A session still running from the day before decides the current status too.

@@ -10,6 +10,7 @@ use crate::domain::fields::Patch;
 use crate::domain::geo;
 use crate::domain::listing::Arg;
 use crate::domain::time_entries::{self as rules, Input, Span};
+use crate::domain::workers::WorkerStatus;
 use crate::domain::{ids, time};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{FieldCode, Msg, Noun};
@@ -49,7 +50,7 @@ fn text(a: Option<&Arg>) -> Option<String> {
 async fn check_worker(call: &Call<'_>, worker: &str) -> ApiResult<()> {
     let db = call.db()?;
     match store::worker(&db, call.tenant_id()?, Some(worker), None).await? {
-        Some((_, status)) if status == "active" => Ok(()),
+        Some((_, WorkerStatus::Active)) => Ok(()),
         Some(_) => Err(ApiError::invalid_field("worker_id", FieldCode::Inactive)),
         None => Err(ApiError::invalid_field("worker_id", FieldCode::NotFound)),
     }

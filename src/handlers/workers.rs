@@ -4,7 +4,7 @@ use crate::domain::fields::Patch;
 use crate::domain::ids;
 use crate::domain::listing::Arg;
 use crate::domain::model::RefCheck;
-use crate::domain::workers::{self, WorkerInput};
+use crate::domain::workers::{self, WorkerInput, WorkerStatus};
 use crate::error::ApiResult;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
@@ -36,7 +36,7 @@ fn columns(input: WorkerInput) -> Vec<(&'static str, Arg)> {
         ("department_id", input.department_id.map(Arg::Text)),
         ("site_id", input.site_id.map(Arg::Text)),
         ("pay_rate", input.pay_rate.map(Arg::Int)),
-        ("status", input.status.map(Arg::Text)),
+        ("status", input.status.map(Arg::from)),
     ];
     fields
         .into_iter()
@@ -60,7 +60,7 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
         input.employee_code = Patch::Set(workers::generated_employee_code(&id));
     }
     if !input.status.is_set() {
-        input.status = Patch::Set("active".into());
+        input.status = Patch::Set(WorkerStatus::Active);
     }
     let (db, tenant) = (call.db()?, call.tenant_id()?);
     resource::check_refs(&db, tenant, &references(&input)).await?;
@@ -91,7 +91,7 @@ pub async fn delete(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
 
 pub async fn set_status(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let status = workers::parse_status(&call.body)?;
-    let sets = vec![("status", Arg::Text(status))];
+    let sets = vec![("status", Arg::from(status))];
     let json = resource::update(&call.db()?, &WORKERS, call.tenant_id()?, id, call.now_ms, sets).await?;
     Ok(Reply::ok(json))
 }

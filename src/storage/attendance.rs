@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use crate::domain::attendance::EntryRow;
 use crate::domain::listing::Arg;
+use crate::domain::workers::WorkerStatus;
 use crate::error::ApiResult;
 use crate::storage::db::{self, Database};
 
@@ -13,7 +14,7 @@ use crate::storage::db::{self, Database};
 pub struct WorkerRow {
     pub id: String,
     pub name: String,
-    pub status: String,
+    pub status: WorkerStatus,
     pub tz: String,
 }
 

@@ -6,6 +6,7 @@ use rusqlite::Connection;
 
 use crate::domain::cursor;
 use crate::domain::listing::{compile, Arg, ListSpec, Query};
+use crate::domain::workers::WorkerStatus;
 use crate::storage::sqlite::Sqlite;
 
 fn plan(conn: &Connection, sql: &str, args: &[Arg]) -> String {
@@ -62,7 +63,11 @@ fn single_value_filters_use_their_index() {
     let conn = db.conn();
     let q = |pairs: &[(&str, &str)]| Query::new(pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect());
     let cases: Vec<(&ListSpec, Query, &str)> = vec![
-        (&crate::storage::workers::WORKERS.list, q(&[("status", "active")]), "workers_tenant_status"),
+        (
+            &crate::storage::workers::WORKERS.list,
+            q(&[("status", WorkerStatus::Active.as_str())]),
+            "workers_tenant_status",
+        ),
         (&crate::storage::jobs::JOBS.list, q(&[("status", "active")]), "jobs_tenant_status"),
     ];
     for (spec, query, index) in cases {

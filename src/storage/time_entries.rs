@@ -9,6 +9,7 @@ use crate::domain::geo::Fence;
 use crate::domain::ids;
 use crate::domain::listing::{Arg, Filter, FilterKind, ListSpec};
 use crate::domain::time_entries::{Break, Span, OPEN_END, SOURCES, STATUSES};
+use crate::domain::workers::WorkerStatus;
 use crate::error::ApiResult;
 use crate::i18n::Noun;
 use crate::storage::db::{self, Database, Statement};
@@ -112,7 +113,7 @@ pub async fn worker(
     tenant: &str,
     by_id: Option<&str>,
     by_code: Option<&str>,
-) -> ApiResult<Option<(String, String)>> {
+) -> ApiResult<Option<(String, WorkerStatus)>> {
     let (sql, key) = match (by_id, by_code) {
         (Some(id), _) => ("SELECT id, status FROM workers WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL", id),
         (None, Some(code)) => {

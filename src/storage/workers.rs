@@ -2,7 +2,7 @@
 
 use crate::domain::events::Event;
 use crate::domain::listing::{Filter, FilterKind, ListSpec};
-use crate::domain::workers::STATUSES;
+use crate::domain::workers::WorkerStatus;
 use crate::i18n::Noun;
 use crate::storage::resource::Table;
 
@@ -15,7 +15,7 @@ pub static WORKERS: Table = Table {
                'site_id', site_id, 'pay_rate', pay_rate, 'status', status, \
                'created_at', created_at, 'updated_at', updated_at)",
         filters: &[
-            Filter { param: "status", column: "status", kind: FilterKind::OneOf(STATUSES) },
+            Filter { param: "status", column: "status", kind: FilterKind::OneOf(WorkerStatus::NAMES) },
             Filter { param: "department_id", column: "department_id", kind: FilterKind::Ids("dep") },
             Filter { param: "site_id", column: "site_id", kind: FilterKind::Ids("site") },
             Filter { param: "q", column: "", kind: FilterKind::Search(&["name", "email", "employee_code"]) },

@@ -4,6 +4,7 @@
 use super::{at, Fx};
 use crate::domain::listing::Arg;
 use crate::domain::time_entries::Span;
+use crate::domain::workers::WorkerStatus;
 use crate::storage::resource;
 use crate::storage::shifts::{self, SHIFTS};
 use crate::storage::sqlite::block_on;
@@ -157,7 +158,7 @@ fn workers_are_found_by_id_or_code_in_their_tenant_only() {
     let find = |tenant: &str, id: Option<&str>, code: Option<&str>| {
         block_on(time_entries::worker(&fx.db, tenant, id, code)).unwrap()
     };
-    let found = Some((w.clone(), "active".to_string()));
+    let found = Some((w.clone(), WorkerStatus::Active));
     assert_eq!(find(&fx.tenant, Some(&w), None), found);
     assert_eq!(find(&fx.tenant, None, Some("K-7")), found);
     assert_eq!(find(&fx.tenant, None, None), None);
