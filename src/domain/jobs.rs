@@ -5,38 +5,43 @@ use serde_json::Value;
 use super::fields::{Fields, Patch};
 use super::listing::Arg;
 use super::model::{self, field, required, Columns, FieldDef, Kind, CURRENCIES};
+use super::named::named;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{FieldCode, Msg};
 
-pub const STATUSES: &[&str] = &["active", "completed", "archived"];
+named! {
+    /// Where a job is in its life (SPEC §6).
+    pub enum JobStatus {
+        Active = "active",
+        Completed = "completed",
+        Archived = "archived",
+    }
+}
 
 pub const FIELDS: &[FieldDef] = &[
     required("name", Kind::Text(200)),
     field("customer_id", Kind::Ref("cus", "customers")),
     field("site_id", Kind::Ref("site", "sites")),
-    field("status", Kind::OneOf(STATUSES)),
+    field("status", Kind::OneOf(JobStatus::NAMES)),
 ];
 
 /// Whether a job may move from one status to another: a job is completed or archived from
 /// active, reopened from completed or archived, and archived once completed. Archived jobs
 /// must be reopened before they can be completed.
-pub fn can_transition(from: &str, to: &str) -> bool {
+pub fn can_transition(from: JobStatus, to: JobStatus) -> bool {
+    use JobStatus::*;
     from == to
         || matches!(
             (from, to),
-            ("active", "completed")
-                | ("active", "archived")
-                | ("completed", "active")
-                | ("completed", "archived")
-                | ("archived", "active")
+            (Active, Completed) | (Active, Archived) | (Completed, Active) | (Completed, Archived) | (Archived, Active)
         )
 }
 
-pub fn check_transition(from: &str, to: &str) -> ApiResult<()> {
+pub fn check_transition(from: JobStatus, to: JobStatus) -> ApiResult<()> {
     if can_transition(from, to) {
         Ok(())
     } else {
-        Err(ApiError::conflict(Msg::InvalidTransition(from.to_string(), to.to_string())))
+        Err(ApiError::conflict(Msg::InvalidTransition(from.as_str(), to.as_str())))
     }
 }
 
@@ -111,17 +116,26 @@ fn budget(f: &mut Fields, body: &Value, cols: &mut Columns) {
     }
 }
 
+/// A validated job body: its columns, and the status it asks for (if any), typed.
+#[derive(Debug)]
+pub struct JobInput {
+    pub cols: Columns,
+    pub status: Option<JobStatus>,
+}
+
 /// Validates a job body into columns (flat fields plus geofence and budget).
-pub fn parse(body: &Value, create: bool) -> ApiResult<Columns> {
+pub fn parse(body: &Value, create: bool) -> ApiResult<JobInput> {
     let mut cols = model::parse(body, FIELDS, &["geofence", "budget"], create)?;
     if matches!(cols.get("status"), Some(Arg::Null)) {
         return Err(ApiError::invalid_field("status", FieldCode::Required));
     }
     let mut f = Fields::new(body, &["name", "customer_id", "site_id", "status", "geofence", "budget"]);
+    // Already checked against the same names by `model::parse`; read here as the enum.
+    let status = f.choice("status").into_option();
     geofence(&mut f, body, &mut cols);
     budget(&mut f, body, &mut cols);
     f.finish()?;
-    Ok(cols)
+    Ok(JobInput { cols, status })
 }
 
 /// Budget use as a percentage of the budget's hours, else its amount (2 decimals).
@@ -146,17 +160,18 @@ mod tests {
 
     #[test]
     fn transitions() {
-        assert!(can_transition("active", "completed"));
-        assert!(can_transition("completed", "archived"));
-        assert!(can_transition("archived", "active"));
-        assert!(!can_transition("archived", "completed"));
-        assert!(can_transition("active", "active"));
-        assert_eq!(check_transition("archived", "completed").unwrap_err().status(), 409);
+        use JobStatus::*;
+        assert!(can_transition(Active, Completed));
+        assert!(can_transition(Completed, Archived));
+        assert!(can_transition(Archived, Active));
+        assert!(!can_transition(Archived, Completed));
+        assert!(can_transition(Active, Active));
+        assert_eq!(check_transition(Archived, Completed).unwrap_err().status(), 409);
     }
 
     #[test]
     fn geofence_and_budget_become_columns() {
-        let c = parse(&json!({"name": "J", "geofence": {"latitude": 1.5, "longitude": 2.5, "radius_m": 80}, "budget": {"hours": 100, "amount": 500000, "currency": "USD"}}), true).unwrap();
+        let c = parse(&json!({"name": "J", "geofence": {"latitude": 1.5, "longitude": 2.5, "radius_m": 80}, "budget": {"hours": 100, "amount": 500000, "currency": "USD"}}), true).unwrap().cols;
         assert_eq!(c.get("geofence_radius_m"), Some(&Arg::Real(80.0)));
         assert_eq!(c.get("budget_amount"), Some(&Arg::Int(500000)));
         assert_eq!(c.get("budget_currency"), Some(&Arg::Text("USD".into())));

@@ -117,6 +117,8 @@ pub fn args<T: Named>(values: &[T]) -> Vec<Arg> {
 mod tests {
     use super::*;
     use crate::domain::events::Event;
+    use crate::domain::jobs::JobStatus;
+    use crate::domain::time_entries::{EntrySource, EntryStatus};
     use crate::domain::workers::WorkerStatus;
 
     /// Every value of `T` has one spelling, reads back from it (as text and as JSON), binds as
@@ -149,5 +151,8 @@ mod tests {
     fn every_named_set_round_trips() {
         check::<Event>();
         check::<WorkerStatus>();
+        check::<JobStatus>();
+        check::<EntryStatus>();
+        check::<EntrySource>();
     }
 }

@@ -7,12 +7,30 @@ use serde_json::Value;
 
 use super::fields::{Fields, Patch};
 use super::model::{self, field, Columns, FieldDef, Kind};
+use super::named::named;
 use super::time;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::i18n::{FieldCode, Msg};
 
-pub const SOURCES: &[&str] = &["web", "cli", "api", "agent", "kiosk"];
-pub const STATUSES: &[&str] = &["pending", "approved", "rejected"];
+named! {
+    /// Where an entry stands in approval (SPEC §6); an approved entry is locked.
+    pub enum EntryStatus {
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
+    }
+}
+
+named! {
+    /// What recorded an entry (SPEC §6); attendance clock-ins are `kiosk`, the API's default `api`.
+    pub enum EntrySource {
+        Web = "web",
+        Cli = "cli",
+        Api = "api",
+        Agent = "agent",
+        Kiosk = "kiosk",
+    }
+}
 /// How far in the future an entry may start.
 pub const FUTURE_SLACK_MS: i64 = 5 * 60 * 1000;
 pub const METADATA_MAX: usize = 4096;
@@ -26,7 +44,7 @@ pub const FIELDS: &[FieldDef] = &[
     field("cost_code_id", Kind::Ref("cc", "cost_codes")),
     field("site_id", Kind::Ref("site", "sites")),
     field("notes", Kind::Text(2000)),
-    field("source", Kind::OneOf(SOURCES)),
+    field("source", Kind::OneOf(EntrySource::NAMES)),
     field("verification_score", Kind::Int(0, 100)),
 ];
 
@@ -132,7 +150,7 @@ pub fn parse(body: &Value, create: bool) -> ApiResult<Input> {
         return Err(ApiError::invalid_field("source", FieldCode::Required));
     }
     if create && cols.get("source").is_none() {
-        cols.set("source", super::listing::Arg::Text("api".into()));
+        cols.set("source", EntrySource::Api.into());
     }
     let names: Vec<&str> = FIELDS.iter().map(|d| d.name).chain(EXTRA.iter().copied()).collect();
     let mut f = Fields::new(body, &names);
@@ -219,17 +237,17 @@ pub fn stop(mut span: Span, now: &str) -> Span {
 
 /// Approval transitions: approve from pending or rejected; reject from pending; unapprove
 /// from approved. Running entries cannot be approved.
-pub fn check_status_change(from: &str, to: &str, running: bool) -> ApiResult<()> {
+pub fn check_status_change(from: EntryStatus, to: EntryStatus, running: bool) -> ApiResult<()> {
+    use EntryStatus::*;
     let ok = match to {
-        "approved" => !running && (from == "pending" || from == "rejected"),
-        "rejected" => from == "pending",
-        "pending" => from == "approved",
-        _ => false,
+        Approved => !running && (from == Pending || from == Rejected),
+        Rejected => from == Pending,
+        Pending => from == Approved,
     };
     if ok {
         Ok(())
     } else {
-        Err(ApiError::conflict(Msg::InvalidTransition(from.to_string(), to.to_string())))
+        Err(ApiError::conflict(Msg::InvalidTransition(from.as_str(), to.as_str())))
     }
 }
 
@@ -309,12 +327,13 @@ mod tests {
 
     #[test]
     fn approval_state_machine() {
-        assert!(check_status_change("pending", "approved", false).is_ok());
-        assert!(check_status_change("pending", "approved", true).is_err());
-        assert!(check_status_change("approved", "approved", false).is_err());
-        assert!(check_status_change("approved", "rejected", false).is_err());
-        assert!(check_status_change("approved", "pending", false).is_ok());
-        assert!(check_status_change("rejected", "approved", false).is_ok());
+        use EntryStatus::*;
+        assert!(check_status_change(Pending, Approved, false).is_ok());
+        assert!(check_status_change(Pending, Approved, true).is_err());
+        assert!(check_status_change(Approved, Approved, false).is_err());
+        assert!(check_status_change(Approved, Rejected, false).is_err());
+        assert!(check_status_change(Approved, Pending, false).is_ok());
+        assert!(check_status_change(Rejected, Approved, false).is_ok());
         assert!(rejection_note(&json!({})).is_err());
         assert_eq!(rejection_note(&json!({"note": "wrong job"})).unwrap(), "wrong job");
     }

@@ -8,7 +8,7 @@ use crate::domain::events::Event;
 use crate::domain::fields::Fields;
 use crate::domain::ids;
 use crate::domain::listing::Arg;
-use crate::domain::time_entries::{self as rules, Break};
+use crate::domain::time_entries::{self as rules, Break, EntrySource};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{FieldCode, Msg};
 use crate::pipeline::call::Call;
@@ -70,7 +70,7 @@ pub async fn clock_in(call: &Call<'_>) -> ApiResult<Reply> {
     if let Some(current) = running(call, &w.worker_id).await? {
         return Err(state_error(Some(&current)));
     }
-    let mut body = json!({"worker_id": w.worker_id, "started_at": call.now(), "source": "kiosk"});
+    let mut body = json!({"worker_id": w.worker_id, "started_at": call.now(), "source": EntrySource::Kiosk});
     if let Some((lat, lng)) = w.location {
         body["clock_in_location"] = json!({"latitude": lat, "longitude": lng});
     }

@@ -2,7 +2,7 @@
 //! site's, budgets, status transitions, and `budget_used` on the detail.
 
 use super::crud;
-use crate::domain::jobs;
+use crate::domain::jobs::{self, JobStatus};
 use crate::domain::listing::Arg;
 use crate::error::ApiResult;
 use crate::pipeline::call::Call;
@@ -18,7 +18,7 @@ async fn detail(call: &Call<'_>, id: &str, status: u16) -> ApiResult<Reply> {
 }
 
 pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
-    let mut cols = jobs::parse(&call.body, true)?;
+    let jobs::JobInput { mut cols, status } = jobs::parse(&call.body, true)?;
     let (db, tenant) = (call.db()?, call.tenant_id()?);
     resource::check_refs(&db, tenant, &cols.refs).await?;
     if cols.get("geofence_latitude").is_none() {
@@ -30,8 +30,8 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
             }
         }
     }
-    if cols.get("status").is_none() {
-        cols.set("status", Arg::Text("active".into()));
+    if status.is_none() {
+        cols.set("status", JobStatus::Active.into());
     }
     let id = crate::domain::ids::new_id("job", call.now_ms as u64);
     resource::create(&db, &JOBS, tenant, &id, call.now_ms, cols.values).await?;
@@ -43,18 +43,21 @@ pub async fn show(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
 }
 
 pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
-    let cols = jobs::parse(&call.body, false)?;
+    let jobs::JobInput { cols, status } = jobs::parse(&call.body, false)?;
     let (db, tenant) = (call.db()?, call.tenant_id()?);
     let current = store::status_of(&db, tenant, id).await?;
-    if let Some(Arg::Text(to)) = cols.get("status") {
-        jobs::check_transition(&current, to)?;
+    if let Some(to) = status {
+        jobs::check_transition(current, to)?;
     }
     resource::check_refs(&db, tenant, &cols.refs).await?;
     // The transition was judged against `current`: apply it only if that is still so.
-    let guard = resource::Guard { sql: "status = ?".into(), args: vec![Arg::Text(current.clone())] };
+    let guard = resource::Guard { sql: "status = ?".into(), args: vec![current.into()] };
     if resource::update_if(&db, &JOBS, tenant, id, call.now_ms, cols.values, Some(guard), &[]).await?.is_none() {
         let now = store::status_of(&db, tenant, id).await?;
-        return Err(crate::error::ApiError::conflict(crate::i18n::Msg::InvalidTransition(current, now)));
+        return Err(crate::error::ApiError::conflict(crate::i18n::Msg::InvalidTransition(
+            current.as_str(),
+            now.as_str(),
+        )));
     }
     detail(call, id, 200).await
 }

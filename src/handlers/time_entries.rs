@@ -9,7 +9,7 @@ use crate::domain::events::Event;
 use crate::domain::fields::Patch;
 use crate::domain::geo;
 use crate::domain::listing::Arg;
-use crate::domain::time_entries::{self as rules, Input, Span};
+use crate::domain::time_entries::{self as rules, EntryStatus, Input, Span};
 use crate::domain::workers::WorkerStatus;
 use crate::domain::{ids, time};
 use crate::error::{ApiError, ApiResult};
@@ -135,7 +135,7 @@ pub async fn create_one(call: &Call<'_>, body: &Value, extra_events: &[Event]) -
     let mut cols = input.cols.values.clone();
     cols.extend(span_columns(&span));
     cols.extend(flag_cols);
-    cols.push(("status", Arg::Text("pending".into())));
+    cols.push(("status", EntryStatus::Pending.into()));
     let guard = store::guard(tenant, &worker, &id, &span, false);
     match resource::create_if(&db, &TIME_ENTRIES, tenant, &id, call.now_ms, cols, Some(guard), &events).await? {
         Some(json) => {
@@ -189,7 +189,7 @@ async fn load(call: &Call<'_>, id: &str) -> ApiResult<Current> {
 pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let input = rules::parse(&call.body, false)?;
     let current = load(call, id).await?;
-    if current.status == "approved" {
+    if current.status == EntryStatus::Approved {
         return Err(locked());
     }
     let mut span = current.span();
@@ -226,14 +226,14 @@ pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
         }
         None => match store::current(&db, tenant, id).await? {
             None => Err(not_found()),
-            Some(c) if c.status == "approved" => Err(locked()),
+            Some(c) if c.status == EntryStatus::Approved => Err(locked()),
             Some(_) => Err(overlap(call, &worker, id, &span).await?),
         },
     }
 }
 
 pub async fn delete(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
-    if load(call, id).await?.status == "approved" {
+    if load(call, id).await?.status == EntryStatus::Approved {
         return Err(locked());
     }
     crud::delete(call, &TIME_ENTRIES, id).await
@@ -265,7 +265,7 @@ pub async fn transition_entry(
     let breaks = serde_json::to_string(&current.breaks)?;
     let guard = resource::Guard {
         sql: format!("status = ? AND {running} AND json(breaks) = json(?)"),
-        args: vec![current.status.clone().into(), breaks.into()],
+        args: vec![current.status.into(), breaks.into()],
     };
     match resource::update_if(&db, &TIME_ENTRIES, tenant, id, call.now_ms, sets, Some(guard), events).await? {
         Some(json) => {
@@ -288,10 +288,10 @@ pub async fn stop(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
 
 pub async fn approve(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let current = load(call, id).await?;
-    rules::check_status_change(&current.status, "approved", current.ended_at.is_none())?;
+    rules::check_status_change(current.status, EntryStatus::Approved, current.ended_at.is_none())?;
     let by = call.key()?.key_id.clone();
     let sets = vec![
-        ("status", Arg::Text("approved".into())),
+        ("status", EntryStatus::Approved.into()),
         ("approved_at", Arg::Text(call.now())),
         ("approved_by", Arg::Text(by)),
         ("rejection_note", Arg::Null),
@@ -302,15 +302,15 @@ pub async fn approve(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
 pub async fn reject(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let note = rules::rejection_note(&call.body)?;
     let current = load(call, id).await?;
-    rules::check_status_change(&current.status, "rejected", current.ended_at.is_none())?;
-    let sets = vec![("status", Arg::Text("rejected".into())), ("rejection_note", Arg::Text(note))];
+    rules::check_status_change(current.status, EntryStatus::Rejected, current.ended_at.is_none())?;
+    let sets = vec![("status", EntryStatus::Rejected.into()), ("rejection_note", Arg::Text(note))];
     transition(call, id, &current, sets, Event::TimeEntryRejected).await
 }
 
 pub async fn unapprove(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let current = load(call, id).await?;
-    rules::check_status_change(&current.status, "pending", current.ended_at.is_none())?;
-    let sets = vec![("status", Arg::Text("pending".into())), ("approved_at", Arg::Null), ("approved_by", Arg::Null)];
+    rules::check_status_change(current.status, EntryStatus::Pending, current.ended_at.is_none())?;
+    let sets = vec![("status", EntryStatus::Pending.into()), ("approved_at", Arg::Null), ("approved_by", Arg::Null)];
     transition(call, id, &current, sets, Event::TimeEntryUpdated).await
 }
 

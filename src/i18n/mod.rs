@@ -116,7 +116,7 @@ pub enum Msg {
     /// Attendance: the worker's state does not allow this (names what it is).
     AttendanceState(&'static str),
     /// A change its current state does not allow (job status, shift overlap, …).
-    InvalidTransition(String, String),
+    InvalidTransition(&'static str, &'static str),
     /// A time span that overlaps another of the same worker (names the other).
     Overlaps(String),
 }

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use crate::domain::attendance::EntryRow;
 use crate::domain::listing::Arg;
+use crate::domain::time_entries::EntryStatus;
 use crate::domain::workers::WorkerStatus;
 use crate::error::ApiResult;
 use crate::storage::db::{self, Database};
@@ -41,9 +42,11 @@ pub async fn entries(
 ) -> ApiResult<Vec<EntryRow>> {
     let sql = "SELECT json_group_array(json_object('id', id, 'worker_id', worker_id, 'started_at', started_at, \
                  'ended_at', ended_at, 'breaks', json(breaks))) FROM (SELECT * FROM time_entries \
-               WHERE tenant_id = ?1 AND deleted_at IS NULL AND status != 'rejected' AND started_at >= ?2 AND started_at < ?3 \
+               WHERE tenant_id = ?1 AND deleted_at IS NULL AND status != ?5 AND started_at >= ?2 AND started_at < ?3 \
                AND (?4 IS NULL OR worker_id = ?4) ORDER BY started_at)";
-    json_rows(db, sql, &[tenant.into(), from.into(), to.into(), Arg::from(only.map(str::to_string))]).await
+    let args =
+        [tenant.into(), from.into(), to.into(), Arg::from(only.map(str::to_string)), EntryStatus::Rejected.into()];
+    json_rows(db, sql, &args).await
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::domain::events::Event;
-use crate::domain::jobs::{percent_used, STATUSES};
+use crate::domain::jobs::{percent_used, JobStatus};
 use crate::domain::listing::{Arg, Filter, FilterKind, ListSpec};
+use crate::domain::time_entries::EntryStatus;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{Msg, Noun};
 use crate::storage::db::{self, Database};
@@ -23,7 +24,7 @@ pub static JOBS: Table = Table {
                budget_hours, 'amount', budget_amount, 'currency', budget_currency) END), \
                'created_at', created_at, 'updated_at', updated_at)",
         filters: &[
-            Filter { param: "status", column: "status", kind: FilterKind::OneOf(STATUSES) },
+            Filter { param: "status", column: "status", kind: FilterKind::OneOf(JobStatus::NAMES) },
             Filter { param: "customer_id", column: "customer_id", kind: FilterKind::Ids("cus") },
             Filter { param: "site_id", column: "site_id", kind: FilterKind::Ids("site") },
             Filter { param: "q", column: "", kind: FilterKind::Search(&["name"]) },
@@ -46,11 +47,17 @@ pub async fn site_fence(db: &impl Database, tenant: &str, site_id: &str) -> ApiR
 }
 
 /// The job's current status, or 404.
-pub async fn status_of(db: &impl Database, tenant: &str, id: &str) -> ApiResult<String> {
+pub async fn status_of(db: &impl Database, tenant: &str, id: &str) -> ApiResult<JobStatus> {
+    #[derive(Deserialize)]
+    struct Row {
+        status: JobStatus,
+    }
     let sql = "SELECT status FROM jobs WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL";
-    db::first_text(db, sql, &[tenant.into(), id.into()])
+    let row: Row = db
+        .first(sql, &[tenant.into(), id.into()])
         .await?
-        .ok_or_else(|| ApiError::not_found(Msg::NotFound(Noun::Job)))
+        .ok_or_else(|| ApiError::not_found(Msg::NotFound(Noun::Job)))?;
+    Ok(row.status)
 }
 
 /// A job's `budget_used`: hours and labour cost of its approved and pending entries, and the
@@ -86,18 +93,17 @@ pub async fn budgeted(db: &impl Database, tenant: &str, id: &str) -> ApiResult<B
     let sql = format!(
         "SELECT {json} AS j, \
            (SELECT COALESCE(SUM(te.worked_seconds), 0) FROM time_entries te WHERE te.tenant_id = ?1 AND te.job_id = ?2 \
-              AND te.deleted_at IS NULL AND te.status IN ('approved', 'pending')) AS worked_seconds, \
+              AND te.deleted_at IS NULL AND te.status IN (?3, ?4)) AS worked_seconds, \
            (SELECT COALESCE(SUM(te.worked_seconds * COALESCE(w.pay_rate, 0)), 0) FROM time_entries te \
               LEFT JOIN workers w ON w.id = te.worker_id WHERE te.tenant_id = ?1 AND te.job_id = ?2 \
-              AND te.deleted_at IS NULL AND te.status IN ('approved', 'pending')) AS labour_cost, \
+              AND te.deleted_at IS NULL AND te.status IN (?3, ?4)) AS labour_cost, \
            budget_hours, budget_amount, thresholds_crossed \
          FROM jobs WHERE tenant_id = ?1 AND id = ?2 AND deleted_at IS NULL",
         json = JOBS.list.json
     );
-    let row: BudgetRow = db
-        .first(&sql, &[Arg::from(tenant), Arg::from(id)])
-        .await?
-        .ok_or_else(|| ApiError::not_found(Msg::NotFound(Noun::Job)))?;
+    // Budget use counts the entries that are approved or may yet be (SPEC §6).
+    let args = [Arg::from(tenant), Arg::from(id), EntryStatus::Approved.into(), EntryStatus::Pending.into()];
+    let row: BudgetRow = db.first(&sql, &args).await?.ok_or_else(|| ApiError::not_found(Msg::NotFound(Noun::Job)))?;
     let hours = (row.worked_seconds / 36.0).round() / 100.0;
     let amount = (row.labour_cost / 3600.0).round() as i64;
     let percent = percent_used(row.worked_seconds / 3600.0, amount, row.budget_hours, row.budget_amount);

@@ -5,6 +5,7 @@
 use rusqlite::Connection;
 
 use crate::domain::cursor;
+use crate::domain::jobs::JobStatus;
 use crate::domain::listing::{compile, Arg, ListSpec, Query};
 use crate::domain::workers::WorkerStatus;
 use crate::storage::sqlite::Sqlite;
@@ -68,7 +69,7 @@ fn single_value_filters_use_their_index() {
             q(&[("status", WorkerStatus::Active.as_str())]),
             "workers_tenant_status",
         ),
-        (&crate::storage::jobs::JOBS.list, q(&[("status", "active")]), "jobs_tenant_status"),
+        (&crate::storage::jobs::JOBS.list, q(&[("status", JobStatus::Active.as_str())]), "jobs_tenant_status"),
     ];
     for (spec, query, index) in cases {
         let lq = compile(spec, Some("ten_1"), &query).unwrap();

@@ -8,7 +8,7 @@ use crate::domain::events::Event;
 use crate::domain::geo::Fence;
 use crate::domain::ids;
 use crate::domain::listing::{Arg, Filter, FilterKind, ListSpec};
-use crate::domain::time_entries::{Break, Span, OPEN_END, SOURCES, STATUSES};
+use crate::domain::time_entries::{Break, EntrySource, EntryStatus, Span, OPEN_END};
 use crate::domain::workers::WorkerStatus;
 use crate::error::ApiResult;
 use crate::i18n::Noun;
@@ -32,13 +32,13 @@ pub static TIME_ENTRIES: Table = Table {
                'verification_score', verification_score, 'metadata', json(metadata), 'approved_at', approved_at, \
                'approved_by', approved_by, 'rejection_note', rejection_note, 'created_at', created_at, 'updated_at', updated_at)",
         filters: &[
-            Filter { param: "status", column: "status", kind: FilterKind::OneOf(STATUSES) },
+            Filter { param: "status", column: "status", kind: FilterKind::OneOf(EntryStatus::NAMES) },
             Filter { param: "worker_id", column: "worker_id", kind: FilterKind::Ids("wkr") },
             Filter { param: "job_id", column: "job_id", kind: FilterKind::Ids("job") },
             Filter { param: "site_id", column: "site_id", kind: FilterKind::Ids("site") },
             Filter { param: "task_id", column: "task_id", kind: FilterKind::Ids("tsk") },
             Filter { param: "cost_code_id", column: "cost_code_id", kind: FilterKind::Ids("cc") },
-            Filter { param: "source", column: "source", kind: FilterKind::OneOf(SOURCES) },
+            Filter { param: "source", column: "source", kind: FilterKind::OneOf(EntrySource::NAMES) },
             Filter { param: "is_running", column: "(ended_at IS NULL)", kind: FilterKind::Flag },
         ],
         date_column: Some("started_at"),
@@ -62,8 +62,13 @@ fn overlap_args(tenant: &str, worker: &str, id: &str, span: &Span) -> Vec<Arg> {
 /// entry reaches to the end of time, so a worker has at most one) and, for an existing
 /// entry, it is not approved.
 pub fn guard(tenant: &str, worker: &str, id: &str, span: &Span, existing: bool) -> Guard {
-    let lock = if existing { "status != 'approved' AND " } else { "" };
-    Guard { sql: format!("{lock}NOT EXISTS ({OVERLAP})"), args: overlap_args(tenant, worker, id, span) }
+    let overlap = format!("NOT EXISTS ({OVERLAP})");
+    if !existing {
+        return Guard { sql: overlap, args: overlap_args(tenant, worker, id, span) };
+    }
+    let mut args = vec![EntryStatus::Approved.into()];
+    args.extend(overlap_args(tenant, worker, id, span));
+    Guard { sql: format!("status != ? AND {overlap}"), args }
 }
 
 /// The first entry of `worker` overlapping the span, other than `id`.
@@ -79,7 +84,7 @@ pub struct Current {
     pub worker_id: String,
     pub job_id: Option<String>,
     pub site_id: Option<String>,
-    pub status: String,
+    pub status: EntryStatus,
     pub started_at: String,
     pub ended_at: Option<String>,
     #[serde(deserialize_with = "db::json_text")]
