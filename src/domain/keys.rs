@@ -67,7 +67,7 @@ pub struct KeyRecord {
     pub vendor_id: Option<String>,
     pub label: String,
     pub scopes: Vec<String>,
-    pub tier: String,
+    pub tier: super::tenants::Tier,
     pub limits: super::tenants::Limits,
     /// Unix milliseconds after which the key is refused.
     pub expires_at_ms: Option<i64>,

@@ -118,6 +118,7 @@ mod tests {
     use super::*;
     use crate::domain::events::Event;
     use crate::domain::jobs::JobStatus;
+    use crate::domain::tenants::{Tier, WeekStart};
     use crate::domain::time_entries::{EntrySource, EntryStatus};
     use crate::domain::workers::WorkerStatus;
 
@@ -154,5 +155,7 @@ mod tests {
         check::<JobStatus>();
         check::<EntryStatus>();
         check::<EntrySource>();
+        check::<Tier>();
+        check::<WeekStart>();
     }
 }

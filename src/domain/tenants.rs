@@ -5,10 +5,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::fields::Fields;
+use super::named::named;
 use crate::error::ApiResult;
 use crate::i18n::FieldCode;
 
-pub const TIERS: &[&str] = &["standard", "pro", "enterprise"];
+named! {
+    /// A tenant's (or vendor's) plan, which sets its rate limits (SPEC §3).
+    pub enum Tier {
+        Standard = "standard",
+        Pro = "pro",
+        Enterprise = "enterprise",
+    }
+}
 
 /// Requests allowed per window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,11 +28,11 @@ pub struct Limits {
 }
 
 /// The limits of a tier; enterprise tenants get these unless the operator sets their own.
-pub fn tier_limits(tier: &str) -> Limits {
+pub fn tier_limits(tier: Tier) -> Limits {
     match tier {
-        "pro" => Limits { per_second: 10, per_minute: 600, per_day: 200_000 },
-        "enterprise" => Limits { per_second: 50, per_minute: 3_000, per_day: 1_000_000 },
-        _ => Limits { per_second: 5, per_minute: 300, per_day: 50_000 },
+        Tier::Standard => Limits { per_second: 5, per_minute: 300, per_day: 50_000 },
+        Tier::Pro => Limits { per_second: 10, per_minute: 600, per_day: 200_000 },
+        Tier::Enterprise => Limits { per_second: 50, per_minute: 3_000, per_day: 1_000_000 },
     }
 }
 
@@ -40,7 +48,7 @@ pub fn is_timezone(tz: &str) -> bool {
 pub struct Settings {
     pub daily_overtime_hours: f64,
     pub weekly_overtime_hours: f64,
-    pub week_start: String,
+    pub week_start: WeekStart,
     pub pinshot_threshold: i64,
 }
 
@@ -49,17 +57,36 @@ impl Default for Settings {
         Settings {
             daily_overtime_hours: 8.0,
             weekly_overtime_hours: 40.0,
-            week_start: "monday".into(),
+            week_start: WeekStart::Monday,
             pinshot_threshold: 60,
         }
     }
 }
 
-pub const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+named! {
+    /// The day a tenant's weeks start on, for weekly overtime.
+    pub enum WeekStart {
+        Monday = "monday",
+        Tuesday = "tuesday",
+        Wednesday = "wednesday",
+        Thursday = "thursday",
+        Friday = "friday",
+        Saturday = "saturday",
+        Sunday = "sunday",
+    }
+}
 
 impl Settings {
     pub fn week_start_day(&self) -> chrono::Weekday {
-        self.week_start.parse().unwrap_or(chrono::Weekday::Mon)
+        match self.week_start {
+            WeekStart::Monday => chrono::Weekday::Mon,
+            WeekStart::Tuesday => chrono::Weekday::Tue,
+            WeekStart::Wednesday => chrono::Weekday::Wed,
+            WeekStart::Thursday => chrono::Weekday::Thu,
+            WeekStart::Friday => chrono::Weekday::Fri,
+            WeekStart::Saturday => chrono::Weekday::Sat,
+            WeekStart::Sunday => chrono::Weekday::Sun,
+        }
     }
 }
 
@@ -77,7 +104,7 @@ pub fn read_settings(f: &mut Fields, field: &str, base: Settings) -> Option<Sett
             .real("weekly_overtime_hours", 1.0, 168.0)
             .into_option()
             .unwrap_or(base.weekly_overtime_hours),
-        week_start: inner.one_of("week_start", WEEKDAYS).into_option().unwrap_or(base.week_start),
+        week_start: inner.choice("week_start").into_option().unwrap_or(base.week_start),
         pinshot_threshold: inner.int("pinshot_threshold", 0, 100).into_option().unwrap_or(base.pinshot_threshold),
     };
     if let Err(e) = inner.finish() {
@@ -92,7 +119,7 @@ pub fn read_settings(f: &mut Fields, field: &str, base: Settings) -> Option<Sett
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewTenant {
     pub name: String,
-    pub tier: String,
+    pub tier: Tier,
     pub timezone: String,
     pub limits: Limits,
     pub settings: Settings,
@@ -142,11 +169,11 @@ pub fn parse_new_tenant(body: &Value) -> ApiResult<NewTenant> {
     let mut f = Fields::new(body, &["name", "tier", "timezone", "limits", "settings"]);
     let name = f.text("name", 200);
     let name = f.require("name", name);
-    let tier = f.one_of("tier", TIERS).into_option().unwrap_or_else(|| "standard".into());
+    let tier = f.choice("tier").into_option().unwrap_or(Tier::Standard);
     let timezone = f.text_where("timezone", 64, is_timezone).into_option().unwrap_or_else(|| "UTC".into());
-    let base = tier_limits(&tier);
+    let base = tier_limits(tier);
     let custom = read_limits(&mut f, "limits", base);
-    if custom.is_some() && tier != "enterprise" {
+    if custom.is_some() && tier != Tier::Enterprise {
         f.fail("limits", FieldCode::NotAllowed);
     }
     let settings = read_settings(&mut f, "settings", Settings::default()).unwrap_or_default();
@@ -162,7 +189,7 @@ mod tests {
     #[test]
     fn defaults_to_standard_utc() {
         let t = parse_new_tenant(&json!({"name": "Acme"})).unwrap();
-        assert_eq!((t.tier.as_str(), t.timezone.as_str()), ("standard", "UTC"));
+        assert_eq!((t.tier, t.timezone.as_str()), (Tier::Standard, "UTC"));
         assert_eq!(t.limits, Limits { per_second: 5, per_minute: 300, per_day: 50_000 });
     }
 

@@ -29,7 +29,7 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
         .ok_or_else(|| crate::error::ApiError::not_found(crate::i18n::Msg::NotFound(Noun::Tenant)))?;
     let cols = vec![
         ("name", Arg::Text(name.unwrap_or_default())),
-        ("tier", Arg::Text(p.tier)),
+        ("tier", p.tier.into()),
         ("timezone", Arg::Text(timezone.unwrap_or(p.timezone))),
         ("limits", Arg::Text(p.limits.to_string())),
         ("settings", Arg::Text(p.settings.to_string())),

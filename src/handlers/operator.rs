@@ -4,7 +4,7 @@
 use crate::domain::fields::Fields;
 use crate::domain::key_request::read_scopes;
 use crate::domain::listing::{self, Arg};
-use crate::domain::tenants::{self, read_limits, tier_limits, TIERS};
+use crate::domain::tenants::{self, read_limits, tier_limits, Tier};
 use crate::domain::{ids, scopes};
 use crate::error::ApiResult;
 use crate::i18n::Noun;
@@ -51,8 +51,8 @@ pub async fn create_vendor(call: &Call<'_>) -> ApiResult<Reply> {
     let mut f = Fields::new(&call.body, &["name", "tier", "limits", "scopes"]);
     let name = f.text("name", 200);
     let name = f.require("name", name).unwrap_or_default();
-    let tier = f.one_of("tier", TIERS).into_option().unwrap_or_else(|| "standard".into());
-    let limits = read_limits(&mut f, "limits", tier_limits(&tier)).unwrap_or_else(|| tier_limits(&tier));
+    let tier = f.choice("tier").into_option().unwrap_or(Tier::Standard);
+    let limits = read_limits(&mut f, "limits", tier_limits(tier)).unwrap_or_else(|| tier_limits(tier));
     let key_scopes = match call.body.get("scopes") {
         Some(_) => read_scopes(&mut f, &call.body, "scopes").unwrap_or_default(),
         None => scopes::READ_WRITE.iter().map(|s| s.to_string()).collect(),
@@ -65,7 +65,7 @@ pub async fn create_vendor(call: &Call<'_>) -> ApiResult<Reply> {
     let args = [
         Arg::Text(id.clone()),
         Arg::Text(name),
-        Arg::Text(tier.clone()),
+        tier.into(),
         Arg::Text(serde_json::to_string(&limits)?),
         Arg::Text(now),
     ];

@@ -6,7 +6,7 @@ use worker::Env;
 
 use crate::domain::keys::{self as key_format, KeyRecord, KEY_PREFIX};
 use crate::domain::listing::{Arg, ListSpec};
-use crate::domain::tenants::Limits;
+use crate::domain::tenants::{Limits, Tier};
 use crate::domain::{ids, time};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{Msg, Noun};
@@ -19,7 +19,7 @@ pub struct NewKey {
     pub vendor_id: Option<String>,
     pub label: String,
     pub scopes: Vec<String>,
-    pub tier: String,
+    pub tier: Tier,
     pub limits: Limits,
     pub expires_at_ms: Option<i64>,
 }
@@ -59,7 +59,7 @@ pub fn insert_stmt(m: &Minted) -> ApiResult<Statement> {
         key_format::last_four(&m.secret).into(),
         Arg::Text(r.hash.clone()),
         Arg::Text(serde_json::to_string(&r.scopes)?),
-        Arg::Text(r.tier.clone()),
+        r.tier.into(),
         Arg::Text(serde_json::to_string(&r.limits)?),
         Arg::Text(m.created_at.clone()),
         r.expires_at_ms.map(time::fmt_ms).into(),
@@ -117,7 +117,7 @@ pub enum Owner {
 }
 
 /// The tier and limits of a key's owner, or `None` if the owner does not exist.
-pub async fn owner_plan(db: &impl Database, owner: &Owner) -> ApiResult<Option<(String, Limits)>> {
+pub async fn owner_plan(db: &impl Database, owner: &Owner) -> ApiResult<Option<(Tier, Limits)>> {
     let (table, id) = match owner {
         Owner::Tenant(id) => ("tenants", id),
         Owner::Vendor(id) => ("vendors", id),
@@ -125,7 +125,7 @@ pub async fn owner_plan(db: &impl Database, owner: &Owner) -> ApiResult<Option<(
     let sql = format!("SELECT tier, limits FROM {table} WHERE id = ? AND deleted_at IS NULL");
     #[derive(serde::Deserialize)]
     struct Plan {
-        tier: String,
+        tier: Tier,
         #[serde(deserialize_with = "db::json_text")]
         limits: Limits,
     }

@@ -35,7 +35,7 @@ pub static DIVISIONS: Table = Table {
 /// division stores them as its parent has them, including settings this build does not know.
 #[derive(Debug, Deserialize)]
 pub struct Inheritance {
-    pub tier: String,
+    pub tier: crate::domain::tenants::Tier,
     pub timezone: String,
     #[serde(deserialize_with = "db::json_text")]
     pub limits: Value,
@@ -87,7 +87,7 @@ pub async fn create(env: &Env, db: &impl Database, t: NewTenant, now_ms: i64) ->
             vendor_id: None,
             label: "Owner".into(),
             scopes: OWNER_SCOPES.iter().map(|s| s.to_string()).collect(),
-            tier: t.tier.clone(),
+            tier: t.tier,
             limits: t.limits,
             expires_at_ms: None,
         },
@@ -98,7 +98,7 @@ pub async fn create(env: &Env, db: &impl Database, t: NewTenant, now_ms: i64) ->
         [
             Arg::Text(id.clone()),
             Arg::Text(t.name),
-            Arg::Text(t.tier),
+            t.tier.into(),
             Arg::Text(t.timezone),
             Arg::Text(serde_json::to_string(&t.limits)?),
             Arg::Text(now),
