@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::fields::Fields;
-use super::scopes;
+use super::scopes::{Preset, Scope};
 use super::tenants::{read_limits, Limits};
 use super::time;
 use crate::error::ApiResult;
@@ -14,36 +14,32 @@ use crate::i18n::FieldCode;
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyRequest {
     pub label: String,
-    pub scopes: Vec<String>,
+    pub scopes: Vec<Scope>,
     pub expires_at_ms: Option<i64>,
     pub limits: Limits,
 }
 
 /// Reads `scopes`: `"read-only"`, `"read-write"` or a non-empty list of valid scopes.
-pub fn read_scopes(f: &mut Fields, body: &Value, field: &str) -> Option<Vec<String>> {
+pub fn read_scopes(f: &mut Fields, body: &Value, field: &str) -> Option<Vec<Scope>> {
     match body.get(field) {
         None | Some(Value::Null) => {
             f.fail(field, FieldCode::Required);
             None
         }
         Some(Value::String(p)) => {
-            let expanded = scopes::preset(p);
+            let expanded = Preset::parse(p).map(Preset::scopes);
             if expanded.is_none() {
                 f.fail(field, FieldCode::NotAllowed);
             }
             expanded
         }
         Some(Value::Array(items)) => {
-            let list: Vec<String> = items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
-            if list.is_empty()
-                || list.len() != items.len()
-                || list.len() > 64
-                || !list.iter().all(|s| scopes::is_valid(s))
-            {
+            let list: Vec<Scope> = items.iter().filter_map(|v| v.as_str().and_then(Scope::parse)).collect();
+            if list.is_empty() || list.len() != items.len() || list.len() > 64 {
                 f.fail(field, FieldCode::Invalid);
                 return None;
             }
-            let mut unique: Vec<String> = Vec::with_capacity(list.len());
+            let mut unique: Vec<Scope> = Vec::with_capacity(list.len());
             for s in list {
                 if !unique.contains(&s) {
                     unique.push(s);
@@ -99,14 +95,18 @@ mod tests {
     const OWNER: Limits = Limits { per_second: 10, per_minute: 600, per_day: 200_000 };
     const NOW: i64 = 1_800_000_000_000;
 
+    fn spelt(scopes: &[Scope]) -> Vec<String> {
+        scopes.iter().map(Scope::to_string).collect()
+    }
+
     #[test]
     fn presets_and_lists() {
         let k = parse(&json!({"label": "ci", "scopes": "read-only"}), OWNER, NOW).unwrap();
-        assert_eq!(k.scopes, vec!["read:*"]);
+        assert_eq!(spelt(&k.scopes), vec!["read:*"]);
         assert_eq!(k.limits, OWNER);
         let k = parse(&json!({"scopes": ["read:jobs", "write:time-entries", "read:jobs"]}), OWNER, NOW).unwrap();
         assert_eq!(k.label, "API key");
-        assert_eq!(k.scopes, vec!["read:jobs", "write:time-entries"]);
+        assert_eq!(spelt(&k.scopes), vec!["read:jobs", "write:time-entries"]);
     }
 
     #[test]

@@ -66,7 +66,7 @@ pub struct KeyRecord {
     pub tenant_id: Option<String>,
     pub vendor_id: Option<String>,
     pub label: String,
-    pub scopes: Vec<String>,
+    pub scopes: Vec<super::scopes::Scope>,
     pub tier: super::tenants::Tier,
     pub limits: super::tenants::Limits,
     /// Unix milliseconds after which the key is refused.
@@ -81,8 +81,8 @@ impl KeyRecord {
     }
 }
 
-/// The scopes of a key created with a preset or explicit list (SPEC §2).
-pub const OWNER_SCOPES: &[&str] = &["read:*", "write:*"];
+/// The scopes of a tenant's first (owner) key: everything (SPEC §2).
+pub const OWNER_SCOPES: &[super::scopes::Scope] = &[super::scopes::READ_ALL, super::scopes::WRITE_ALL];
 
 #[cfg(test)]
 mod tests {

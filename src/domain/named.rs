@@ -118,6 +118,7 @@ mod tests {
     use super::*;
     use crate::domain::events::Event;
     use crate::domain::jobs::JobStatus;
+    use crate::domain::scopes::{Action, Preset, Resource, Wildcard};
     use crate::domain::tenants::{Tier, WeekStart};
     use crate::domain::time_entries::{EntrySource, EntryStatus};
     use crate::domain::workers::WorkerStatus;
@@ -157,5 +158,9 @@ mod tests {
         check::<EntrySource>();
         check::<Tier>();
         check::<WeekStart>();
+        check::<Action>();
+        check::<Resource>();
+        check::<Wildcard>();
+        check::<Preset>();
     }
 }

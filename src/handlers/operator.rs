@@ -2,10 +2,11 @@
 //! come to be, and the operator's view of any tenant's audit log.
 
 use crate::domain::fields::Fields;
+use crate::domain::ids;
 use crate::domain::key_request::read_scopes;
 use crate::domain::listing::{self, Arg};
+use crate::domain::scopes::Preset;
 use crate::domain::tenants::{self, read_limits, tier_limits, Tier};
-use crate::domain::{ids, scopes};
 use crate::error::ApiResult;
 use crate::i18n::Noun;
 use crate::pipeline::call::Call;
@@ -55,7 +56,7 @@ pub async fn create_vendor(call: &Call<'_>) -> ApiResult<Reply> {
     let limits = read_limits(&mut f, "limits", tier_limits(tier)).unwrap_or_else(|| tier_limits(tier));
     let key_scopes = match call.body.get("scopes") {
         Some(_) => read_scopes(&mut f, &call.body, "scopes").unwrap_or_default(),
-        None => scopes::READ_WRITE.iter().map(|s| s.to_string()).collect(),
+        None => Preset::ReadWrite.scopes(),
     };
     f.finish()?;
     let db = call.db()?;

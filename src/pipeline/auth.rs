@@ -4,7 +4,7 @@
 use worker::Env;
 
 use crate::domain::keys::{self, KeyRecord};
-use crate::domain::scopes;
+use crate::domain::scopes::{self, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Msg;
 use crate::storage;
@@ -52,18 +52,18 @@ pub struct Principal {
     /// without naming a tenant.
     pub tenant_id: Option<String>,
     /// For vendor keys: the partnership's granted scopes.
-    pub grant: Option<Vec<String>>,
+    pub grant: Option<Vec<Scope>>,
 }
 
 impl Principal {
     /// Effective scopes are the key's, intersected with the grant for vendors.
-    pub fn allows(&self, scope: &str) -> bool {
+    pub fn allows(&self, scope: Scope) -> bool {
         scopes::allows(&self.key.scopes, scope) && self.grant.as_ref().is_none_or(|g| scopes::allows(g, scope))
     }
 
     /// The first of `wanted` this caller does not hold (no escalation).
-    pub fn first_not_held<'a>(&self, wanted: &'a [String]) -> Option<&'a str> {
-        wanted.iter().find(|w| !self.allows(w)).map(String::as_str)
+    pub fn first_not_held(&self, wanted: &[Scope]) -> Option<Scope> {
+        wanted.iter().copied().find(|w| !self.allows(*w))
     }
 }
 

@@ -21,7 +21,7 @@ use crate::domain::gate::{CheckReply, ClaimRequest, Verdict};
 use crate::domain::idempotency::Stored;
 use crate::domain::listing::Query;
 use crate::domain::rate::Decision;
-use crate::domain::scopes;
+use crate::domain::scopes::{self, Action, Resource};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::i18n::{Lang, Msg};
 use crate::storage;
@@ -250,13 +250,19 @@ async fn run(
             let p = auth::principal(env, key, tenant_header.as_deref(), is_me).await?;
             trace.principal = Some(p.clone());
             if !is_me {
-                let needed = scopes::required(def.method.is_write(), resource);
-                if !p.allows(&needed) {
-                    return Err(ApiError::forbidden(Msg::MissingScope(needed)));
+                let is_write = def.method.is_write();
+                // Every key route but `/v1/me` names a scope resource (a router test checks);
+                // a path that did not would need a scope no key can hold.
+                let Some(resource) = Resource::parse(resource) else {
+                    return Err(ApiError::forbidden(Msg::MissingScope(format!("{}:{resource}", Action::of(is_write)))));
+                };
+                let needed = scopes::required(is_write, resource);
+                if !p.allows(needed) {
+                    return Err(ApiError::forbidden(Msg::MissingScope(needed.to_string())));
                 }
                 // A vendor acts within a grant; it may not mint credentials or grants that
                 // would outlive it.
-                if p.grant.is_some() && def.method.is_write() && scopes::GOVERNANCE.contains(&resource) {
+                if p.grant.is_some() && is_write && scopes::GOVERNANCE.contains(&resource) {
                     return Err(ApiError::forbidden(Msg::VendorGovernance));
                 }
             }

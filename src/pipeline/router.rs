@@ -238,6 +238,13 @@ mod tests {
     }
 
     #[test]
+    fn every_key_route_but_me_names_a_scope_resource() {
+        for def in routes().filter(|d| d.access == Access::Key && d.resource() != "me") {
+            assert!(crate::domain::scopes::Resource::parse(def.resource()).is_some(), "{def:?}");
+        }
+    }
+
+    #[test]
     fn resource_is_first_segment_after_v1() {
         assert_eq!(resource_of("/v1/workers/{worker_id}/status"), "workers");
         assert_eq!(resource_of("/v1/me"), "me");

@@ -6,6 +6,7 @@ use worker::Env;
 
 use crate::domain::keys::{self as key_format, KeyRecord, KEY_PREFIX};
 use crate::domain::listing::{Arg, ListSpec};
+use crate::domain::scopes::Scope;
 use crate::domain::tenants::{Limits, Tier};
 use crate::domain::{ids, time};
 use crate::error::{ApiError, ApiResult};
@@ -18,7 +19,7 @@ pub struct NewKey {
     pub tenant_id: Option<String>,
     pub vendor_id: Option<String>,
     pub label: String,
-    pub scopes: Vec<String>,
+    pub scopes: Vec<Scope>,
     pub tier: Tier,
     pub limits: Limits,
     pub expires_at_ms: Option<i64>,

@@ -6,7 +6,8 @@ use std::time::Duration;
 use worker::{Delay, Env};
 
 use crate::domain::listing::{Arg, Filter, FilterKind, ListSpec};
-use crate::domain::{ids, scopes, time};
+use crate::domain::scopes::Resource;
+use crate::domain::{ids, time};
 use crate::storage::d1;
 use crate::storage::db::{Database, Statement};
 
@@ -40,7 +41,7 @@ pub static AUDIT_LOG: ListSpec = ListSpec {
         Filter { param: "key_id", column: "key_id", kind: FilterKind::Ids("key") },
         Filter { param: "method", column: "method", kind: FilterKind::OneOf(METHODS) },
         Filter { param: "status", column: "status", kind: FilterKind::Ints(100, 599) },
-        Filter { param: "resource", column: "resource", kind: FilterKind::OneOf(scopes::RESOURCES) },
+        Filter { param: "resource", column: "resource", kind: FilterKind::OneOf(Resource::NAMES) },
     ],
     date_column: Some("created_at"),
 };

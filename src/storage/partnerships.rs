@@ -1,6 +1,7 @@
 //! Partnerships: a tenant's grant of scopes to a vendor (SPEC §2).
 
 use crate::domain::listing::{Filter, FilterKind, ListSpec};
+use crate::domain::scopes::Scope;
 use crate::error::ApiResult;
 use crate::i18n::Noun;
 use crate::storage::db::{self, Database};
@@ -23,7 +24,7 @@ pub static PARTNERSHIPS: Table = Table {
 };
 
 /// The scopes `tenant` grants `vendor` through a live partnership, if any.
-pub async fn granted_scopes(db: &impl Database, tenant: &str, vendor: &str) -> ApiResult<Option<Vec<String>>> {
+pub async fn granted_scopes(db: &impl Database, tenant: &str, vendor: &str) -> ApiResult<Option<Vec<Scope>>> {
     let sql = "SELECT scopes FROM partnerships WHERE tenant_id = ? AND vendor_id = ? AND deleted_at IS NULL";
     let Some(text) = db::first_text(db, sql, &[tenant.into(), vendor.into()]).await? else { return Ok(None) };
     Ok(Some(serde_json::from_str(&text)?))

@@ -86,7 +86,7 @@ pub async fn create(env: &Env, db: &impl Database, t: NewTenant, now_ms: i64) ->
             tenant_id: Some(id.clone()),
             vendor_id: None,
             label: "Owner".into(),
-            scopes: OWNER_SCOPES.iter().map(|s| s.to_string()).collect(),
+            scopes: OWNER_SCOPES.to_vec(),
             tier: t.tier,
             limits: t.limits,
             expires_at_ms: None,
