@@ -3,9 +3,29 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::named::named;
 use super::overtime::Session;
 use super::time;
 use super::time_entries::Break;
+
+named! {
+    /// Where a worker is right now: the `status` of the today board (SPEC §6).
+    pub enum Presence {
+        Off = "off",
+        Working = "working",
+        OnBreak = "on_break",
+    }
+}
+
+named! {
+    /// One kind of moment on a day's timeline.
+    pub enum MarkKind {
+        ClockIn = "clock_in",
+        BreakStart = "break_start",
+        BreakEnd = "break_end",
+        ClockOut = "clock_out",
+    }
+}
 
 /// One time entry as the views read it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -35,19 +55,19 @@ impl EntryRow {
     }
 }
 
-/// `off`, `working` or `on_break`, from the worker's entries (any running one decides).
-pub fn status(entries: &[&EntryRow]) -> &'static str {
+/// Off, working or on a break, from the worker's entries (any running one decides).
+pub fn status(entries: &[&EntryRow]) -> Presence {
     match entries.iter().find(|e| e.ended_at.is_none()) {
-        None => "off",
-        Some(e) if e.on_break() => "on_break",
-        Some(_) => "working",
+        None => Presence::Off,
+        Some(e) if e.on_break() => Presence::OnBreak,
+        Some(_) => Presence::Working,
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Mark {
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: MarkKind,
     pub at: String,
     pub time_entry_id: String,
 }
@@ -57,15 +77,15 @@ pub fn timeline(entries: &[&EntryRow]) -> Vec<Mark> {
     let mut marks = Vec::new();
     for e in entries {
         let mark = |kind, at: &str| Mark { kind, at: at.to_string(), time_entry_id: e.id.clone() };
-        marks.push(mark("clock_in", &e.started_at));
+        marks.push(mark(MarkKind::ClockIn, &e.started_at));
         for b in &e.breaks {
-            marks.push(mark("break_start", &b.started_at));
+            marks.push(mark(MarkKind::BreakStart, &b.started_at));
             if let Some(end) = &b.ended_at {
-                marks.push(mark("break_end", end));
+                marks.push(mark(MarkKind::BreakEnd, end));
             }
         }
         if let Some(end) = &e.ended_at {
-            marks.push(mark("clock_out", end));
+            marks.push(mark(MarkKind::ClockOut, end));
         }
     }
     marks.sort_by(|a, b| a.at.cmp(&b.at));
@@ -102,19 +122,21 @@ mod tests {
             &[("2026-05-28T12:00:00Z", Some("2026-05-28T12:30:00Z"))],
         );
         assert_eq!(hours(e.session(0).worked_ms()), 8.0);
-        assert_eq!(status(&[&e]), "off");
+        assert_eq!(status(&[&e]), Presence::Off);
         let kinds: Vec<_> = timeline(&[&e]).iter().map(|m| m.kind).collect();
-        assert_eq!(kinds, vec!["clock_in", "break_start", "break_end", "clock_out"]);
+        assert_eq!(kinds, MarkKind::ALL);
+        let json = serde_json::to_value(&timeline(&[&e])[0]).unwrap();
+        assert_eq!(json["type"], "clock_in");
     }
 
     #[test]
     fn running_and_on_break_count_to_now() {
         let now = time::parse_instant("2026-05-28T10:00:00Z", false).unwrap();
         let working = row("2026-05-28T08:00:00Z", None, &[]);
-        assert_eq!(status(&[&working]), "working");
+        assert_eq!(status(&[&working]), Presence::Working);
         assert_eq!(hours(working.session(now).worked_ms()), 2.0);
         let resting = row("2026-05-28T08:00:00Z", None, &[("2026-05-28T09:30:00Z", None)]);
-        assert_eq!(status(&[&resting]), "on_break");
+        assert_eq!(status(&[&resting]), Presence::OnBreak);
         assert_eq!(hours(resting.session(now).worked_ms()), 1.5);
     }
 }

@@ -116,6 +116,7 @@ pub fn args<T: Named>(values: &[T]) -> Vec<Arg> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::attendance::{MarkKind, Presence};
     use crate::domain::events::Event;
     use crate::domain::jobs::JobStatus;
     use crate::domain::scopes::{Action, Preset, Resource, Wildcard};
@@ -162,5 +163,7 @@ mod tests {
         check::<Resource>();
         check::<Wildcard>();
         check::<Preset>();
+        check::<Presence>();
+        check::<MarkKind>();
     }
 }

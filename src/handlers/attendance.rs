@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use super::time_entries::{create_one, span_columns, transition_entry};
+use crate::domain::attendance::Presence;
 use crate::domain::events::Event;
 use crate::domain::fields::Fields;
 use crate::domain::ids;
@@ -54,9 +55,9 @@ async fn who(call: &Call<'_>, clock_in: bool) -> ApiResult<Who> {
 
 fn state_error(current: Option<&Current>) -> ApiError {
     let state = match current {
-        None => "off",
-        Some(c) if c.breaks.last().is_some_and(|b| b.ended_at.is_none()) => "on a break",
-        Some(_) => "working",
+        None => Presence::Off,
+        Some(c) if c.breaks.last().is_some_and(|b| b.ended_at.is_none()) => Presence::OnBreak,
+        Some(_) => Presence::Working,
     };
     ApiError::conflict(Msg::AttendanceState(state))
 }
@@ -83,7 +84,7 @@ pub async fn clock_in(call: &Call<'_>) -> ApiResult<Reply> {
     let entry = create_one(call, &body, &[Event::AttendanceClockIn]).await.map_err(|e| {
         // A concurrent clock-in won the race: say so in attendance terms.
         if e.code == crate::error::ErrorCode::Conflict {
-            ApiError::conflict(Msg::AttendanceState("working"))
+            ApiError::conflict(Msg::AttendanceState(Presence::Working))
         } else {
             e
         }

@@ -114,7 +114,7 @@ pub enum Msg {
     /// Stop asked of an entry that is not running.
     NotRunning,
     /// Attendance: the worker's state does not allow this (names what it is).
-    AttendanceState(&'static str),
+    AttendanceState(crate::domain::attendance::Presence),
     /// A change its current state does not allow (job status, shift overlap, …).
     InvalidTransition(&'static str, &'static str),
     /// A time span that overlaps another of the same worker (names the other).

@@ -1,6 +1,16 @@
 //! The sentences of every error message, in each supported language.
 
 use super::{Lang, Msg, Noun};
+use crate::domain::attendance::Presence;
+
+/// How a worker's state reads in a sentence (the same words in every language).
+fn presence_words(p: Presence) -> &'static str {
+    match p {
+        Presence::Off => "off",
+        Presence::Working => "working",
+        Presence::OnBreak => "on a break",
+    }
+}
 
 fn noun(n: Noun, lang: Lang) -> &'static str {
     use Lang::*;
@@ -231,12 +241,15 @@ pub fn render(msg: &Msg, code: crate::error::ErrorCode, lang: Lang) -> String {
             De => "Dieser Zeiteintrag läuft nicht.",
         }
         .to_string(),
-        Msg::AttendanceState(state) => match lang {
-            En => format!("Not allowed while the worker is {state}."),
-            Es => format!("No permitido mientras el trabajador está {state}."),
-            Fr => format!("Impossible tant que l'employé est {state}."),
-            De => format!("Nicht möglich, solange der Mitarbeiter {state} ist."),
-        },
+        Msg::AttendanceState(presence) => {
+            let state = presence_words(*presence);
+            match lang {
+                En => format!("Not allowed while the worker is {state}."),
+                Es => format!("No permitido mientras el trabajador está {state}."),
+                Fr => format!("Impossible tant que l'employé est {state}."),
+                De => format!("Nicht möglich, solange der Mitarbeiter {state} ist."),
+            }
+        }
         Msg::VendorGovernance => match lang {
             En => "Vendor keys cannot manage API keys, divisions, partnerships or webhooks.",
             Es => "Las claves de proveedor no pueden gestionar claves, divisiones, asociaciones ni webhooks.",
