@@ -86,13 +86,17 @@ pub struct CheckReply {
     pub claim: Option<Claim>,
 }
 
-/// Keeps the response of a claimed request for replay during `ttl_ms`.
+/// Keeps the response of a claimed request for replay during `ttl_ms`, with the object it
+/// wrote (for the audit entries of replays).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CompleteRequest {
     pub record: String,
     pub ttl_ms: i64,
     pub response: Stored,
+    /// Required, `null` when the request wrote no single object.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub resource_id: Option<String>,
 }
 
 impl GateCall for CompleteRequest {
@@ -130,6 +134,7 @@ pub struct Ack {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::idempotency::Replay;
     use serde_json::{json, Value};
 
     const LIMITS: Limits = Limits { per_second: 5, per_minute: 300, per_day: 50_000 };
@@ -162,6 +167,10 @@ mod tests {
         value.to_string()
     }
 
+    fn complete() -> CompleteRequest {
+        CompleteRequest { record: "r".into(), ttl_ms: 1, response: stored(), resource_id: Some("te_1".into()) }
+    }
+
     fn check() -> CheckRequest {
         let claim = Some(ClaimRequest { record: "idem:ab".into(), fingerprint: "f1".into() });
         CheckRequest { key_id: "key_1".into(), limits: LIMITS, claim }
@@ -175,10 +184,16 @@ mod tests {
         for verdict in [Verdict::Pass(PASS), Verdict::Limited(limited), Verdict::Revoked] {
             round_trip(&CheckReply { verdict, claim: None });
         }
-        for claim in [Claim::Run, Claim::InFlight, Claim::Mismatch, Claim::Replay(stored())] {
+        let replay = Replay { response: stored(), resource_id: Some("wkr_1".into()) };
+        for claim in [Claim::Run, Claim::InFlight, Claim::Mismatch, Claim::Replay(replay)] {
             round_trip(&CheckReply { verdict: Verdict::Pass(PASS), claim: Some(claim) });
         }
-        round_trip(&CompleteRequest { record: "idem:ab".into(), ttl_ms: 86_400_000, response: stored() });
+        round_trip(&CompleteRequest {
+            record: "idem:ab".into(),
+            ttl_ms: 86_400_000,
+            response: stored(),
+            resource_id: None,
+        });
         round_trip(&ReleaseRequest { record: "idem:ab".into() });
         round_trip(&RevokeRequest {});
         round_trip(&Ack {});
@@ -211,15 +226,24 @@ mod tests {
             let text = without(request.clone(), parent, field);
             assert!(decode::<CheckRequest>(&text).is_err(), "{text} was accepted");
         }
-        let complete =
-            serde_json::to_value(CompleteRequest { record: "r".into(), ttl_ms: 1, response: stored() }).unwrap();
-        for (parent, field) in [("", "ttl_ms"), ("", "record"), ("/response", "status"), ("/response", "body")] {
+        let complete = serde_json::to_value(complete()).unwrap();
+        for (parent, field) in
+            [("", "ttl_ms"), ("", "record"), ("", "resource_id"), ("/response", "status"), ("/response", "body")]
+        {
             let text = without(complete.clone(), parent, field);
             assert!(decode::<CompleteRequest>(&text).is_err(), "{text} was accepted");
         }
         assert!(decode::<ReleaseRequest>("{}").is_err());
-        let reply = serde_json::to_value(CheckReply { verdict: Verdict::Pass(PASS), claim: None }).unwrap();
-        for (parent, field) in [("", "claim"), ("", "verdict"), ("/verdict/pass", "remaining")] {
+        let replay = Replay { response: stored(), resource_id: None };
+        let reply = CheckReply { verdict: Verdict::Pass(PASS), claim: Some(Claim::Replay(replay)) };
+        let reply = serde_json::to_value(reply).unwrap();
+        for (parent, field) in [
+            ("", "claim"),
+            ("", "verdict"),
+            ("/verdict/pass", "remaining"),
+            ("/claim/replay", "resource_id"),
+            ("/claim/replay/response", "request_id"),
+        ] {
             let text = without(reply.clone(), parent, field);
             assert!(decode::<CheckReply>(&text).is_err(), "{text} was accepted");
         }
@@ -234,8 +258,7 @@ mod tests {
         }
         // The old query-string names are not a message.
         assert!(decode::<CheckRequest>(r#"{"k": "key_1", "s": 5, "m": 300, "d": 50000}"#).is_err());
-        let complete =
-            serde_json::to_value(CompleteRequest { record: "r".into(), ttl_ms: 1, response: stored() }).unwrap();
+        let complete = serde_json::to_value(complete()).unwrap();
         for parent in ["", "/response"] {
             let text = with_extra(complete.clone(), parent);
             assert!(decode::<CompleteRequest>(&text).is_err(), "{text} was accepted");

@@ -40,7 +40,7 @@ pub struct Stored {
     pub body: String,
 }
 
-/// The record behind one idempotency key.
+/// The record behind one idempotency key, as the gate keeps it in its storage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     pub fingerprint: String,
@@ -48,6 +48,19 @@ pub struct Record {
     pub expires_at: i64,
     /// `None` while the first request is running.
     pub response: Option<Stored>,
+    /// The object the first request wrote, for the audit entries of its replays. Absent from
+    /// records kept before it was, hence the default.
+    #[serde(default)]
+    pub resource_id: Option<String>,
+}
+
+/// A finished request to answer again: its response, and the object it wrote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Replay {
+    pub response: Stored,
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub resource_id: Option<String>,
 }
 
 /// What a request holding an idempotency key should do (the gate's answer to a claim).
@@ -61,18 +74,25 @@ pub enum Claim {
     /// The key was used for a different request: 422.
     Mismatch,
     /// Already done: replay this response.
-    Replay(Stored),
+    Replay(Replay),
 }
 
 /// Decides a claim against the current record, returning the record to store if it changes.
 pub fn claim(current: Option<&Record>, fingerprint: &str, now: i64) -> (Claim, Option<Record>) {
     match current.filter(|r| r.expires_at > now) {
         None => {
-            let fresh = Record { fingerprint: fingerprint.to_string(), expires_at: now + CLAIM_MS, response: None };
+            let fresh = Record {
+                fingerprint: fingerprint.to_string(),
+                expires_at: now + CLAIM_MS,
+                response: None,
+                resource_id: None,
+            };
             (Claim::Run, Some(fresh))
         }
         Some(r) if r.fingerprint != fingerprint => (Claim::Mismatch, None),
-        Some(Record { response: Some(s), .. }) => (Claim::Replay(s.clone()), None),
+        Some(Record { response: Some(s), resource_id, .. }) => {
+            (Claim::Replay(Replay { response: s.clone(), resource_id: resource_id.clone() }), None)
+        }
         Some(_) => (Claim::InFlight, None),
     }
 }
@@ -126,11 +146,20 @@ mod tests {
         // A crashed claim expires and the request may run again.
         assert_eq!(claim(Some(&rec), "f1", 1000 + CLAIM_MS).0, Claim::Run);
         rec.response = Some(stored());
+        rec.resource_id = Some("wkr_1".into());
         rec.expires_at = 10_000;
-        assert_eq!(claim(Some(&rec), "f1", 3000).0, Claim::Replay(stored()));
+        let replay = Replay { response: stored(), resource_id: Some("wkr_1".into()) };
+        assert_eq!(claim(Some(&rec), "f1", 3000).0, Claim::Replay(replay));
         assert_eq!(claim(Some(&rec), "f2", 3000).0, Claim::Mismatch);
         // After the TTL the key executes anew.
         assert_eq!(claim(Some(&rec), "f1", 10_000).0, Claim::Run);
         assert!(is_stored(422) && is_stored(201) && !is_stored(500) && !is_stored(503));
+    }
+
+    #[test]
+    fn records_kept_before_resource_ids_still_read() {
+        let old = r#"{"fingerprint":"f1","expires_at":10000,"response":null}"#;
+        let rec: Record = serde_json::from_str(old).unwrap();
+        assert_eq!(rec.resource_id, None);
     }
 }

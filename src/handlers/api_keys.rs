@@ -37,8 +37,8 @@ pub async fn mint_for(call: &Call<'_>, owner: Owner, not_found: Noun) -> ApiResu
         limits: req.limits,
         expires_at_ms: req.expires_at_ms,
     };
-    let key = api_keys::create(call.env, &db, new, call.now_ms).await?;
-    Ok(Reply::value(201, &key))
+    let (id, key) = api_keys::create(call.env, &db, new, call.now_ms).await?;
+    Ok(Reply::written(201, &id, key.to_string()))
 }
 
 pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
@@ -55,7 +55,7 @@ pub async fn show(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
 
 pub async fn revoke(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let tombstone = api_keys::revoke(call.env, &call.db()?, call.tenant_id()?, id, call.now_ms).await?;
-    Ok(Reply::ok(tombstone))
+    Ok(Reply::changed(id, tombstone))
 }
 
 /// The routes this module serves.

@@ -81,7 +81,7 @@ pub async fn clock_in(call: &Call<'_>) -> ApiResult<Reply> {
     if let Some(j) = w.job_id {
         body["job_id"] = Value::String(j);
     }
-    let entry = create_one(call, &body, &[Event::AttendanceClockIn]).await.map_err(|e| {
+    let (id, entry) = create_one(call, &body, &[Event::AttendanceClockIn]).await.map_err(|e| {
         // A concurrent clock-in won the race: say so in attendance terms.
         if e.code == crate::error::ErrorCode::Conflict {
             ApiError::conflict(Msg::AttendanceState(Presence::Working))
@@ -89,7 +89,7 @@ pub async fn clock_in(call: &Call<'_>) -> ApiResult<Reply> {
             e
         }
     })?;
-    Ok(Reply::created(entry))
+    Ok(Reply::created(&id, entry))
 }
 
 pub async fn clock_out(call: &Call<'_>) -> ApiResult<Reply> {

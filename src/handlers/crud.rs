@@ -18,7 +18,7 @@ pub async fn get(call: &Call<'_>, t: &Table, id: &str) -> ApiResult<Reply> {
 }
 
 pub async fn delete(call: &Call<'_>, t: &Table, id: &str) -> ApiResult<Reply> {
-    Ok(Reply::ok(resource::delete(&call.db()?, t, call.tenant_id()?, id, call.now_ms).await?))
+    Ok(Reply::changed(id, resource::delete(&call.db()?, t, call.tenant_id()?, id, call.now_ms).await?))
 }
 
 /// Inserts validated columns as a new object (after checking its references).
@@ -27,7 +27,7 @@ pub async fn insert(call: &Call<'_>, t: &Table, prefix: &str, cols: model::Colum
     let tenant = call.tenant_id()?;
     resource::check_refs(&db, tenant, &cols.refs).await?;
     let id = ids::new_id(prefix, call.now_ms as u64);
-    Ok(Reply::created(resource::create(&db, t, tenant, &id, call.now_ms, cols.values).await?))
+    Ok(Reply::created(&id, resource::create(&db, t, tenant, &id, call.now_ms, cols.values).await?))
 }
 
 /// Applies validated columns to object `id` (after checking its references).
@@ -39,7 +39,7 @@ pub async fn apply(call: &Call<'_>, t: &Table, id: &str, cols: model::Columns) -
         resource::get(&db, t, tenant, id).await?;
         resource::check_refs(&db, tenant, &cols.refs).await?;
     }
-    Ok(Reply::ok(resource::update(&db, t, tenant, id, call.now_ms, cols.values).await?))
+    Ok(Reply::changed(id, resource::update(&db, t, tenant, id, call.now_ms, cols.values).await?))
 }
 
 /// Creates an object of a declared resource, filling its defaults.

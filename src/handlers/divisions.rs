@@ -35,7 +35,7 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
         ("settings", Arg::Text(p.settings.to_string())),
     ];
     let id = ids::new_id("ten", call.now_ms as u64);
-    Ok(Reply::created(resource::create(&db, &DIVISIONS, parent, &id, call.now_ms, cols).await?))
+    Ok(Reply::created(&id, resource::create(&db, &DIVISIONS, parent, &id, call.now_ms, cols).await?))
 }
 
 pub async fn list(call: &Call<'_>) -> ApiResult<Reply> {

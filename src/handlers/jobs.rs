@@ -12,9 +12,9 @@ use crate::route;
 use crate::storage::jobs::{self as store, JOBS};
 use crate::storage::resource;
 
-async fn detail(call: &Call<'_>, id: &str, status: u16) -> ApiResult<Reply> {
-    let job = store::detail(&call.db()?, call.tenant_id()?, id).await?;
-    Ok(Reply::value(status, &job))
+/// The job with its `budget_used`, as JSON text.
+async fn detail(call: &Call<'_>, id: &str) -> ApiResult<String> {
+    Ok(store::detail(&call.db()?, call.tenant_id()?, id).await?.to_string())
 }
 
 pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
@@ -35,11 +35,11 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
     }
     let id = crate::domain::ids::new_id("job", call.now_ms as u64);
     resource::create(&db, &JOBS, tenant, &id, call.now_ms, cols.values).await?;
-    detail(call, &id, 201).await
+    Ok(Reply::created(&id, detail(call, &id).await?))
 }
 
 pub async fn show(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
-    detail(call, id, 200).await
+    Ok(Reply::ok(detail(call, id).await?))
 }
 
 pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
@@ -59,7 +59,7 @@ pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
             now.as_str(),
         )));
     }
-    detail(call, id, 200).await
+    Ok(Reply::changed(id, detail(call, id).await?))
 }
 
 /// The routes this module serves.

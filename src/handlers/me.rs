@@ -14,7 +14,7 @@ pub async fn show(call: &Call<'_>) -> ApiResult<Reply> {
     let p = call.principal()?;
     let key = &p.key;
     let tenant = match &p.tenant_id {
-        Some(id) => Some(serde_json::from_str::<serde_json::Value>(&storage::tenants::get(&call.db()?, id).await?)?),
+        Some(id) => Some(storage::tenants::find(&call.db()?, id).await?),
         None => None,
     };
     let me = json!({

@@ -19,8 +19,8 @@ use crate::storage::vendors;
 
 pub async fn create_tenant(call: &Call<'_>) -> ApiResult<Reply> {
     let new = tenants::parse_new_tenant(&call.body)?;
-    let tenant = crate::storage::tenants::create(call.env, &call.db()?, new, call.now_ms).await?;
-    Ok(Reply::value(201, &tenant))
+    let (id, tenant) = crate::storage::tenants::create(call.env, &call.db()?, new, call.now_ms).await?;
+    Ok(Reply::written(201, &id, tenant.to_string()))
 }
 
 pub async fn list_tenants(call: &Call<'_>) -> ApiResult<Reply> {
@@ -38,7 +38,7 @@ pub async fn update_tenant(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     crate::storage::tenants::get(&db, id).await?;
     let current = crate::storage::tenants::settings_of(&db, id).await?;
     let change = tenants::parse_change(&call.body, current)?;
-    Ok(Reply::ok(crate::storage::tenants::change(&db, id, change, call.now_ms).await?))
+    Ok(Reply::changed(id, crate::storage::tenants::change(&db, id, change, call.now_ms).await?))
 }
 
 /// `POST /v1/operator/tenants/{id}/api-keys` (any tenant or division).
@@ -71,7 +71,7 @@ pub async fn create_vendor(call: &Call<'_>) -> ApiResult<Reply> {
         Arg::Text(now),
     ];
     db::write(&db, vec![Statement::new(sql, args)], "id").await?;
-    let key = api_keys::create(
+    let (_, key) = api_keys::create(
         call.env,
         &db,
         NewKey {
@@ -86,11 +86,9 @@ pub async fn create_vendor(call: &Call<'_>) -> ApiResult<Reply> {
         call.now_ms,
     )
     .await?;
-    let sql = format!("SELECT {} FROM vendors WHERE id = ?", vendors::VENDOR_JSON);
-    let text = db::first_text(&db, &sql, &[id.into()]).await?.unwrap_or_default();
-    let mut vendor: serde_json::Value = serde_json::from_str(&text)?;
+    let mut vendor = serde_json::to_value(vendors::find(&db, &id).await?)?;
     vendor["api_key"] = key;
-    Ok(Reply::value(201, &vendor))
+    Ok(Reply::written(201, &id, vendor.to_string()))
 }
 
 pub async fn list_vendors(call: &Call<'_>) -> ApiResult<Reply> {

@@ -30,7 +30,7 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
     }
     let id = ids::new_id("prt", call.now_ms as u64);
     let cols = vec![("vendor_id", Arg::Text(vendor)), ("scopes", Arg::Text(serde_json::to_string(&scopes)?))];
-    Ok(Reply::created(resource::create(&db, &PARTNERSHIPS, call.tenant_id()?, &id, call.now_ms, cols).await?))
+    Ok(Reply::created(&id, resource::create(&db, &PARTNERSHIPS, call.tenant_id()?, &id, call.now_ms, cols).await?))
 }
 
 pub async fn list(call: &Call<'_>) -> ApiResult<Reply> {
@@ -43,7 +43,7 @@ pub async fn show(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
 
 /// Revokes the grant; the vendor is refused on its next request for this tenant.
 pub async fn revoke(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
-    Ok(Reply::ok(resource::delete(&call.db()?, &PARTNERSHIPS, call.tenant_id()?, id, call.now_ms).await?))
+    Ok(Reply::changed(id, resource::delete(&call.db()?, &PARTNERSHIPS, call.tenant_id()?, id, call.now_ms).await?))
 }
 
 /// The routes this module serves.

@@ -34,7 +34,7 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
     let id = ids::new_id("shf", call.now_ms as u64);
     let guard = store::no_overlap(tenant, &worker, &id, &starts, &ends);
     match resource::create_if(&db, &SHIFTS, tenant, &id, call.now_ms, cols.values, Some(guard), &[]).await? {
-        Some(json) => Ok(Reply::created(json)),
+        Some(json) => Ok(Reply::created(&id, json)),
         None => Err(overlap_error(call, &worker, &id, &starts, &ends).await?),
     }
 }
@@ -51,7 +51,7 @@ pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     resource::check_refs(&db, tenant, &cols.refs).await?;
     let guard = store::no_overlap(tenant, &worker, id, &starts, &ends);
     match resource::update_if(&db, &SHIFTS, tenant, id, call.now_ms, cols.values, Some(guard), &[]).await? {
-        Some(json) => Ok(Reply::ok(json)),
+        Some(json) => Ok(Reply::changed(id, json)),
         None => {
             // Deleted meanwhile (404), else the guard failed.
             resource::get(&db, &SHIFTS, tenant, id).await?;

@@ -115,8 +115,9 @@ async fn after_write(call: &Call<'_>, job: Option<&str>) {
     }
 }
 
-/// Creates one entry from a body; shared by the single and batch routes.
-pub async fn create_one(call: &Call<'_>, body: &Value, extra_events: &[Event]) -> ApiResult<String> {
+/// Creates one entry from a body; shared by the single and batch routes. Returns its id and
+/// JSON.
+pub async fn create_one(call: &Call<'_>, body: &Value, extra_events: &[Event]) -> ApiResult<(String, String)> {
     let input = rules::parse(body, true)?;
     let span = Span {
         started_at: input.started_at.clone().into_option().unwrap_or_default(),
@@ -140,7 +141,7 @@ pub async fn create_one(call: &Call<'_>, body: &Value, extra_events: &[Event]) -
     match resource::create_if(&db, &TIME_ENTRIES, tenant, &id, call.now_ms, cols, Some(guard), &events).await? {
         Some(json) => {
             after_write(call, job.as_deref()).await;
-            Ok(json)
+            Ok((id, json))
         }
         None => Err(overlap(call, &worker, &id, &span).await?),
     }
@@ -152,7 +153,8 @@ async fn overlap(call: &Call<'_>, worker: &str, id: &str, span: &Span) -> ApiRes
 }
 
 pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
-    Ok(Reply::created(create_one(call, &call.body, &[]).await?))
+    let (id, json) = create_one(call, &call.body, &[]).await?;
+    Ok(Reply::created(&id, json))
 }
 
 /// `POST /v1/time-entries/batch`: `{entries: [...]}` (≤ 100) → 207 with one result per item.
@@ -171,10 +173,12 @@ pub async fn batch(call: &Call<'_>) -> ApiResult<Reply> {
     let mut results = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         let result = match create_one(call, item, &[]).await {
-            Ok(json) => json!({"index": index, "status": 201, "data": serde_json::from_str::<Value>(&json)?}),
+            // Parsed so the item sits in the 207 as an object (with the keys in the order
+            // every 207 has had).
+            Ok((_, json)) => json!({"index": index, "status": 201, "data": serde_json::from_str::<Value>(&json)?}),
             Err(e) => {
-                let error: Value = serde_json::from_str(&envelope::error(&e, call.request_id, call.lang))?;
-                json!({"index": index, "status": e.status(), "error": error["error"]})
+                let error = envelope::error_object(&e, call.request_id, call.lang);
+                json!({"index": index, "status": e.status(), "error": error})
             }
         };
         results.push(result);
@@ -222,7 +226,7 @@ pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     match resource::update_if(&db, &TIME_ENTRIES, tenant, id, call.now_ms, cols, Some(guard), &events).await? {
         Some(json) => {
             after_write(call, job.as_deref()).await;
-            Ok(Reply::ok(json))
+            Ok(Reply::changed(id, json))
         }
         None => match store::current(&db, tenant, id).await? {
             None => Err(not_found()),
@@ -270,7 +274,7 @@ pub async fn transition_entry(
     match resource::update_if(&db, &TIME_ENTRIES, tenant, id, call.now_ms, sets, Some(guard), events).await? {
         Some(json) => {
             after_write(call, current.job_id.as_deref()).await;
-            Ok(Reply::ok(json))
+            Ok(Reply::changed(id, json))
         }
         // Changed meanwhile: the client may re-read and retry.
         None => Err(ApiError::conflict(Msg::Default)),

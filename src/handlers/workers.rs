@@ -65,7 +65,7 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
     let (db, tenant) = (call.db()?, call.tenant_id()?);
     resource::check_refs(&db, tenant, &references(&input)).await?;
     let json = resource::create(&db, &WORKERS, tenant, &id, call.now_ms, columns(input)).await?;
-    Ok(Reply::created(json))
+    Ok(Reply::created(&id, json))
 }
 
 pub async fn show(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
@@ -82,18 +82,18 @@ pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
         resource::check_refs(&db, tenant, &refs).await?;
     }
     let json = resource::update(&db, &WORKERS, tenant, id, call.now_ms, columns(input)).await?;
-    Ok(Reply::ok(json))
+    Ok(Reply::changed(id, json))
 }
 
 pub async fn delete(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
-    Ok(Reply::ok(resource::delete(&call.db()?, &WORKERS, call.tenant_id()?, id, call.now_ms).await?))
+    Ok(Reply::changed(id, resource::delete(&call.db()?, &WORKERS, call.tenant_id()?, id, call.now_ms).await?))
 }
 
 pub async fn set_status(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let status = workers::parse_status(&call.body)?;
     let sets = vec![("status", Arg::from(status))];
     let json = resource::update(&call.db()?, &WORKERS, call.tenant_id()?, id, call.now_ms, sets).await?;
-    Ok(Reply::ok(json))
+    Ok(Reply::changed(id, json))
 }
 
 /// The routes this module serves.

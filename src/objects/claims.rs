@@ -49,10 +49,19 @@ impl Claims {
         Ok(claim)
     }
 
-    /// Stores the finished response, kept until `now + ttl_ms`.
-    pub async fn complete(&self, state: &State, name: &str, response: Stored, now: i64, ttl_ms: i64) -> Result<()> {
+    /// Stores the finished response (and the object it wrote), kept until `now + ttl_ms`.
+    pub async fn complete(
+        &self,
+        state: &State,
+        name: &str,
+        response: Stored,
+        resource_id: Option<String>,
+        now: i64,
+        ttl_ms: i64,
+    ) -> Result<()> {
         let Some(mut r) = self.current(state, name).await? else { return Ok(()) };
         r.response = Some(response);
+        r.resource_id = resource_id;
         r.expires_at = now + ttl_ms;
         self.records.borrow_mut().insert(name.to_string(), r.clone());
         state.storage().put(name, r).await?;

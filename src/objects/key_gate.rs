@@ -111,7 +111,8 @@ impl KeyGate {
 
     async fn complete(&self, request: CompleteRequest) -> Result<Ack> {
         let now = now_ms();
-        self.claims.complete(&self.state, &request.record, request.response, now, request.ttl_ms).await?;
+        let CompleteRequest { record, ttl_ms, response, resource_id } = request;
+        self.claims.complete(&self.state, &record, response, resource_id, now, ttl_ms).await?;
         if let Some(at) = self.claims.sweep_at() {
             self.arm(at, now).await?;
         }

@@ -25,17 +25,34 @@ pub enum Body {
 pub struct Reply {
     pub status: u16,
     pub body: Body,
+    /// The id of the one object a write created or changed, for the audit log (SPEC §5):
+    /// carried here by the handler that knows it, so nothing re-reads the body to find it.
+    /// `None` for reads, and for writes about several objects or none.
+    pub written: Option<String>,
 }
 
 impl Reply {
+    /// A read's answer (or a write's that is about no single object).
     pub fn ok(data: String) -> Self {
-        Reply { status: 200, body: Body::Data { data, meta: Vec::new() } }
+        Reply::value_text(200, data)
     }
-    pub fn created(data: String) -> Self {
-        Reply { status: 201, body: Body::Data { data, meta: Vec::new() } }
+    /// A write's answer: object `id`, as JSON text.
+    pub fn written(status: u16, id: &str, data: String) -> Self {
+        Reply { written: Some(id.to_string()), ..Reply::value_text(status, data) }
+    }
+    /// `201` with the object `id` the write created.
+    pub fn created(id: &str, data: String) -> Self {
+        Reply::written(201, id, data)
+    }
+    /// `200` with the object `id` the write changed (or its tombstone).
+    pub fn changed(id: &str, data: String) -> Self {
+        Reply::written(200, id, data)
     }
     pub fn value(status: u16, data: &Value) -> Self {
-        Reply { status, body: Body::Data { data: data.to_string(), meta: Vec::new() } }
+        Reply::value_text(status, data.to_string())
+    }
+    fn value_text(status: u16, data: String) -> Self {
+        Reply { status, body: Body::Data { data, meta: Vec::new() }, written: None }
     }
     /// A list page: the items as a JSON array, `next_cursor` and `has_more` in `meta`.
     pub fn page(page: Page) -> Self {
@@ -53,10 +70,11 @@ impl Reply {
         Reply {
             status: 200,
             body: Body::Data { data, meta: vec![("next_cursor", next), ("has_more", has_more.to_string())] },
+            written: None,
         }
     }
     pub fn raw(content_type: String, body: String, headers: Vec<(&'static str, String)>) -> Self {
-        Reply { status: 200, body: Body::Raw { content_type, body, headers } }
+        Reply { status: 200, body: Body::Raw { content_type, body, headers }, written: None }
     }
 }
 
@@ -81,6 +99,12 @@ pub fn success(data: &str, meta: &[(&'static str, String)], request_id: &str, to
 
 /// `{"error": {"code", "message", "request_id", "details"?}}` in `lang`.
 pub fn error(err: &ApiError, request_id: &str, lang: Lang) -> String {
+    json!({ "error": error_object(err, request_id, lang) }).to_string()
+}
+
+/// The error object itself, `{"code", "message", "request_id", "details"?}`, also used for
+/// the failed items of a batch (207).
+pub fn error_object(err: &ApiError, request_id: &str, lang: Lang) -> Value {
     let mut body = json!({
         "code": err.code.as_str(),
         "message": render(&err.msg, err.code, lang),
@@ -93,7 +117,7 @@ pub fn error(err: &ApiError, request_id: &str, lang: Lang) -> String {
             .map(|d| json!({"field": d.field, "code": d.code.as_str(), "message": d.code.message(lang)}))
             .collect();
     }
-    json!({ "error": body }).to_string()
+    body
 }
 
 #[cfg(test)]
@@ -118,6 +142,14 @@ mod tests {
         let Body::Data { data, meta } = r.body else { panic!() };
         assert_eq!(data, "[{},{}]");
         assert_eq!(meta, vec![("next_cursor", "\"abc\"".to_string()), ("has_more", "true".to_string())]);
+    }
+
+    #[test]
+    fn writes_carry_the_id_they_wrote() {
+        assert_eq!(Reply::created("wkr_1", "{}".into()).written.as_deref(), Some("wkr_1"));
+        assert_eq!(Reply::changed("wkr_1", "{}".into()).status, 200);
+        assert_eq!(Reply::ok("{}".into()).written, None);
+        assert_eq!(Reply::page(Page { items: vec![], next_cursor: None }).written, None);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use worker::Env;
 
 use crate::domain::gate::ClaimRequest;
-use crate::domain::idempotency::{self, Claim, Stored};
+use crate::domain::idempotency::{self, Claim, Replay, Stored};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::i18n::Msg;
 use crate::storage::gate;
@@ -31,10 +31,10 @@ pub fn claim_request(
 }
 
 /// Turns the gate's claim decision into "go on" (`Ok(None)`), a replay, or an error.
-pub fn on_claim(claim: Claim) -> ApiResult<Option<Stored>> {
+pub fn on_claim(claim: Claim) -> ApiResult<Option<Replay>> {
     match claim {
         Claim::Run => Ok(None),
-        Claim::Replay(stored) => Ok(Some(stored)),
+        Claim::Replay(replay) => Ok(Some(replay)),
         Claim::Mismatch => Err(ApiError::new(ErrorCode::IdempotencyKeyReused, Msg::Default)),
         Claim::InFlight => Err(ApiError { retry_after: Some(1), ..ApiError::conflict(Msg::IdempotencyInFlight) }),
     }
@@ -50,10 +50,11 @@ fn ttl_ms(env: &Env) -> i64 {
     secs * 1000
 }
 
-/// Stores the outcome of a claimed request, or releases the claim after a server error.
-pub async fn finish(env: &Env, key_id: &str, record: &str, response: Stored) {
+/// Stores the outcome of a claimed request (and the object it wrote), or releases the claim
+/// after a server error.
+pub async fn finish(env: &Env, key_id: &str, record: &str, response: Stored, resource_id: Option<String>) {
     let result = if idempotency::is_stored(response.status) {
-        gate::complete(env, key_id, record, response, ttl_ms(env)).await
+        gate::complete(env, key_id, record, response, resource_id, ttl_ms(env)).await
     } else {
         gate::release(env, key_id, record).await
     };

@@ -18,7 +18,7 @@ pub mod router;
 use worker::{Context, Date, Env, Request, Response, ResponseBuilder};
 
 use crate::domain::gate::{CheckReply, ClaimRequest, Verdict};
-use crate::domain::idempotency::Stored;
+use crate::domain::idempotency::{Replay, Stored};
 use crate::domain::listing::Query;
 use crate::domain::rate::Decision;
 use crate::domain::scopes::{self, Action, Resource};
@@ -71,10 +71,10 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     let mut request_id = request_id;
     let mut language = lang.tag().to_string();
     let (status, content_type, body) = match &outcome {
-        Ok(Reply { status, body: Body::Data { data, meta } }) => {
+        Ok(Reply { status, body: Body::Data { data, meta }, .. }) => {
             (*status, "application/json; charset=utf-8", envelope::success(data, meta, &request_id, took))
         }
-        Ok(Reply { status, body: Body::Raw { content_type, body, headers } }) => {
+        Ok(Reply { status, body: Body::Raw { content_type, body, headers }, .. }) => {
             extra.extend(headers.iter().map(|(k, v)| (*k, v.clone())));
             (*status, content_type.as_str(), body.clone())
         }
@@ -95,19 +95,24 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
         }
     };
 
+    // The object a successful write touched, as its handler (or the replayed record) says.
+    let resource_id = match (&outcome, trace.def) {
+        (Ok(reply), Some(def)) if def.method.is_write() => reply.written.clone(),
+        _ => None,
+    };
+
     if let (Some(record), Some(p)) = (&trace.claimed, &trace.principal) {
-        let stored = crate::domain::idempotency::Stored {
+        let stored = Stored {
             status,
             request_id: request_id.clone(),
             content_type: content_type.to_string(),
             content_language: language.clone(),
             body: body.clone(),
         };
-        idempotency::finish(&env, &p.key.key_id, record, stored).await;
+        idempotency::finish(&env, &p.key.key_id, record, stored, resource_id.clone()).await;
     }
 
     if let (Some(def), Some(principal)) = (trace.def, trace.principal.take()) {
-        let resource_id = written_id(def, &outcome);
         let entry = storage::audit::Entry {
             tenant_id: principal.tenant_id,
             key_id: principal.key.key_id,
@@ -141,20 +146,6 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     ResponseBuilder::new().with_status(status).with_headers(headers).fixed(body)
 }
 
-/// The id of the object a successful write touched: the path's, else the created one's.
-fn written_id(def: &RouteDef, outcome: &ApiResult<Reply>) -> Option<String> {
-    if !def.method.is_write() {
-        return None;
-    }
-    let data = match outcome {
-        Ok(Reply { body: Body::Data { data, .. }, .. }) => data.as_str(),
-        Ok(Reply { body: Body::Replayed(stored), .. }) => stored.body.as_str(),
-        _ => return None,
-    };
-    let v: serde_json::Value = serde_json::from_str(data).ok()?;
-    v["data"]["id"].as_str().or_else(|| v["id"].as_str()).map(str::to_string)
-}
-
 /// Admits a key's request through its gate: 401 if revoked, 429 if over a limit; for an
 /// idempotent write, also its claim (409 in flight, 422 reused, or a stored replay).
 async fn admit(
@@ -162,7 +153,7 @@ async fn admit(
     principal: &Principal,
     claim: Option<ClaimRequest>,
     trace: &mut Trace,
-) -> ApiResult<Option<Stored>> {
+) -> ApiResult<Option<Replay>> {
     let record = claim.as_ref().map(|c| c.record.clone());
     let CheckReply { verdict, claim } =
         storage::gate::check(env, &principal.key.key_id, &principal.key.limits, claim).await?;
@@ -244,8 +235,8 @@ async fn run(
             } else {
                 None
             };
-            if let Some(stored) = admit(env, &provisional, claim, trace).await? {
-                return Ok(Reply { status: stored.status, body: Body::Replayed(stored) });
+            if let Some(Replay { response, resource_id }) = admit(env, &provisional, claim, trace).await? {
+                return Ok(Reply { status: response.status, body: Body::Replayed(response), written: resource_id });
             }
             let p = auth::principal(env, key, tenant_header.as_deref(), is_me).await?;
             trace.principal = Some(p.clone());

@@ -135,8 +135,8 @@ pub async fn owner_plan(db: &impl Database, owner: &Owner) -> ApiResult<Option<(
 }
 
 /// Mints a key for `owner`: the D1 row, then the KV record (undoing the row if KV fails).
-/// Returns the key as its creator sees it once.
-pub async fn create(env: &Env, db: &impl Database, new: NewKey, now_ms: i64) -> ApiResult<Value> {
+/// Returns its id and the key as its creator sees it once.
+pub async fn create(env: &Env, db: &impl Database, new: NewKey, now_ms: i64) -> ApiResult<(String, Value)> {
     let minted = mint(new, now_ms)?;
     db::write(db, vec![insert_stmt(&minted)?], "id").await?;
     if let Err(e) = keys::store(env, &minted.record, now_ms).await {
@@ -144,7 +144,7 @@ pub async fn create(env: &Env, db: &impl Database, new: NewKey, now_ms: i64) -> 
         let _ = db.batch(vec![undo]).await;
         return Err(e);
     }
-    Ok(created_json(&minted))
+    Ok((minted.record.key_id.clone(), created_json(&minted)))
 }
 
 /// Revokes a tenant's key: first in its gate (the truth, effective on the very next request

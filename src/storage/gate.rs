@@ -39,9 +39,17 @@ pub async fn check(env: &Env, key_id: &str, limits: &Limits, claim: Option<Claim
     call(env, key_id, &CheckRequest { key_id: key_id.to_string(), limits: *limits, claim }).await
 }
 
-/// Stores the response of a claimed request for replay during `ttl_ms`.
-pub async fn complete(env: &Env, key_id: &str, record: &str, stored: Stored, ttl_ms: i64) -> ApiResult<()> {
-    call(env, key_id, &CompleteRequest { record: record.to_string(), ttl_ms, response: stored }).await?;
+/// Stores the response of a claimed request (and the object it wrote) for replay during
+/// `ttl_ms`.
+pub async fn complete(
+    env: &Env,
+    key_id: &str,
+    record: &str,
+    response: Stored,
+    resource_id: Option<String>,
+    ttl_ms: i64,
+) -> ApiResult<()> {
+    call(env, key_id, &CompleteRequest { record: record.to_string(), ttl_ms, response, resource_id }).await?;
     Ok(())
 }
 

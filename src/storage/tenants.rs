@@ -1,12 +1,12 @@
 //! Tenants: creation together with the first owner key, listing and lookup.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use worker::Env;
 
 use crate::domain::keys::OWNER_SCOPES;
 use crate::domain::listing::{self, Arg, ListSpec, Page, Query};
-use crate::domain::tenants::NewTenant;
+use crate::domain::tenants::{Limits, NewTenant, Tier};
 use crate::domain::{ids, time};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{Msg, Noun};
@@ -30,6 +30,25 @@ pub static DIVISIONS: Table = Table {
     updated_event: None,
     referenced_by: &[],
 };
+
+/// A stored tenant (or division), read by column: what `/v1/me` shows of the tenant a key
+/// acts for, and the operator of a tenant it just created.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tenant {
+    pub id: String,
+    pub name: String,
+    pub tier: Tier,
+    pub timezone: String,
+    #[serde(deserialize_with = "db::json_text")]
+    pub limits: Limits,
+    /// As stored, settings this build does not know included.
+    #[serde(deserialize_with = "db::json_text")]
+    pub settings: Value,
+    pub parent_id: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
 
 /// What a division inherits from its parent. `limits` and `settings` stay JSON values: a
 /// division stores them as its parent has them, including settings this build does not know.
@@ -76,9 +95,9 @@ pub async fn timezone_of(db: &impl Database, id: &str) -> ApiResult<Option<Strin
     db::first_text(db, "SELECT timezone FROM tenants WHERE id = ?", &[id.into()]).await
 }
 
-/// Creates a tenant and its first owner key; returns the tenant JSON with `api_key` (the
+/// Creates a tenant and its first owner key; returns its id and its JSON with `api_key` (the
 /// secret, shown this once) inside.
-pub async fn create(env: &Env, db: &impl Database, t: NewTenant, now_ms: i64) -> ApiResult<Value> {
+pub async fn create(env: &Env, db: &impl Database, t: NewTenant, now_ms: i64) -> ApiResult<(String, Value)> {
     let id = ids::new_id("ten", now_ms as u64);
     let now = time::fmt_ms(now_ms);
     let minted = api_keys::mint(
@@ -116,14 +135,16 @@ pub async fn create(env: &Env, db: &impl Database, t: NewTenant, now_ms: i64) ->
         let _ = db.batch(undo).await;
         return Err(e);
     }
-    let mut tenant = get_value(db, &id).await?;
+    let mut tenant = serde_json::to_value(find(db, &id).await?)?;
     tenant["api_key"] = api_keys::created_json(&minted);
-    Ok(tenant)
+    Ok((id, tenant))
 }
 
-async fn get_value(db: &impl Database, id: &str) -> ApiResult<Value> {
-    let text = get(db, id).await?;
-    Ok(serde_json::from_str(&text)?)
+/// One tenant, read into its type, or 404.
+pub async fn find(db: &impl Database, id: &str) -> ApiResult<Tenant> {
+    let sql = "SELECT id, name, tier, timezone, limits, settings, parent_id, created_at, updated_at \
+               FROM tenants WHERE id = ?";
+    db.first(sql, &[id.into()]).await?.ok_or_else(|| ApiError::not_found(Msg::NotFound(Noun::Tenant)))
 }
 
 /// One tenant as JSON text, or 404.
@@ -137,4 +158,32 @@ pub async fn list(db: &impl Database, query: &Query) -> ApiResult<Page> {
     let lq = listing::compile(&TENANT_LIST, None, query)?;
     let rows = db::id_json_rows(db, &lq.sql, &lq.args).await?;
     Ok(listing::paginate(rows, lq.limit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::sqlite::{block_on, Sqlite};
+
+    /// A tenant read by column renders exactly as its SQLite-rendered JSON did once parsed
+    /// (what `/v1/me` and tenant creation answered before the typed read), settings as stored.
+    #[test]
+    fn a_typed_tenant_renders_as_its_stored_json_did() {
+        let db = Sqlite::open();
+        let limits = r#"{"per_second":5,"per_minute":300,"per_day":50000}"#;
+        let full =
+            r#"{"daily_overtime_hours":7.5,"weekly_overtime_hours":38.0,"week_start":"sunday","pinshot_threshold":60}"#;
+        for (id, parent, settings) in [("ten_1", None, full), ("ten_2", Some("ten_1"), "{}")] {
+            let row = Statement::new(
+                "INSERT INTO tenants (id, name, tier, timezone, limits, settings, parent_id, created_at, updated_at) \
+                 VALUES (?, 'Acme', 'pro', 'Europe/Berlin', ?, ?, ?, '2026-05-30T14:23:11Z', '2026-05-30T14:23:11Z')",
+                [id.into(), limits.into(), settings.into(), Arg::from(parent)],
+            );
+            block_on(db.batch(vec![row])).unwrap();
+            let typed = serde_json::to_value(block_on(find(&db, id)).unwrap()).unwrap();
+            let rendered: Value = serde_json::from_str(&block_on(get(&db, id)).unwrap()).unwrap();
+            assert_eq!(typed.to_string(), rendered.to_string());
+        }
+        assert_eq!(block_on(find(&db, "ten_9")).unwrap_err().status(), 404);
+    }
 }
