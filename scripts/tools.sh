@@ -25,8 +25,12 @@ if [ "$(installed_version wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
   cargo install --quiet --root "$TOOLS" wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm packages: reinstalled exactly when package-lock.json changed since the last install (by
+# content, not file times, which a fresh clone or a checkout resets).
+LOCK_SUM=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -x node_modules/.bin/wrangler ] || [ "$(cat node_modules/.lock-sha256 2>/dev/null)" != "$LOCK_SUM" ]; then
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$LOCK_SUM" > node_modules/.lock-sha256
 fi
 
 # The docs page is tested in a real headless browser: Debian's Chromium (the release Debian

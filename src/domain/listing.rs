@@ -286,17 +286,14 @@ pub fn paginate(mut rows: Vec<(String, String)>, limit: usize) -> Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::workers::WorkerStatus;
 
     static SPEC: ListSpec = ListSpec {
         table: "workers",
         scope: "tenant_id",
         json: "json_object('id', id)",
         filters: &[
-            Filter {
-                param: "status",
-                column: "status",
-                kind: FilterKind::OneOf(crate::domain::workers::WorkerStatus::NAMES),
-            },
+            Filter { param: "status", column: "status", kind: FilterKind::OneOf(WorkerStatus::NAMES) },
             Filter { param: "site_id", column: "site_id", kind: FilterKind::Ids("site") },
             Filter { param: "q", column: "", kind: FilterKind::Search(&["name", "email"]) },
             Filter { param: "code", column: "code", kind: FilterKind::Ints(100, 599) },
