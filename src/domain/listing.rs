@@ -139,6 +139,71 @@ fn placeholders(n: usize) -> String {
     vec!["?"; n].join(",")
 }
 
+/// `limit` of a page: 1–200, default 50 (400 otherwise).
+pub fn page_limit(query: &Query) -> ApiResult<usize> {
+    match query.get("limit") {
+        None => Ok(DEFAULT_LIMIT),
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+            _ => Err(bad("limit")),
+        },
+    }
+}
+
+/// The SQL condition and arguments for filter `f` given `raw` (its parameter's value in
+/// `query`); 400 for a value the filter does not accept.
+pub fn filter_clause(f: &Filter, raw: &str, query: &Query) -> ApiResult<(String, Vec<Arg>)> {
+    let list = |args: Vec<Arg>| (format!("{} IN ({})", f.column, placeholders(args.len())), args);
+    match f.kind {
+        FilterKind::OneOf(allowed) => {
+            let values = split_values(f.param, raw)?;
+            if values.iter().any(|v| !allowed.contains(&v.as_str())) {
+                return Err(bad(f.param));
+            }
+            Ok(list(values.into_iter().map(Arg::Text).collect()))
+        }
+        FilterKind::Ids(prefix) => {
+            let values = split_values(f.param, raw)?;
+            if values.iter().any(|v| !crate::domain::ids::is_id(prefix, v)) {
+                return Err(bad(f.param));
+            }
+            Ok(list(values.into_iter().map(Arg::Text).collect()))
+        }
+        FilterKind::Search(columns) => {
+            let needle = raw.trim();
+            if needle.is_empty() || needle.chars().count() > 200 {
+                return Err(bad(f.param));
+            }
+            let escaped = needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let pattern = format!("%{escaped}%");
+            let ors: Vec<String> = columns.iter().map(|c| format!("{c} LIKE ? ESCAPE '\\'")).collect();
+            Ok((format!("({})", ors.join(" OR ")), columns.iter().map(|_| Arg::Text(pattern.clone())).collect()))
+        }
+        FilterKind::Values => {
+            let values = split_values(f.param, raw)?;
+            if values.iter().any(|v| v.chars().count() > 100) {
+                return Err(bad(f.param));
+            }
+            Ok(list(values.into_iter().map(Arg::Text).collect()))
+        }
+        FilterKind::Ints(min, max) => {
+            let values = split_values(f.param, raw)?;
+            let mut ints = Vec::with_capacity(values.len());
+            for v in values {
+                match v.parse::<i64>() {
+                    Ok(n) if (min..=max).contains(&n) => ints.push(Arg::Int(n)),
+                    _ => return Err(bad(f.param)),
+                }
+            }
+            Ok(list(ints))
+        }
+        FilterKind::Flag => {
+            let v = query.bool(f.param)?.ok_or_else(|| bad(f.param))?;
+            Ok((format!("{} = ?", f.column), vec![Arg::Int(v as i64)]))
+        }
+    }
+}
+
 /// Validates `query` against `spec` and compiles the statement for one page of `tenant_id`'s
 /// objects (of all objects for `None`: the operator's cross-tenant views).
 pub fn compile(spec: &ListSpec, tenant_id: Option<&str>, query: &Query) -> ApiResult<ListQuery> {
@@ -149,13 +214,7 @@ pub fn compile(spec: &ListSpec, tenant_id: Option<&str>, query: &Query) -> ApiRe
     }
     query.only(&allowed)?;
 
-    let limit = match query.get("limit") {
-        None => DEFAULT_LIMIT,
-        Some(v) => match v.parse::<usize>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-            _ => return Err(bad("limit")),
-        },
-    };
+    let limit = page_limit(query)?;
     let include_deleted = query.bool("include_deleted")?.unwrap_or(false);
 
     let mut clauses = Vec::new();
@@ -189,60 +248,9 @@ pub fn compile(spec: &ListSpec, tenant_id: Option<&str>, query: &Query) -> ApiRe
     }
     for f in spec.filters {
         let Some(raw) = query.get(f.param) else { continue };
-        match f.kind {
-            FilterKind::OneOf(allowed) => {
-                let values = split_values(f.param, raw)?;
-                if values.iter().any(|v| !allowed.contains(&v.as_str())) {
-                    return Err(bad(f.param));
-                }
-                clauses.push(format!("{} IN ({})", f.column, placeholders(values.len())));
-                args.extend(values.into_iter().map(Arg::Text));
-            }
-            FilterKind::Ids(prefix) => {
-                let values = split_values(f.param, raw)?;
-                if values.iter().any(|v| !crate::domain::ids::is_id(prefix, v)) {
-                    return Err(bad(f.param));
-                }
-                clauses.push(format!("{} IN ({})", f.column, placeholders(values.len())));
-                args.extend(values.into_iter().map(Arg::Text));
-            }
-            FilterKind::Search(columns) => {
-                let needle = raw.trim();
-                if needle.is_empty() || needle.chars().count() > 200 {
-                    return Err(bad(f.param));
-                }
-                let escaped = needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                let pattern = format!("%{escaped}%");
-                let ors: Vec<String> = columns.iter().map(|c| format!("{c} LIKE ? ESCAPE '\\'")).collect();
-                clauses.push(format!("({})", ors.join(" OR ")));
-                args.extend(columns.iter().map(|_| Arg::Text(pattern.clone())));
-            }
-            FilterKind::Values => {
-                let values = split_values(f.param, raw)?;
-                if values.iter().any(|v| v.chars().count() > 100) {
-                    return Err(bad(f.param));
-                }
-                clauses.push(format!("{} IN ({})", f.column, placeholders(values.len())));
-                args.extend(values.into_iter().map(Arg::Text));
-            }
-            FilterKind::Ints(min, max) => {
-                let values = split_values(f.param, raw)?;
-                let mut ints = Vec::with_capacity(values.len());
-                for v in values {
-                    match v.parse::<i64>() {
-                        Ok(n) if (min..=max).contains(&n) => ints.push(Arg::Int(n)),
-                        _ => return Err(bad(f.param)),
-                    }
-                }
-                clauses.push(format!("{} IN ({})", f.column, placeholders(ints.len())));
-                args.extend(ints);
-            }
-            FilterKind::Flag => {
-                let v = query.bool(f.param)?.ok_or_else(|| bad(f.param))?;
-                clauses.push(format!("{} = ?", f.column));
-                args.push(Arg::Int(v as i64));
-            }
-        }
+        let (clause, values) = filter_clause(f, raw, query)?;
+        clauses.push(clause);
+        args.extend(values);
     }
 
     // D1 binds at most 100 parameters per statement.
