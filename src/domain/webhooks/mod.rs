@@ -2,6 +2,7 @@
 //! retried, what their bodies say (JSON or Slack text), and what an attempt's answer means.
 
 pub mod delivery;
+pub mod filters;
 pub mod payload;
 pub mod schedule;
 pub mod signing;
