@@ -5,6 +5,7 @@
 //!
 //! [`Database`]: crate::storage::db::Database
 
+mod deliveries;
 mod employee_codes;
 mod listing;
 mod outbox;
