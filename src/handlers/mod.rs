@@ -8,6 +8,7 @@ pub mod audit;
 pub mod catalog;
 pub mod catalog_routes;
 pub mod crud;
+pub mod deliveries;
 pub mod divisions;
 pub mod docs;
 pub mod jobs;
@@ -37,4 +38,5 @@ pub static ROUTES: &[&[RouteDef]] = &[
     time_entries::ROUTES,
     attendance::ROUTES,
     attendance_views::ROUTES,
+    deliveries::ROUTES,
 ];
