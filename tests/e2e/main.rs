@@ -3,6 +3,9 @@
 
 mod client;
 mod harness;
+mod receiver;
+mod webhook_verify;
+mod webhooks_shim;
 
 mod attendance;
 mod audit;
@@ -19,4 +22,7 @@ mod resources;
 mod shifts;
 mod tenancy;
 mod time_entries;
+mod webhooks_delivery;
+mod webhooks_log;
+mod webhooks_recovery;
 mod workers;
