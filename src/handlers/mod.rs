@@ -17,6 +17,7 @@ pub mod operator;
 pub mod partnerships;
 pub mod shifts;
 pub mod time_entries;
+pub mod webhook_fixtures;
 pub mod workers;
 
 use crate::pipeline::router::RouteDef;
@@ -39,4 +40,5 @@ pub static ROUTES: &[&[RouteDef]] = &[
     attendance::ROUTES,
     attendance_views::ROUTES,
     deliveries::ROUTES,
+    webhook_fixtures::ROUTES,
 ];

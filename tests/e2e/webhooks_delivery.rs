@@ -160,3 +160,21 @@ fn an_answer_after_12_seconds_is_a_failed_attempt() {
     assert!((9_500..12_000).contains(&took), "gave up at 10 s: {took}");
     assert_eq!(attempts[1]["status_code"], 200);
 }
+
+#[test]
+fn during_a_rotation_overlap_both_secrets_sign() {
+    let rx = Receiver::start(Behaviour::Ok);
+    let t = tenant();
+    let overlap = Receiver::start(Behaviour::Ok);
+    let (current, previous) = crate::webhooks_shim::rotated(&t, &overlap.url, 3600);
+    let (expired_current, expired_previous) = crate::webhooks_shim::rotated(&t, &rx.url, -1);
+    t.worker(json!({"name": "Two Keys"}));
+    let both = overlap.wait_delivered(1, WAIT).remove(0);
+    assert!(webhook_verify::both(&both, &current) && webhook_verify::both(&both, &previous));
+    assert_eq!(both.header("Edgeclock-Signature").matches(",v1=").count(), 2);
+    assert_eq!(both.header("webhook-signature").split(' ').count(), 2);
+    let after = rx.wait_delivered(1, WAIT).remove(0);
+    assert!(webhook_verify::both(&after, &expired_current), "the new secret signs");
+    assert!(!webhook_verify::stripe(after.header("Edgeclock-Signature"), &after.body, &expired_previous));
+    assert_eq!(after.header("webhook-signature").split(' ').count(), 1, "the expired one no longer signs");
+}
