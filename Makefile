@@ -1,6 +1,7 @@
 # edgeclock: two commands do everything on a fresh machine.
 #   make dev   — install what is missing, build, apply migrations, serve on 127.0.0.1:8787
-#   make test  — the same set-up, then native unit tests and the end-to-end suite
+#   make test  — the same set-up, then native unit tests, the end-to-end suite and the
+#                contract fuzzer (schemathesis against openapi.json)
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
 export WASM_BINDGEN_BIN := $(CURDIR)/.tools/bin/wasm-bindgen
@@ -11,10 +12,14 @@ export CARGO_TERM_PROGRESS_WHEN := never
 # swagger-ui-dist depends on @scarf/scarf, whose install script would report usage.
 export SCARF_ANALYTICS := false
 
-.PHONY: dev test tools build schema unit e2e bench clean
+.PHONY: dev test tools contract-tools build schema unit e2e contract bench clean
 
 tools:
 	@scripts/tools.sh
+
+# schemathesis and its dependencies, pinned, in .venv/ (only the contract fuzzer needs them).
+contract-tools:
+	@scripts/contract-tools.sh
 
 .dev.vars:
 	cp .dev.vars.example .dev.vars
@@ -36,10 +41,13 @@ unit: tools
 e2e: build
 	cargo test --test e2e -- --test-threads=4
 
-test: unit e2e
+contract: build contract-tools
+	scripts/contract.sh
+
+test: unit e2e contract
 
 bench: build
 	bench/run.sh
 
 clean:
-	rm -rf build target .wrangler .tools node_modules
+	rm -rf build target .wrangler .tools node_modules .venv

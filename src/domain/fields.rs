@@ -40,6 +40,11 @@ impl<T> Patch<T> {
 
 static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
 
+/// The least number above 0 (the smallest subnormal), so `real(name, ABOVE_ZERO, max)` reads
+/// "above 0 and at most max", as the documentation says; `f64::MIN_POSITIVE` would refuse the
+/// positive numbers below it.
+pub const ABOVE_ZERO: f64 = 5e-324;
+
 /// A validating reader over one JSON object.
 pub struct Fields<'a> {
     obj: &'a Map<String, Value>,
@@ -49,11 +54,11 @@ pub struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    /// Starts reading `body`, which must be an object (an empty body reads as `{}`); any key
-    /// not in `allowed` is reported as `unknown_field`.
+    /// Starts reading `body`, which must be an object (`null` is not one; an empty request body
+    /// already reads as `{}`); any key not in `allowed` is reported as `unknown_field`.
     pub fn new(body: &'a Value, allowed: &[&str]) -> Self {
         let mut errors = Vec::new();
-        let not_an_object = !matches!(body, Value::Object(_) | Value::Null);
+        let not_an_object = !body.is_object();
         let obj = match body {
             Value::Object(m) => m,
             _ => EMPTY.get_or_init(Map::new),
@@ -140,14 +145,22 @@ impl<'a> Fields<'a> {
         })
     }
 
-    /// An integer in `min..=max` (JSON numbers with a fraction are rejected).
+    /// An integer in `min..=max`. JSON has one number type, so `3.0` and `3e2` are the integers
+    /// 3 and 300 (as JSON Schema's `integer` says); a number with a fraction is the wrong type.
     pub fn int(&mut self, name: &str, min: i64, max: i64) -> Patch<i64> {
         self.typed(name, |v| match v {
-            Value::Number(n) => match n.as_i64() {
-                Some(v) if (min..=max).contains(&v) => Ok(v),
-                Some(_) => Err(FieldCode::OutOfRange),
-                None if n.as_u64().is_some() => Err(FieldCode::OutOfRange),
-                None => Err(FieldCode::WrongType),
+            Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+                (Some(v), _) if (min..=max).contains(&v) => Ok(v),
+                (Some(_), _) => Err(FieldCode::OutOfRange),
+                (None, Some(x)) if x.is_finite() && x.fract() == 0.0 => {
+                    // Compared as floats first, so the cast below cannot saturate.
+                    if x >= min as f64 && x <= max as f64 {
+                        Ok(x as i64)
+                    } else {
+                        Err(FieldCode::OutOfRange)
+                    }
+                }
+                (None, _) => Err(FieldCode::WrongType),
             },
             _ => Err(FieldCode::WrongType),
         })
@@ -250,6 +263,45 @@ mod tests {
                 ("email", FieldCode::Required),
             ]
         );
+    }
+
+    #[test]
+    fn null_is_not_an_object() {
+        let err = Fields::new(&Value::Null, &["name"]).finish().unwrap_err();
+        let got: Vec<_> = err.details.iter().map(|d| (d.field.as_str(), d.code)).collect();
+        assert_eq!(got, vec![("body", FieldCode::WrongType)]);
+        assert!(Fields::new(&json!({}), &["name"]).finish().is_ok());
+    }
+
+    #[test]
+    fn above_zero_means_any_positive_number() {
+        let body: Value =
+            serde_json::from_str(r#"{"a": 5e-324, "b": 2.2250738585e-313, "c": 0.0, "d": -0.0}"#).unwrap();
+        let mut f = Fields::new(&body, &["a", "b", "c", "d"]);
+        assert_eq!(f.real("a", ABOVE_ZERO, 1.0), Patch::Set(5e-324));
+        assert!(f.real("b", ABOVE_ZERO, 1.0).is_set());
+        f.real("c", ABOVE_ZERO, 1.0);
+        f.real("d", ABOVE_ZERO, 1.0);
+        let got: Vec<_> = f.finish().unwrap_err().details.into_iter().map(|d| d.field).collect();
+        assert_eq!(got, vec!["c", "d"]);
+    }
+
+    #[test]
+    fn integers_may_be_written_with_a_zero_fraction_or_an_exponent() {
+        let body: Value = serde_json::from_str(
+            r#"{"a": 301.0, "b": 3e2, "c": 1e300, "d": -0.0, "e": 2.5, "f": 18446744073709551615}"#,
+        )
+        .unwrap();
+        let mut f = Fields::new(&body, &["a", "b", "c", "d", "e", "f"]);
+        assert_eq!(f.int("a", 1, 1000), Patch::Set(301));
+        assert_eq!(f.int("b", 1, 1000), Patch::Set(300));
+        assert_eq!(f.int("d", 0, 1), Patch::Set(0));
+        f.int("c", 1, 1000);
+        f.int("e", 1, 1000);
+        f.int("f", 1, 1000);
+        let got: Vec<_> = f.finish().unwrap_err().details.into_iter().map(|d| (d.field, d.code)).collect();
+        let want = [("c", FieldCode::OutOfRange), ("e", FieldCode::WrongType), ("f", FieldCode::OutOfRange)];
+        assert_eq!(got, want.map(|(f, c)| (f.to_string(), c)));
     }
 
     #[test]

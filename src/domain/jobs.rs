@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::fields::{Fields, Patch};
+use super::fields::{Fields, Patch, ABOVE_ZERO};
 use super::listing::Arg;
 use super::model::{self, field, required, Columns, FieldDef, Kind, CURRENCIES};
 use super::named::named;
@@ -74,7 +74,7 @@ fn geofence(f: &mut Fields, body: &Value, cols: &mut Columns) {
             let lat = inner.require("latitude", lat);
             let lng = inner.real("longitude", -180.0, 180.0);
             let lng = inner.require("longitude", lng);
-            let r = inner.real("radius_m", f64::MIN_POSITIVE, 1_000_000.0);
+            let r = inner.real("radius_m", ABOVE_ZERO, 1_000_000.0);
             let r = inner.require("radius_m", r);
             if let Err(e) = inner.finish() {
                 e.details.iter().for_each(|d| f.fail(&format!("geofence.{}", d.field), d.code));
@@ -96,7 +96,7 @@ fn budget(f: &mut Fields, body: &Value, cols: &mut Columns) {
         Patch::Null => names.iter().for_each(|n| cols.set(n, Arg::Null)),
         Patch::Set(b) => {
             let mut inner = Fields::new(&b, &["hours", "amount", "currency"]);
-            let hours = inner.real("hours", f64::MIN_POSITIVE, 10_000_000.0).into_option();
+            let hours = inner.real("hours", ABOVE_ZERO, 10_000_000.0).into_option();
             let amount = inner.int("amount", 1, 1_000_000_000_000).into_option();
             let currency = inner.one_of("currency", CURRENCIES).into_option();
             if hours.is_none() && amount.is_none() && !inner.has_error("hours") && !inner.has_error("amount") {

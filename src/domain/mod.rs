@@ -5,6 +5,7 @@ pub mod budget;
 pub mod cursor;
 pub mod events;
 pub mod fields;
+pub mod filters;
 pub mod gate;
 pub mod geo;
 pub mod idempotency;

@@ -126,6 +126,8 @@ fn breaks(f: &mut Fields, body: &Value) -> Option<Vec<Break>> {
                 let end = instant(&mut b, "ended_at").into_option();
                 match (b.finish(), start) {
                     (Ok(()), Some(s)) => out.push(Break { started_at: s, ended_at: end }),
+                    // An item that is not an object is reported as the item itself.
+                    (Err(_), _) if !item.is_object() => f.fail(&format!("breaks[{i}]"), FieldCode::WrongType),
                     (Err(e), _) => e.details.iter().for_each(|d| f.fail(&format!("breaks[{i}].{}", d.field), d.code)),
                     _ => f.fail(&format!("breaks[{i}]"), FieldCode::Invalid),
                 }
@@ -350,5 +352,8 @@ mod tests {
         let e = parse(&json!({"worker_id": "wkr_0193c2aa000070008000000000000001", "started_at": "2026-05-28T08:00:00Z", "metadata": [1], "source": "fax"}), true).unwrap_err();
         let fields: Vec<_> = e.details.iter().map(|d| d.field.as_str()).collect();
         assert_eq!(fields, vec!["source"]);
+        let e = parse(&json!({"worker_id": "wkr_0193c2aa000070008000000000000001", "started_at": "2026-05-28T08:00:00Z", "breaks": [null, {}]}), true).unwrap_err();
+        let got: Vec<_> = e.details.iter().map(|d| (d.field.as_str(), d.code)).collect();
+        assert_eq!(got, vec![("breaks[0]", FieldCode::WrongType), ("breaks[1].started_at", FieldCode::Required)]);
     }
 }

@@ -2,6 +2,7 @@
 //! customers. Each is a declaration — its fields, JSON shape, filters and the rows that may
 //! point at it — served by the shared handlers in [`super::crud`].
 
+use crate::domain::fields::ABOVE_ZERO;
 use crate::domain::listing::{Filter, FilterKind, ListSpec};
 use crate::domain::model::{field, required, FieldDef, Kind, CURRENCIES};
 use crate::i18n::Noun;
@@ -62,7 +63,7 @@ pub static SITES: Resource = Resource {
         field("address", Kind::Text(500)),
         field("latitude", Kind::Real(-90.0, 90.0)),
         field("longitude", Kind::Real(-180.0, 180.0)),
-        field("geofence_radius_m", Kind::Real(f64::MIN_POSITIVE, 1_000_000.0)),
+        field("geofence_radius_m", Kind::Real(ABOVE_ZERO, 1_000_000.0)),
         field("capacity", Kind::Int(0, 1_000_000)),
         field("timezone", Kind::Timezone),
     ],

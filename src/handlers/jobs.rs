@@ -10,7 +10,7 @@ use crate::pipeline::envelope::Reply;
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::jobs::{self as store, JOBS};
-use crate::storage::resource;
+use crate::storage::resource::{self, Guarded};
 
 /// The job with its `budget_used`, as JSON text.
 async fn detail(call: &Call<'_>, id: &str) -> ApiResult<String> {
@@ -52,7 +52,18 @@ pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     resource::check_refs(&db, tenant, &cols.refs).await?;
     // The transition was judged against `current`: apply it only if that is still so.
     let guard = resource::Guard { sql: "status = ?".into(), args: vec![current.into()] };
-    if resource::update_if(&db, &JOBS, tenant, id, call.now_ms, cols.values, Some(guard), &[]).await?.is_none() {
+    if resource::update_if(
+        &db,
+        &JOBS,
+        tenant,
+        id,
+        call.now_ms,
+        cols.values,
+        Guarded { guard: Some(guard), events: &[] },
+    )
+    .await?
+    .is_none()
+    {
         let now = store::status_of(&db, tenant, id).await?;
         return Err(crate::error::ApiError::conflict(crate::i18n::Msg::InvalidTransition(
             current.as_str(),

@@ -26,7 +26,7 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
     }
     let db = call.db()?;
     if api_keys::owner_plan(&db, &Owner::Vendor(vendor.clone())).await?.is_none() {
-        return Err(ApiError::invalid_field("vendor_id", FieldCode::Invalid));
+        return Err(ApiError::invalid_field("vendor_id", FieldCode::NotFound));
     }
     let id = ids::new_id("prt", call.now_ms as u64);
     let cols = vec![("vendor_id", Arg::Text(vendor)), ("scopes", Arg::Text(serde_json::to_string(&scopes)?))];
@@ -52,7 +52,7 @@ pub static ROUTES: &[RouteDef] = &[
         id: "createPartnership",
         tag: "Partnerships",
         summary: "Grant a vendor access",
-        description: "Grants a vendor a list of scopes on the calling tenant. From then on the vendor's keys may act for this tenant by sending `Edgeclock-Tenant-Id`, within these scopes (intersected with each key's own). Needs `write:partnerships`. Vendor keys are refused with `403 forbidden`, whatever their scopes. The scopes may only be ones the calling key holds (else `403`); an unknown vendor is `422` (`vendor_id` `invalid`); a second live partnership with the same vendor is `409`.",
+        description: "Grants a vendor a list of scopes on the calling tenant. From then on the vendor's keys may act for this tenant by sending `Edgeclock-Tenant-Id`, within these scopes (intersected with each key's own). Needs `write:partnerships`. Vendor keys are refused with `403 forbidden`, whatever their scopes. The scopes may only be ones the calling key holds (else `403`); an unknown vendor is `422` (`vendor_id` `not_found`); a second live partnership with the same vendor is `409`.",
         body: Some("PartnershipCreate"),
         ok: 201,
         response: "PartnershipResponse",

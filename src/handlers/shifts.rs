@@ -13,7 +13,7 @@ use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
 use crate::pipeline::router::RouteDef;
 use crate::route;
-use crate::storage::resource;
+use crate::storage::resource::{self, Guarded};
 use crate::storage::shifts::{self as store, SHIFTS};
 
 async fn overlap_error(call: &Call<'_>, worker: &str, id: &str, starts: &str, ends: &str) -> ApiResult<ApiError> {
@@ -33,7 +33,17 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
     resource::check_refs(&db, tenant, &cols.refs).await?;
     let id = ids::new_id("shf", call.now_ms as u64);
     let guard = store::no_overlap(tenant, &worker, &id, &starts, &ends);
-    match resource::create_if(&db, &SHIFTS, tenant, &id, call.now_ms, cols.values, Some(guard), &[]).await? {
+    match resource::create_if(
+        &db,
+        &SHIFTS,
+        tenant,
+        &id,
+        call.now_ms,
+        cols.values,
+        Guarded { guard: Some(guard), events: &[] },
+    )
+    .await?
+    {
         Some(json) => Ok(Reply::created(&id, json)),
         None => Err(overlap_error(call, &worker, &id, &starts, &ends).await?),
     }
@@ -50,7 +60,17 @@ pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     shifts::check_order(&starts, &ends)?;
     resource::check_refs(&db, tenant, &cols.refs).await?;
     let guard = store::no_overlap(tenant, &worker, id, &starts, &ends);
-    match resource::update_if(&db, &SHIFTS, tenant, id, call.now_ms, cols.values, Some(guard), &[]).await? {
+    match resource::update_if(
+        &db,
+        &SHIFTS,
+        tenant,
+        id,
+        call.now_ms,
+        cols.values,
+        Guarded { guard: Some(guard), events: &[] },
+    )
+    .await?
+    {
         Some(json) => Ok(Reply::changed(id, json)),
         None => {
             // Deleted meanwhile (404), else the guard failed.

@@ -18,7 +18,7 @@ use crate::pipeline::call::Call;
 use crate::pipeline::envelope::{self, Reply};
 use crate::pipeline::router::RouteDef;
 use crate::route;
-use crate::storage::resource;
+use crate::storage::resource::{self, Guarded};
 use crate::storage::time_entries::{self as store, Current, TIME_ENTRIES};
 
 fn not_found() -> ApiError {
@@ -138,7 +138,17 @@ pub async fn create_one(call: &Call<'_>, body: &Value, extra_events: &[Event]) -
     cols.extend(flag_cols);
     cols.push(("status", EntryStatus::Pending.into()));
     let guard = store::guard(tenant, &worker, &id, &span, false);
-    match resource::create_if(&db, &TIME_ENTRIES, tenant, &id, call.now_ms, cols, Some(guard), &events).await? {
+    match resource::create_if(
+        &db,
+        &TIME_ENTRIES,
+        tenant,
+        &id,
+        call.now_ms,
+        cols,
+        Guarded { guard: Some(guard), events: &events },
+    )
+    .await?
+    {
         Some(json) => {
             after_write(call, job.as_deref()).await;
             Ok((id, json))
@@ -223,7 +233,17 @@ pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     cols.extend(span_columns(&span));
     cols.extend(flag_cols);
     let guard = store::guard(tenant, &worker, id, &span, true);
-    match resource::update_if(&db, &TIME_ENTRIES, tenant, id, call.now_ms, cols, Some(guard), &events).await? {
+    match resource::update_if(
+        &db,
+        &TIME_ENTRIES,
+        tenant,
+        id,
+        call.now_ms,
+        cols,
+        Guarded { guard: Some(guard), events: &events },
+    )
+    .await?
+    {
         Some(json) => {
             after_write(call, job.as_deref()).await;
             Ok(Reply::changed(id, json))
@@ -271,7 +291,9 @@ pub async fn transition_entry(
         sql: format!("status = ? AND {running} AND json(breaks) = json(?)"),
         args: vec![current.status.into(), breaks.into()],
     };
-    match resource::update_if(&db, &TIME_ENTRIES, tenant, id, call.now_ms, sets, Some(guard), events).await? {
+    match resource::update_if(&db, &TIME_ENTRIES, tenant, id, call.now_ms, sets, Guarded { guard: Some(guard), events })
+        .await?
+    {
         Some(json) => {
             after_write(call, current.job_id.as_deref()).await;
             Ok(Reply::changed(id, json))

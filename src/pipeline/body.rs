@@ -1,6 +1,6 @@
 //! Request bodies: the 1 MiB limit (413), JSON only (415), well-formed JSON (400).
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::i18n::Msg;
@@ -26,13 +26,14 @@ pub fn is_json_type(content_type: Option<&str>) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-/// The parsed body: `Null` when empty, else it must be JSON within the limit.
+/// The parsed body: an empty one reads as `{}`, else it must be JSON within the limit. A body
+/// of `null` stays `null`, so readers refuse it as they refuse any JSON that is not an object.
 pub fn parse(bytes: &[u8], content_type: Option<&str>) -> ApiResult<Value> {
     if bytes.len() > MAX_BODY {
         return Err(too_large());
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Ok(Value::Null);
+        return Ok(Value::Object(Map::new()));
     }
     if !is_json_type(content_type) {
         return Err(ApiError::new(ErrorCode::UnsupportedMediaType, Msg::Default));
@@ -49,7 +50,9 @@ mod tests {
         assert!(check_declared_length(Some("1048577")).is_err());
         assert!(check_declared_length(Some("1048576")).is_ok());
         assert!(check_declared_length(None).is_ok());
-        assert_eq!(parse(b"", None).unwrap(), Value::Null);
+        assert_eq!(parse(b"", None).unwrap(), Value::Object(Map::new()));
+        assert_eq!(parse(b" \n", Some("application/json")).unwrap(), Value::Object(Map::new()));
+        assert_eq!(parse(b"null", Some("application/json")).unwrap(), Value::Null);
         assert_eq!(parse(b"{}", Some("text/plain")).unwrap_err().status(), 415);
         assert_eq!(parse(b"{}", None).unwrap_err().status(), 415);
         assert_eq!(parse(b"{", Some("application/json")).unwrap_err().status(), 400);

@@ -174,26 +174,36 @@ fn captures<'a>(pattern: &'static str, path: &'a str) -> Option<Vec<(&'static st
     }
 }
 
-/// Finds the route for `method` (the request line's method, as sent) and `path`.
+/// Which segments of a pattern are parameters. Compared in order, a static segment sorts
+/// before a parameter, so the smallest value is the most specific pattern.
+fn specificity(pattern: &str) -> impl Iterator<Item = bool> + '_ {
+    pattern.split('/').map(|segment| segment.starts_with('{'))
+}
+
+/// Finds the route for `method` (the request line's method, as sent) and `path`. Only the
+/// most specific matching pattern counts: `/v1/shifts/publish` is a resource of its own, not
+/// the shift whose id is `publish`, so `GET` there is 405 with `Allow: POST`.
 pub fn find<'a>(method: &str, path: &'a str) -> Match<'a> {
     let wanted = Method::parse(method);
+    let Some(pattern) = routes()
+        .filter(|def| captures(def.pattern, path).is_some())
+        .map(|def| def.pattern)
+        .min_by(|a, b| specificity(a).cmp(specificity(b)))
+    else {
+        return Match::NotFound;
+    };
     let mut allowed: Vec<&'static str> = Vec::new();
-    for def in routes() {
-        if let Some(params) = captures(def.pattern, path) {
-            if Some(def.method) == wanted {
-                return Match::Found { def, params };
-            }
-            allowed.push(def.method.as_str());
-            if def.method == Method::Get {
-                allowed.push("HEAD");
-            }
+    for def in routes().filter(|def| def.pattern == pattern) {
+        if Some(def.method) == wanted {
+            let params = captures(def.pattern, path).unwrap_or_default();
+            return Match::Found { def, params };
+        }
+        allowed.push(def.method.as_str());
+        if def.method == Method::Get {
+            allowed.push("HEAD");
         }
     }
-    if allowed.is_empty() {
-        Match::NotFound
-    } else {
-        Match::MethodNotAllowed(allowed.join(", "))
-    }
+    Match::MethodNotAllowed(allowed.join(", "))
 }
 
 /// The resource a `/v1` path names (its first segment), from which scopes are derived.
@@ -227,6 +237,20 @@ mod tests {
         assert_eq!(find("OPTIONS", "/v1/me"), Match::MethodNotAllowed("GET, HEAD".into()));
         assert_eq!(find("QUERY", "/v1/api-keys/key_1"), Match::MethodNotAllowed("GET, HEAD, DELETE".into()));
         assert_eq!(find("get", "/v1/me"), Match::MethodNotAllowed("GET, HEAD".into()));
+    }
+
+    #[test]
+    fn a_static_segment_wins_over_a_parameter() {
+        assert_eq!(find("GET", "/v1/time-entries/batch"), Match::MethodNotAllowed("POST".into()));
+        assert_eq!(find("OPTIONS", "/v1/shifts/publish"), Match::MethodNotAllowed("POST".into()));
+        match find("POST", "/v1/shifts/publish") {
+            Match::Found { def, params } => assert_eq!((def.pattern, params.len()), ("/v1/shifts/publish", 0)),
+            other => panic!("{other:?}"),
+        }
+        match find("GET", "/v1/shifts/shf_1") {
+            Match::Found { def, .. } => assert_eq!(def.pattern, "/v1/shifts/{shift_id}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -15,7 +15,8 @@
 use serde::Deserialize;
 
 use crate::domain::events::Event;
-use crate::domain::listing::{self, Arg, Filter, FilterKind, ListQuery, Query};
+use crate::domain::filters::{self, Filter, FilterKind};
+use crate::domain::listing::{self, Arg, ListQuery, Query};
 use crate::domain::time::fmt_ms;
 use crate::domain::webhooks::delivery::{Attempt, DeliveryStatus};
 use crate::domain::{cursor, ids};
@@ -171,7 +172,7 @@ pub fn page_query(tenant: &str, webhook_id: &str, query: &Query) -> ApiResult<Li
     }
     for f in FILTERS {
         if let Some(raw) = query.get(f.param) {
-            let (clause, values) = listing::filter_clause(f, raw, query)?;
+            let (clause, values) = filters::condition(f, raw)?;
             clauses.push(clause);
             args.extend(values);
         }

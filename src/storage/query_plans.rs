@@ -79,6 +79,33 @@ fn single_value_filters_use_their_index() {
     }
 }
 
+/// Several values of a filter arrive as one JSON array (`json_each`): the list is built once,
+/// and the page is still a range on the owner's index in id order.
+#[test]
+fn many_valued_filters_keep_the_range_scan() {
+    let db = Sqlite::open();
+    let conn = db.conn();
+    let q = |pairs: &[(&str, &str)]| Query::new(pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect());
+    let cases: Vec<(&ListSpec, Query)> = vec![
+        (&crate::storage::workers::WORKERS.list, q(&[("status", "active,inactive"), ("q", "ana")])),
+        (
+            &crate::storage::time_entries::TIME_ENTRIES.list,
+            q(&[
+                ("worker_id", "wkr_0193c2aa000070008000000000000001,wkr_0193c2aa000070008000000000000002"),
+                ("status", "pending,approved"),
+            ]),
+        ),
+        (&crate::storage::audit::AUDIT_LOG, q(&[("status", "200,429"), ("method", "GET,POST")])),
+    ];
+    for (spec, query) in cases {
+        let lq = compile(spec, Some("ten_1"), &query).unwrap();
+        let p = plan(conn, &lq.sql, &lq.args);
+        assert!(p.contains("USING INDEX") || p.contains("USING COVERING INDEX"), "{}: {p}", spec.table);
+        assert!(p.contains("(tenant_id=?"), "{}: not a range on the owner: {p}", spec.table);
+        assert!(!p.contains("TEMP B-TREE"), "{}: {p}", spec.table);
+    }
+}
+
 /// Webhook delivery's queries (SPEC §7): the delivery log is a range of its endpoint, and the
 /// sweeper's scans (undispatched events, overdue deliveries, 30-day purges) are ranges of their
 /// indexes, however large the tables grow.

@@ -84,6 +84,18 @@ pub struct Guard {
     pub args: Vec<Arg>,
 }
 
+/// What a conditional write adds to a plain one: the guard it must meet (if any) and the
+/// events it records besides the table's own, all in its batch.
+pub struct Guarded<'a> {
+    pub guard: Option<Guard>,
+    pub events: &'a [Event],
+}
+
+impl Guarded<'_> {
+    /// No guard, no extra events.
+    pub const NONE: Guarded<'static> = Guarded { guard: None, events: &[] };
+}
+
 /// Inserts a row (`id`, `tenant_id`, `created_at`, `updated_at` added here) and returns it.
 pub async fn create(
     db: &impl Database,
@@ -93,7 +105,7 @@ pub async fn create(
     now_ms: i64,
     cols: Vec<(&str, Arg)>,
 ) -> ApiResult<String> {
-    create_if(db, t, tenant, id, now_ms, cols, None, &[]).await?.ok_or_else(ApiError::internal)
+    create_if(db, t, tenant, id, now_ms, cols, Guarded::NONE).await?.ok_or_else(ApiError::internal)
 }
 
 /// [`create`] only when `guard` holds; `None` when it does not.
@@ -104,8 +116,7 @@ pub async fn create_if(
     id: &str,
     now_ms: i64,
     cols: Vec<(&str, Arg)>,
-    guard: Option<Guard>,
-    events: &[Event],
+    guarded: Guarded<'_>,
 ) -> ApiResult<Option<String>> {
     let now = crate::domain::time::fmt_ms(now_ms);
     let mut names = vec!["id", t.scope(), "created_at", "updated_at"];
@@ -114,7 +125,7 @@ pub async fn create_if(
         names.push(c);
         args.push(a);
     }
-    let condition = match guard {
+    let condition = match guarded.guard {
         Some(g) => {
             args.extend(g.args);
             format!(" WHERE {}", g.sql)
@@ -129,7 +140,7 @@ pub async fn create_if(
         t.list.json
     );
     let main = Statement::new(sql, args);
-    let extra = t.created_event.iter().chain(events).map(|e| event_stmt(t, *e, tenant, id, now_ms)).collect();
+    let extra = t.created_event.iter().chain(guarded.events).map(|e| event_stmt(t, *e, tenant, id, now_ms)).collect();
     write_returning(db, t, main, extra).await
 }
 
@@ -149,7 +160,7 @@ pub async fn update(
     now_ms: i64,
     sets: Vec<(&str, Arg)>,
 ) -> ApiResult<String> {
-    update_if(db, t, tenant, id, now_ms, sets, None, &[]).await?.ok_or_else(|| t.not_found())
+    update_if(db, t, tenant, id, now_ms, sets, Guarded::NONE).await?.ok_or_else(|| t.not_found())
 }
 
 /// [`update`] only when `guard` holds; `None` when there is no such object or it does not.
@@ -160,8 +171,7 @@ pub async fn update_if(
     id: &str,
     now_ms: i64,
     sets: Vec<(&str, Arg)>,
-    guard: Option<Guard>,
-    events: &[Event],
+    guarded: Guarded<'_>,
 ) -> ApiResult<Option<String>> {
     let mut assignments = vec!["updated_at = ?".to_string()];
     let mut args: Vec<Arg> = vec![crate::domain::time::fmt_ms(now_ms).into()];
@@ -171,7 +181,7 @@ pub async fn update_if(
     }
     args.push(tenant.into());
     args.push(id.into());
-    let condition = match guard {
+    let condition = match guarded.guard {
         Some(g) => {
             args.extend(g.args);
             format!(" AND {}", g.sql)
@@ -186,7 +196,7 @@ pub async fn update_if(
         t.list.json
     );
     let main = Statement::new(sql, args);
-    let extra = t.updated_event.iter().chain(events).map(|e| event_stmt(t, *e, tenant, id, now_ms)).collect();
+    let extra = t.updated_event.iter().chain(guarded.events).map(|e| event_stmt(t, *e, tenant, id, now_ms)).collect();
     write_returning(db, t, main, extra).await
 }
 

@@ -69,6 +69,23 @@ fn key_requests_are_validated() {
         .post("/v1/api-keys", json!({"scopes": "read-only", "limits": {"per_second": 1_000_000}}))
         .expect_error(422, "validation_failed");
     assert_eq!(r.detail_fields(), vec!["limits.per_second"]);
+    // An empty body reads as `{}`: it lacks the scopes, on every route that mints a key.
+    let r = req("POST", "/v1/api-keys").key(&t.key).send().expect_error(422, "validation_failed");
+    assert_eq!(r.detail_fields(), vec!["scopes"]);
+    let path = format!("/v1/operator/tenants/{}/api-keys", t.id);
+    let r = req("POST", &path).operator().send().expect_error(422, "validation_failed");
+    assert_eq!(r.detail_fields(), vec!["scopes"]);
+}
+
+#[test]
+fn integers_may_carry_a_zero_fraction() {
+    let t = tenant();
+    let r = t.post("/v1/api-keys", json!({"scopes": "read-only", "limits": {"per_minute": 60.0, "per_day": 1e3}}));
+    let r = r.expect(201);
+    let limits = &r.data()["limits"];
+    assert_eq!((limits["per_minute"].as_u64(), limits["per_day"].as_u64()), (Some(60), Some(1000)));
+    t.post("/v1/api-keys", json!({"scopes": "read-only", "limits": {"per_minute": 60.5}}))
+        .expect_error(422, "validation_failed");
 }
 
 #[test]

@@ -21,6 +21,9 @@ fn wrong_method_is_405_with_allow() {
     assert_eq!(r.header("Allow"), Some("GET, HEAD, POST"));
     let r = req("POST", "/v1/me").send().expect_error(405, "method_not_allowed");
     assert_eq!(r.header("Allow"), Some("GET, HEAD"));
+    // A static segment is its own resource, not an id: no time entry is called `batch`.
+    let r = req("GET", "/v1/time-entries/batch").send().expect_error(405, "method_not_allowed");
+    assert_eq!(r.header("Allow"), Some("POST"));
 }
 
 #[test]
@@ -105,6 +108,11 @@ fn json_that_is_not_an_object_is_422() {
     let t = tenant();
     let r = t.post("/v1/workers", json!([1, 2])).expect_error(422, "validation_failed");
     assert_eq!(r.detail_fields(), vec!["body"]);
+    // `null` is not an object either (an empty body is, and reads as `{}`).
+    let id = t.worker(json!({"name": "Ana"}))["id"].as_str().unwrap().to_string();
+    let r = t.patch(&format!("/v1/workers/{id}"), json!(null)).expect_error(422, "validation_failed");
+    assert_eq!(r.detail_fields(), vec!["body"]);
+    req("PATCH", &format!("/v1/workers/{id}")).key(&t.key).send().expect(200);
 }
 
 #[test]

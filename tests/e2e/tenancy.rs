@@ -140,12 +140,16 @@ fn vendors_act_only_where_granted() {
 fn partnerships_are_validated_and_cannot_escalate() {
     let t = tenant();
     let (vendor_id, _) = vendor();
-    t.post(
-        "/v1/partnerships",
-        json!({"vendor_id": "ven_00000000000000000000000000000000", "scopes": ["read:workers"]}),
-    )
-    .expect_error(422, "validation_failed");
+    let r = t
+        .post(
+            "/v1/partnerships",
+            json!({"vendor_id": "ven_00000000000000000000000000000000", "scopes": ["read:workers"]}),
+        )
+        .expect_error(422, "validation_failed");
+    assert_eq!(r.body["error"]["details"][0]["code"], "not_found", "an unknown vendor: {}", r.text);
     t.post("/v1/partnerships", json!({"vendor_id": vendor_id})).expect_error(422, "validation_failed");
+    let r = req("POST", "/v1/partnerships").key(&t.key).send().expect_error(422, "validation_failed");
+    assert_eq!(r.detail_fields(), vec!["vendor_id", "scopes"]);
     let k = t.as_key(&t.mint(json!({"scopes": ["read:*", "write:partnerships"]})));
     k.post("/v1/partnerships", json!({"vendor_id": vendor_id, "scopes": ["write:workers"]}))
         .expect_error(403, "forbidden");

@@ -166,6 +166,15 @@ fn filters_by_status_and_search() {
     assert_eq!(names("/v1/workers?q=works.example"), vec!["Ben Okafor"]);
     assert_eq!(names("/v1/workers?q=cw-7"), vec!["Chen Wei"]);
     assert_eq!(names("/v1/workers?q=100%25"), Vec::<String>::new());
+    // Any `q` up to 200 characters, and up to 100 values in every filter at once.
+    assert_eq!(names(&format!("/v1/workers?q={}", "a".repeat(200))), Vec::<String>::new());
+    let sites = vec!["site_0193c2aa000070008000000000000001"; 100].join(",");
+    let depts = vec!["dep_0193c2aa000070008000000000000001"; 100].join(",");
+    let statuses = vec!["active"; 100].join(",");
+    let all = format!("/v1/workers?site_id={sites}&department_id={depts}&status={statuses}&q=a");
+    assert_eq!(names(&all), Vec::<String>::new());
+    t.get(&format!("/v1/workers?q={}", "a".repeat(201))).expect_error(400, "bad_request");
+    t.get(&format!("/v1/workers?status={statuses},active")).expect_error(400, "bad_request");
     let _ = (ana, ben, chen);
     for bad in [
         "status=fired",

@@ -136,8 +136,7 @@ fn filters_see_the_events_site_worker_and_department() {
         &entry,
         fx.tick(),
         vec![("notes", "x".into())],
-        None,
-        &[Event::TimeEntryUpdated],
+        resource::Guarded { guard: None, events: &[Event::TimeEntryUpdated] },
     ))
     .unwrap();
     fx.fan_out();

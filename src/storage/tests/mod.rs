@@ -133,8 +133,15 @@ impl Fx {
         ];
         cols.extend(extra);
         let now = self.tick();
-        let created =
-            block_on(resource::create_if(&self.db, &TIME_ENTRIES, &self.tenant, &id, now, cols, Some(guard), &[]));
+        let created = block_on(resource::create_if(
+            &self.db,
+            &TIME_ENTRIES,
+            &self.tenant,
+            &id,
+            now,
+            cols,
+            resource::Guarded { guard: Some(guard), events: &[] },
+        ));
         created.expect("no storage error").map(|_| id)
     }
 
@@ -149,7 +156,15 @@ impl Fx {
             ("ends_at", ends.into()),
         ];
         let now = self.tick();
-        let created = block_on(resource::create_if(&self.db, &SHIFTS, &self.tenant, &id, now, cols, Some(guard), &[]));
+        let created = block_on(resource::create_if(
+            &self.db,
+            &SHIFTS,
+            &self.tenant,
+            &id,
+            now,
+            cols,
+            resource::Guarded { guard: Some(guard), events: &[] },
+        ));
         created.expect("no storage error").map(|_| id)
     }
 

@@ -51,12 +51,28 @@ fn every_event_of_a_write_lands_with_it_in_order() {
     let guard = time_entries::guard(&fx.tenant, &w, id, &span, false);
     let cols = vec![("worker_id", Arg::from(w.as_str())), ("started_at", span.started_at.clone().into())];
     let events = [Event::AttendanceClockIn, Event::TimeEntryFlaggedOutsideFence];
-    let created =
-        block_on(resource::create_if(&fx.db, &TIME_ENTRIES, &fx.tenant, id, fx.tick(), cols, Some(guard), &events));
+    let created = block_on(resource::create_if(
+        &fx.db,
+        &TIME_ENTRIES,
+        &fx.tenant,
+        id,
+        fx.tick(),
+        cols,
+        resource::Guarded { guard: Some(guard), events: &events },
+    ));
     assert!(created.unwrap().is_some());
     let sets = vec![("notes", Arg::from("late"))];
     let more = [Event::TimeEntryUpdated, Event::AttendanceClockOut];
-    block_on(resource::update_if(&fx.db, &TIME_ENTRIES, &fx.tenant, id, fx.tick(), sets, None, &more)).unwrap();
+    block_on(resource::update_if(
+        &fx.db,
+        &TIME_ENTRIES,
+        &fx.tenant,
+        id,
+        fx.tick(),
+        sets,
+        resource::Guarded { guard: None, events: &more },
+    ))
+    .unwrap();
     let expected = [
         "worker.created",
         "time_entry.created",
@@ -80,8 +96,15 @@ fn a_refused_write_records_no_event() {
     let guard = time_entries::guard(&fx.tenant, &w, id, &span, false);
     let cols = vec![("worker_id", Arg::from(w.as_str())), ("started_at", span.started_at.clone().into())];
     let events = [Event::AttendanceClockIn, Event::TimeEntryFlaggedOutsideFence];
-    let created =
-        block_on(resource::create_if(&fx.db, &TIME_ENTRIES, &fx.tenant, id, fx.tick(), cols, Some(guard), &events));
+    let created = block_on(resource::create_if(
+        &fx.db,
+        &TIME_ENTRIES,
+        &fx.tenant,
+        id,
+        fx.tick(),
+        cols,
+        resource::Guarded { guard: Some(guard), events: &events },
+    ));
     assert_eq!(created.unwrap(), None);
     assert_eq!(types(&fx), ["worker.created", "time_entry.created"]);
     assert_eq!(fx.events()[1].1["id"], first.as_str());
@@ -96,8 +119,7 @@ fn a_refused_write_records_no_event() {
         &first,
         fx.tick(),
         sets,
-        Some(guard),
-        &[Event::TimeEntryUpdated],
+        resource::Guarded { guard: Some(guard), events: &[Event::TimeEntryUpdated] },
     ));
     assert_eq!(updated.unwrap(), None);
     assert_eq!(types(&fx).len(), 2);
@@ -177,8 +199,7 @@ fn the_request_notes_exactly_the_events_it_committed() {
         first_id,
         fx.tick(),
         cols(),
-        Some(guard),
-        &events,
+        resource::Guarded { guard: Some(guard), events: &events },
     ));
     assert!(made.unwrap().is_some());
     // Refused by the no-overlap guard: its events do not land and are not noted.
@@ -191,8 +212,7 @@ fn the_request_notes_exactly_the_events_it_committed() {
         second_id,
         fx.tick(),
         cols(),
-        Some(guard),
-        &events,
+        resource::Guarded { guard: Some(guard), events: &events },
     ));
     assert_eq!(refused.unwrap(), None);
     // A batch that fails commits nothing, so notes nothing.

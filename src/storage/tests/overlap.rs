@@ -92,7 +92,16 @@ fn edits_are_guarded_too() {
         let s = span(&at(started), Some(&at(ended)));
         let guard = time_entries::guard(&fx.tenant, &w, &a, &s, true);
         let sets = vec![("started_at", Arg::from(s.started_at.clone())), ("ended_at", Arg::from(s.ended_at.clone()))];
-        block_on(resource::update_if(&fx.db, &TIME_ENTRIES, &fx.tenant, &a, fx.tick(), sets, Some(guard), &[])).unwrap()
+        block_on(resource::update_if(
+            &fx.db,
+            &TIME_ENTRIES,
+            &fx.tenant,
+            &a,
+            fx.tick(),
+            sets,
+            resource::Guarded { guard: Some(guard), events: &[] },
+        ))
+        .unwrap()
     };
     assert!(edit("10:00", "11:00").is_some(), "within its own old interval");
     assert!(edit("09:00", "13:00").is_some(), "up to the next one");
@@ -120,7 +129,16 @@ fn shifts_are_half_open_per_worker() {
     let edit = |starts: &str, ends: &str| {
         let guard = shifts::no_overlap(&fx.tenant, &w, &day, &at(starts), &at(ends));
         let sets = vec![("starts_at", Arg::from(at(starts))), ("ends_at", Arg::from(at(ends)))];
-        block_on(resource::update_if(&fx.db, &SHIFTS, &fx.tenant, &day, fx.tick(), sets, Some(guard), &[])).unwrap()
+        block_on(resource::update_if(
+            &fx.db,
+            &SHIFTS,
+            &fx.tenant,
+            &day,
+            fx.tick(),
+            sets,
+            resource::Guarded { guard: Some(guard), events: &[] },
+        ))
+        .unwrap()
     };
     assert!(edit("10:00", "16:00").is_some());
     assert!(edit("10:00", "18:00").is_none());
