@@ -7,7 +7,8 @@
 //! - [`domain`]: the rules, as pure functions tested natively;
 //! - [`storage`]: adapters to D1, KV, Durable Objects and Queues;
 //! - [`objects`]: the Durable Object classes;
-//! - [`delivery`]: webhook fan-out, the queue consumer and the sweeper, off the request path.
+//! - [`delivery`]: webhook fan-out, the queue consumer and the sweeper, off the request path;
+//! - `openapi` (native builds only): the OpenAPI document, generated from the declarations.
 
 pub mod delivery;
 pub mod domain;
@@ -15,6 +16,8 @@ pub mod error;
 pub mod handlers;
 pub mod i18n;
 pub mod objects;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod openapi;
 pub mod pipeline;
 pub mod storage;
 

@@ -4,7 +4,14 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-const VERSION: &str = "c1:";
+pub const VERSION: &str = "c1:";
+/// The longest id a cursor may carry.
+pub const MAX_ID: usize = 64;
+
+/// The bytes of the ids a cursor may carry: lower-case letters, digits and `_`.
+pub fn is_id_byte(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'
+}
 
 pub fn encode(last_id: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("{VERSION}{last_id}"))
@@ -15,9 +22,7 @@ pub fn decode(cursor: &str) -> Option<String> {
     let raw = URL_SAFE_NO_PAD.decode(cursor).ok()?;
     let text = String::from_utf8(raw).ok()?;
     let id = text.strip_prefix(VERSION)?;
-    let valid = !id.is_empty()
-        && id.len() <= 64
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let valid = !id.is_empty() && id.len() <= MAX_ID && id.bytes().all(is_id_byte);
     valid.then(|| id.to_string())
 }
 

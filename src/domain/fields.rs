@@ -187,6 +187,16 @@ impl<'a> Fields<'a> {
         self.typed(name, |v| if v.is_object() { Ok(v) } else { Err(FieldCode::WrongType) })
     }
 
+    /// A list, handed back raw for its items' reader.
+    pub fn array(&mut self, name: &str) -> Patch<&'a Vec<Value>> {
+        self.typed(name, |v| v.as_array().ok_or(FieldCode::WrongType))
+    }
+
+    /// Any value, for a reader that judges its shape itself.
+    pub fn value(&mut self, name: &str) -> Patch<&'a Value> {
+        self.typed(name, Ok)
+    }
+
     /// Marks a field required: absent or `null` is an error (unless already reported).
     pub fn require<T>(&mut self, name: &str, p: Patch<T>) -> Option<T> {
         match p {

@@ -8,9 +8,12 @@ use sha2::{Digest, Sha256};
 /// How long an in-flight claim blocks duplicates before it is presumed crashed.
 pub const CLAIM_MS: i64 = 60_000;
 
+/// The longest `Idempotency-Key` accepted.
+pub const MAX_KEY: usize = 255;
+
 /// A valid `Idempotency-Key`: 1–255 visible ASCII characters.
 pub fn is_valid_key(k: &str) -> bool {
-    !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| (0x21..=0x7e).contains(&b))
+    !k.is_empty() && k.len() <= MAX_KEY && k.bytes().all(|b| (0x21..=0x7e).contains(&b))
 }
 
 /// The storage name of a key's record (the API key scoping is the Durable Object itself).

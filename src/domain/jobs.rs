@@ -2,12 +2,13 @@
 
 use serde_json::Value;
 
-use super::fields::{Fields, Patch, ABOVE_ZERO};
+use super::fields::ABOVE_ZERO;
 use super::listing::Arg;
-use super::model::{self, field, required, Columns, FieldDef, Kind, CURRENCIES};
+use super::model::{field, not_null, required, Columns, DefaultValue, FieldDef, Kind, Nested, Rule, Shape};
 use super::named::named;
+use super::reader;
 use crate::error::{ApiError, ApiResult};
-use crate::i18n::{FieldCode, Msg};
+use crate::i18n::Msg;
 
 named! {
     /// Where a job is in its life (SPEC §6).
@@ -18,11 +19,46 @@ named! {
     }
 }
 
+/// A circle around a point: clock-ins outside it are flagged.
+pub static GEOFENCE: Shape = Shape::new(
+    &[
+        required("latitude", Kind::Real(-90.0, 90.0)).doc("Degrees."),
+        required("longitude", Kind::Real(-180.0, 180.0)).doc("Degrees."),
+        required("radius_m", Kind::Real(ABOVE_ZERO, 1_000_000.0)).doc("Metres."),
+    ],
+    &[],
+    "GeofenceInput",
+    "A job's geofence: all three fields are required.",
+);
+
+/// Hours, money or both; money always with its currency.
+pub static BUDGET: Shape = Shape::new(
+    &[
+        field("hours", Kind::Real(ABOVE_ZERO, 10_000_000.0)).doc("Budgeted hours."),
+        field("amount", Kind::Int(1, 1_000_000_000_000)).doc("Budgeted money, in minor units of `currency`."),
+        field("currency", Kind::Currency).doc("Required with `amount`."),
+    ],
+    &[Rule::AnyOf(&["hours", "amount"]), Rule::Requires("amount", "currency")],
+    "BudgetInput",
+    "A job's budget, replaced as a whole when sent: at least one of `hours` and `amount`, and `currency` whenever \
+     there is an `amount`.",
+);
+
 pub const FIELDS: &[FieldDef] = &[
-    required("name", Kind::Text(200)),
-    field("customer_id", Kind::Ref("cus", "customers")),
-    field("site_id", Kind::Ref("site", "sites")),
-    field("status", Kind::OneOf(JobStatus::NAMES)),
+    required("name", Kind::Text(200)).doc("The job's name."),
+    field("customer_id", Kind::Ref("cus", "customers")).doc("The customer the job is for."),
+    field("site_id", Kind::Ref("site", "sites")).doc(
+        "Where the job is done. A job created without `geofence` at a site with coordinates takes the site's fence.",
+    ),
+    not_null("status", Kind::OneOf(JobStatus::NAMES)).or(DefaultValue::Text(JobStatus::Active.as_str())).doc(
+        "Allowed changes: `active` → `completed` or `archived`; `completed` → `active` or `archived`; `archived` → \
+         `active`. Setting the current status again is allowed; any other change is `409 conflict`.",
+    ),
+    field("geofence", Kind::Object(&GEOFENCE)).doc(
+        "Omitted on create: the site's fence (its coordinates and `geofence_radius_m`) when `site_id` names a site \
+         with coordinates, else none. `null`: no fence.",
+    ),
+    field("budget", Kind::Object(&BUDGET)).doc("`null`: no budget."),
 ];
 
 /// Whether a job may move from one status to another: a job is completed or archived from
@@ -45,74 +81,17 @@ pub fn check_transition(from: JobStatus, to: JobStatus) -> ApiResult<()> {
     }
 }
 
-fn nested(f: &mut Fields, body: &Value, name: &str, allowed: &[&str]) -> Patch<Value> {
-    match body.get(name) {
-        None => Patch::Absent,
-        Some(Value::Null) => Patch::Null,
-        Some(v @ Value::Object(m)) => {
-            for k in m.keys().filter(|k| !allowed.contains(&k.as_str())) {
-                f.fail(&format!("{name}.{k}"), FieldCode::UnknownField);
-            }
-            Patch::Set(v.clone())
-        }
-        Some(_) => {
-            f.fail(name, FieldCode::WrongType);
-            Patch::Absent
-        }
-    }
-}
-
-/// The geofence columns from `{latitude, longitude, radius_m}` (all three required).
-fn geofence(f: &mut Fields, body: &Value, cols: &mut Columns) {
-    let names = ["geofence_latitude", "geofence_longitude", "geofence_radius_m"];
-    match nested(f, body, "geofence", &["latitude", "longitude", "radius_m"]) {
-        Patch::Absent => {}
-        Patch::Null => names.iter().for_each(|n| cols.set(n, Arg::Null)),
-        Patch::Set(g) => {
-            let mut inner = Fields::new(&g, &["latitude", "longitude", "radius_m"]);
-            let lat = inner.real("latitude", -90.0, 90.0);
-            let lat = inner.require("latitude", lat);
-            let lng = inner.real("longitude", -180.0, 180.0);
-            let lng = inner.require("longitude", lng);
-            let r = inner.real("radius_m", ABOVE_ZERO, 1_000_000.0);
-            let r = inner.require("radius_m", r);
-            if let Err(e) = inner.finish() {
-                e.details.iter().for_each(|d| f.fail(&format!("geofence.{}", d.field), d.code));
-            } else if let (Some(lat), Some(lng), Some(r)) = (lat, lng, r) {
-                cols.set(names[0], Arg::Real(lat));
-                cols.set(names[1], Arg::Real(lng));
-                cols.set(names[2], Arg::Real(r));
+/// The columns of the nested `geofence` and `budget` (`null` clears all of a group's columns;
+/// a budget without money or hours stores `null` for it).
+fn flatten(cols: &mut Columns, name: &str, columns: [(&'static str, &'static str); 3]) {
+    match cols.nested(name).cloned() {
+        None => {}
+        Some(Nested::Object(inner)) => {
+            for (column, field) in columns {
+                cols.set(column, inner.get(field).cloned().unwrap_or(Arg::Null));
             }
         }
-    }
-}
-
-/// The budget columns from `{hours?, amount?, currency}`: at least one of hours and amount;
-/// a currency whenever there is an amount.
-fn budget(f: &mut Fields, body: &Value, cols: &mut Columns) {
-    let names = ["budget_hours", "budget_amount", "budget_currency"];
-    match nested(f, body, "budget", &["hours", "amount", "currency"]) {
-        Patch::Absent => {}
-        Patch::Null => names.iter().for_each(|n| cols.set(n, Arg::Null)),
-        Patch::Set(b) => {
-            let mut inner = Fields::new(&b, &["hours", "amount", "currency"]);
-            let hours = inner.real("hours", ABOVE_ZERO, 10_000_000.0).into_option();
-            let amount = inner.int("amount", 1, 1_000_000_000_000).into_option();
-            let currency = inner.one_of("currency", CURRENCIES).into_option();
-            if hours.is_none() && amount.is_none() && !inner.has_error("hours") && !inner.has_error("amount") {
-                inner.fail("hours", FieldCode::Required);
-            }
-            if amount.is_some() && currency.is_none() && !inner.has_error("currency") {
-                inner.fail("currency", FieldCode::Required);
-            }
-            if let Err(e) = inner.finish() {
-                e.details.iter().for_each(|d| f.fail(&format!("budget.{}", d.field), d.code));
-            } else {
-                cols.set(names[0], hours.map(Arg::Real).unwrap_or(Arg::Null));
-                cols.set(names[1], amount.map(Arg::Int).unwrap_or(Arg::Null));
-                cols.set(names[2], currency.map(Arg::Text).unwrap_or(Arg::Null));
-            }
-        }
+        Some(_) => columns.iter().for_each(|(column, _)| cols.set(column, Arg::Null)),
     }
 }
 
@@ -123,18 +102,20 @@ pub struct JobInput {
     pub status: Option<JobStatus>,
 }
 
-/// Validates a job body into columns (flat fields plus geofence and budget).
+/// Validates a job body into columns (flat fields plus geofence and budget). On create the
+/// declaration fills `status` with its default.
 pub fn parse(body: &Value, create: bool) -> ApiResult<JobInput> {
-    let mut cols = model::parse(body, FIELDS, &["geofence", "budget"], create)?;
-    if matches!(cols.get("status"), Some(Arg::Null)) {
-        return Err(ApiError::invalid_field("status", FieldCode::Required));
-    }
-    let mut f = Fields::new(body, &["name", "customer_id", "site_id", "status", "geofence", "budget"]);
-    // Already checked against the same names by `model::parse`; read here as the enum.
-    let status = f.choice("status").into_option();
-    geofence(&mut f, body, &mut cols);
-    budget(&mut f, body, &mut cols);
-    f.finish()?;
+    let mut cols = reader::parse(body, FIELDS, &[], create)?;
+    let fence =
+        [("geofence_latitude", "latitude"), ("geofence_longitude", "longitude"), ("geofence_radius_m", "radius_m")];
+    flatten(&mut cols, "geofence", fence);
+    flatten(
+        &mut cols,
+        "budget",
+        [("budget_hours", "hours"), ("budget_amount", "amount"), ("budget_currency", "currency")],
+    );
+    // Checked against the same names by the declaration; read here as the enum.
+    let status = cols.text("status").and_then(JobStatus::parse);
     Ok(JobInput { cols, status })
 }
 

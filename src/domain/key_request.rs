@@ -4,12 +4,25 @@
 
 use serde_json::Value;
 
-use super::fields::Fields;
-use super::scopes::{Preset, Scope};
-use super::tenants::{read_limits, Limits};
-use super::time;
+use super::model::{defaulted, field, required, Columns, DefaultValue, FieldDef, Kind, Nested};
+use super::scopes::Scope;
+use super::tenants::{limits_over, Limits, LIMITS};
+use super::{reader, time};
 use crate::error::ApiResult;
 use crate::i18n::FieldCode;
+
+/// The scopes a body gives: `"read-only"`, `"read-write"` or an explicit list.
+pub const SCOPES: FieldDef = required("scopes", Kind::Scopes);
+
+/// What a body that asks for a new key may say.
+pub const FIELDS: &[FieldDef] = &[
+    defaulted("label", Kind::Text(100), DefaultValue::Text("API key")).doc("A name to recognise the key by."),
+    SCOPES.doc("A preset or an explicit list; only scopes the calling key holds (else `403`)."),
+    field("expires_at", Kind::Instant)
+        .doc("When the key stops working; in the future (`out_of_range` otherwise). Absent or `null`: never."),
+    field("limits", Kind::Object(&LIMITS))
+        .doc("Lower limits for this key: each window at most the owner's (`out_of_range` as `limits.<window>`)."),
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyRequest {
@@ -19,61 +32,27 @@ pub struct KeyRequest {
     pub limits: Limits,
 }
 
-/// Reads `scopes`: `"read-only"`, `"read-write"` or a non-empty list of valid scopes.
-pub fn read_scopes(f: &mut Fields, body: &Value, field: &str) -> Option<Vec<Scope>> {
-    match body.get(field) {
-        None | Some(Value::Null) => {
-            f.fail(field, FieldCode::Required);
-            None
-        }
-        Some(Value::String(p)) => {
-            let expanded = Preset::parse(p).map(Preset::scopes);
-            if expanded.is_none() {
-                f.fail(field, FieldCode::NotAllowed);
-            }
-            expanded
-        }
-        Some(Value::Array(items)) => {
-            let list: Vec<Scope> = items.iter().filter_map(|v| v.as_str().and_then(Scope::parse)).collect();
-            if list.is_empty() || list.len() != items.len() || list.len() > 64 {
-                f.fail(field, FieldCode::Invalid);
-                return None;
-            }
-            let mut unique: Vec<Scope> = Vec::with_capacity(list.len());
-            for s in list {
-                if !unique.contains(&s) {
-                    unique.push(s);
-                }
-            }
-            Some(unique)
-        }
-        Some(_) => {
-            f.fail(field, FieldCode::WrongType);
-            None
-        }
+/// The scopes `field` gave, once validated.
+pub fn scopes_of(cols: &Columns, field: &str) -> Option<Vec<Scope>> {
+    match cols.nested(field) {
+        Some(Nested::Scopes(list)) => Some(list.clone()),
+        _ => None,
     }
 }
 
 /// Validates a key request against the owner's limits at `now_ms`.
 pub fn parse(body: &Value, owner_limits: Limits, now_ms: i64) -> ApiResult<KeyRequest> {
-    let mut f = Fields::new(body, &["label", "scopes", "expires_at", "limits"]);
-    let label = f.text("label", 100).into_option().unwrap_or_else(|| "API key".to_string());
-    let scopes = if body.is_object() { read_scopes(&mut f, body, "scopes") } else { None };
-    let expires_at_ms = match f.text("expires_at", 40).into_option() {
-        Some(s) => match time::parse_instant(&s, false) {
-            Some(t) if t > now_ms => Some(t),
-            Some(_) => {
-                f.fail("expires_at", FieldCode::OutOfRange);
-                None
-            }
-            None => {
-                f.fail("expires_at", FieldCode::Invalid);
-                None
-            }
-        },
-        None => None,
-    };
-    let limits = read_limits(&mut f, "limits", owner_limits).unwrap_or(owner_limits);
+    let (cols, mut f) = reader::read_body(body, FIELDS, &[], &[], true);
+    // The instant as sent, to the millisecond (the column form keeps whole seconds).
+    let expires_at_ms = cols
+        .is_set("expires_at")
+        .then(|| body["expires_at"].as_str())
+        .flatten()
+        .and_then(|s| time::parse_instant(s.trim(), false));
+    if expires_at_ms.is_some_and(|t| t <= now_ms) {
+        f.fail("expires_at", FieldCode::OutOfRange);
+    }
+    let limits = limits_over(&cols, "limits", owner_limits);
     for (name, mine, owner) in [
         ("per_second", limits.per_second, owner_limits.per_second),
         ("per_minute", limits.per_minute, owner_limits.per_minute),
@@ -84,7 +63,12 @@ pub fn parse(body: &Value, owner_limits: Limits, now_ms: i64) -> ApiResult<KeyRe
         }
     }
     f.finish()?;
-    Ok(KeyRequest { label, scopes: scopes.unwrap_or_default(), expires_at_ms, limits })
+    Ok(KeyRequest {
+        label: cols.text("label").unwrap_or("API key").to_string(),
+        scopes: scopes_of(&cols, "scopes").unwrap_or_default(),
+        expires_at_ms,
+        limits,
+    })
 }
 
 #[cfg(test)]

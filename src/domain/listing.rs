@@ -101,7 +101,9 @@ pub struct ListQuery {
     pub limit: usize,
 }
 
-const COMMON: &[&str] = &["limit", "cursor", "updated_since", "include_deleted", "from", "to"];
+/// The parameters of every list (`from`/`to` only where it has a main date).
+pub const COMMON: &[&str] = &["limit", "cursor", "updated_since", "include_deleted", "from", "to"];
+pub use super::filters::{MAX_SEARCH, MAX_VALUES, MAX_VALUE_CHARS};
 
 /// `limit` of a page: 1–200, default 50 (400 otherwise).
 pub fn page_limit(query: &Query) -> ApiResult<usize> {

@@ -1,18 +1,14 @@
-//! Declarative resource fields: what a client may send for each resource and the rule each
-//! value must follow, read by one validator into database columns. Handlers for simple
-//! resources are then the same code for every resource.
+//! Declarative fields: what a client may send in a body and the rule each value must follow
+//! (SPEC §1 validation, §6 resources). One declaration serves twice: [`super::reader`] validates
+//! bodies against it, and the OpenAPI generator (native builds only) turns it into the JSON
+//! Schema of the same body, so the documented constraints are the enforced ones.
 
-use serde_json::Value;
-
-use super::fields::{is_email, is_phone, Fields, Patch};
 use super::listing::Arg;
-use super::{ids, tenants, time};
-use crate::error::ApiResult;
-use crate::i18n::FieldCode;
 
 /// The rule for one field's value.
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
+    /// A string of 1..=n characters once surrounding whitespace is removed.
     Text(usize),
     Email,
     Phone,
@@ -22,27 +18,164 @@ pub enum Kind {
     OneOf(&'static [&'static str]),
     /// The id of another object of the same tenant, in `table` (checked to exist).
     Ref(&'static str, &'static str),
+    /// An id with this prefix, which the handler looks up itself.
+    Id(&'static str),
     Timezone,
     Currency,
+    /// An instant (a date stands for its first second), stored as RFC 3339 UTC.
     Instant,
+    /// An instant where a date stands for its last second (inclusive upper bounds).
+    EndInstant,
     /// A short identifier: letters, digits, `-`, `_`, `.`.
     Code(usize),
+    /// Any JSON object of at most this many bytes, kept as text.
+    Json(usize),
+    /// A nested object with fields of its own (errors are named `field.inner`).
+    Object(&'static Shape),
+    /// A list of at most this many nested objects (errors are named `field[i].inner`).
+    List(&'static Shape, usize),
+    /// A list of `min..=max` objects of this shape that the handler reads one by one (each item
+    /// gets its own outcome); anything but a list is `required`, a count out of bounds `out_of_range`.
+    Items(&'static Shape, usize, usize),
+    /// Scopes to give: a preset (`read-only`, `read-write`) or a list of 1–64 scopes.
+    Scopes,
+}
+
+/// Whether a field may be absent or `null`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// May be absent or `null`; `null` clears it.
+    Optional,
+    /// Present and not `null` on create; never `null`.
+    Required,
+    /// May be absent (on create it then takes its default, if it has one); never `null`.
+    NotNull,
+    /// Absent or `null` on create both take the default; never `null` on update.
+    Defaulted,
+}
+
+/// A field's value when a create does not give one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DefaultValue {
+    Int(i64),
+    Real(f64),
+    Text(&'static str),
+    Bool(bool),
+}
+
+impl DefaultValue {
+    pub fn arg(self) -> Arg {
+        match self {
+            DefaultValue::Int(v) => Arg::Int(v),
+            DefaultValue::Real(v) => Arg::Real(v),
+            DefaultValue::Text(v) => Arg::Text(v.to_string()),
+            DefaultValue::Bool(v) => Arg::Int(v as i64),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
 pub struct FieldDef {
     pub name: &'static str,
     pub kind: Kind,
-    /// Must be present (and non-null) on create.
-    pub required: bool,
+    pub presence: Presence,
+    pub default: Option<DefaultValue>,
+    /// What the OpenAPI document says of the field beyond its rule (native builds only).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub doc: &'static str,
 }
 
+const fn with(name: &'static str, kind: Kind, presence: Presence, default: Option<DefaultValue>) -> FieldDef {
+    FieldDef {
+        name,
+        kind,
+        presence,
+        default,
+        #[cfg(not(target_arch = "wasm32"))]
+        doc: "",
+    }
+}
+
+/// An optional field: absent leaves it, `null` clears it.
 pub const fn field(name: &'static str, kind: Kind) -> FieldDef {
-    FieldDef { name, kind, required: false }
+    with(name, kind, Presence::Optional, None)
 }
 
+/// A field that must be given on create and can never be cleared.
 pub const fn required(name: &'static str, kind: Kind) -> FieldDef {
-    FieldDef { name, kind, required: true }
+    with(name, kind, Presence::Required, None)
+}
+
+/// A field that may be left out but never cleared.
+pub const fn not_null(name: &'static str, kind: Kind) -> FieldDef {
+    with(name, kind, Presence::NotNull, None)
+}
+
+/// A field that takes `default` when a create leaves it out or sends `null`.
+pub const fn defaulted(name: &'static str, kind: Kind, default: DefaultValue) -> FieldDef {
+    with(name, kind, Presence::Defaulted, Some(default))
+}
+
+impl FieldDef {
+    /// The value a create takes when the field is absent.
+    pub const fn or(mut self, default: DefaultValue) -> Self {
+        self.default = Some(default);
+        self
+    }
+    /// The field's description in the OpenAPI document; nothing of it is compiled into the wasm.
+    #[allow(unused_mut, unused_variables)]
+    pub const fn doc(mut self, text: &'static str) -> Self {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.doc = text;
+        }
+        self
+    }
+}
+
+/// A rule across the fields of one body or nested object, checked once every field was read.
+#[derive(Debug, Clone, Copy)]
+pub enum Rule {
+    /// At least one of these fields is set (not `null`); else the first is `required`.
+    AnyOf(&'static [&'static str]),
+    /// When the first field is set, so is the second (else the second is `required`).
+    Requires(&'static str, &'static str),
+    /// The first field may be set only when the second has this value (else `not_allowed`).
+    OnlyWhen(&'static str, &'static str, &'static str),
+    /// The first field (an instant) is not before the second (else `out_of_range`).
+    NotBefore(&'static str, &'static str),
+}
+
+/// The fields of a nested object and the rules across them.
+#[derive(Debug)]
+pub struct Shape {
+    pub fields: &'static [FieldDef],
+    pub rules: &'static [Rule],
+    /// The OpenAPI component that describes it, and its description (native builds only).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub schema: (&'static str, &'static str),
+}
+
+impl Shape {
+    #[allow(unused_variables)]
+    pub const fn new(
+        fields: &'static [FieldDef],
+        rules: &'static [Rule],
+        schema: &'static str,
+        description: &'static str,
+    ) -> Shape {
+        Shape {
+            fields,
+            rules,
+            #[cfg(not(target_arch = "wasm32"))]
+            schema: (schema, description),
+        }
+    }
+}
+
+/// The names of `fields`, as a body reader allows them.
+pub fn names(fields: &[FieldDef]) -> Vec<&'static str> {
+    fields.iter().map(|d| d.name).collect()
 }
 
 /// ISO 4217 codes accepted for money.
@@ -55,10 +188,22 @@ pub const CURRENCIES: &[&str] = &[
 /// A reference that must be checked to exist in the tenant: (field, table, id).
 pub type RefCheck = (&'static str, &'static str, String);
 
-/// The validated columns of a create or update, and the references to check.
-#[derive(Debug, Default, PartialEq)]
+/// A validated value that is not one column: a nested object, a list of them, or scopes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Nested {
+    Null,
+    Object(Columns),
+    List(Vec<Columns>),
+    Scopes(Vec<super::scopes::Scope>),
+    /// How many items a [`Kind::Items`] list has.
+    Items(usize),
+}
+
+/// The validated columns of a create or update, the nested values, and the references to check.
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Columns {
     pub values: Vec<(&'static str, Arg)>,
+    pub nested: Vec<(&'static str, Nested)>,
     pub refs: Vec<RefCheck>,
 }
 
@@ -70,118 +215,34 @@ impl Columns {
         self.values.retain(|(c, _)| *c != name);
         self.values.push((name, arg));
     }
-}
-
-fn is_code(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-}
-
-fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<RefCheck>) -> Patch<Arg> {
-    let text = |p: Patch<String>| p.map(Arg::Text);
-    match d.kind {
-        Kind::Text(max) => text(f.text(d.name, max)),
-        Kind::Email => text(f.text_where(d.name, 254, is_email)),
-        Kind::Phone => text(f.text_where(d.name, 32, is_phone)),
-        Kind::Code(max) => text(f.text_where(d.name, max, is_code)),
-        Kind::Int(min, max) => f.int(d.name, min, max).map(Arg::Int),
-        Kind::Real(min, max) => f.real(d.name, min, max).map(Arg::Real),
-        Kind::Bool => f.boolean(d.name).map(|b| Arg::Int(b as i64)),
-        Kind::OneOf(values) => text(f.one_of(d.name, values)),
-        Kind::Timezone => text(f.text_where(d.name, 64, tenants::is_timezone)),
-        Kind::Currency => text(f.one_of(d.name, CURRENCIES)),
-        Kind::Instant => match f.text(d.name, 40) {
-            Patch::Set(s) => match time::normalize(&s, false) {
-                Some(t) => Patch::Set(Arg::Text(t)),
-                None => {
-                    f.fail(d.name, FieldCode::Invalid);
-                    Patch::Absent
-                }
-            },
-            other => other.map(Arg::Text),
-        },
-        Kind::Ref(prefix, table) => match f.text_where(d.name, 64, |s| ids::is_id(prefix, s)) {
-            Patch::Set(id) => {
-                refs.push((d.name, table, id.clone()));
-                Patch::Set(Arg::Text(id))
-            }
-            other => other.map(Arg::Text),
-        },
+    pub fn nested(&self, name: &str) -> Option<&Nested> {
+        self.nested.iter().find(|(c, _)| *c == name).map(|(_, n)| n)
     }
-}
-
-/// Validates `body` against `defs` (plus any `extra` field names a handler reads itself) and
-/// returns the columns it sets. On create, required fields must be present; on update,
-/// required fields may not be cleared with `null`.
-pub fn parse(body: &Value, defs: &[FieldDef], extra: &[&str], create: bool) -> ApiResult<Columns> {
-    let names: Vec<&str> = defs.iter().map(|d| d.name).chain(extra.iter().copied()).collect();
-    let mut f = Fields::new(body, &names);
-    let mut cols = Columns::default();
-    for d in defs {
-        let value = read(&mut f, d, &mut cols.refs);
-        match value {
-            Patch::Set(v) => cols.values.push((d.name, v)),
-            Patch::Null | Patch::Absent if d.required && (create || matches!(value, Patch::Null)) => {
-                if !f.has_error(d.name) {
-                    f.fail(d.name, FieldCode::Required);
-                }
-            }
-            Patch::Null => cols.values.push((d.name, Arg::Null)),
-            Patch::Absent => {}
+    /// Whether the field was given a value other than `null`.
+    pub fn is_set(&self, name: &str) -> bool {
+        match self.get(name) {
+            Some(a) => *a != Arg::Null,
+            None => matches!(self.nested(name), Some(n) if *n != Nested::Null),
         }
     }
-    f.finish()?;
-    Ok(cols)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    const DEFS: &[FieldDef] = &[
-        required("name", Kind::Text(10)),
-        field("latitude", Kind::Real(-90.0, 90.0)),
-        field("billable", Kind::Bool),
-        field("currency", Kind::Currency),
-        field("site_id", Kind::Ref("site", "sites")),
-        field("starts_at", Kind::Instant),
-        field("code", Kind::Code(8)),
-    ];
-
-    #[test]
-    fn reads_every_kind() {
-        let c = parse(
-            &json!({"name": "A", "latitude": 41.5, "billable": true, "currency": "EUR",
-                    "site_id": "site_0193c2aa000070008000000000000001", "starts_at": "2026-05-30T16:00:00+02:00", "code": "X-1"}),
-            DEFS,
-            &[],
-            true,
-        )
-        .unwrap();
-        assert_eq!(c.get("latitude"), Some(&Arg::Real(41.5)));
-        assert_eq!(c.get("billable"), Some(&Arg::Int(1)));
-        assert_eq!(c.get("starts_at"), Some(&Arg::Text("2026-05-30T14:00:00Z".into())));
-        assert_eq!(c.refs, vec![("site_id", "sites", "site_0193c2aa000070008000000000000001".to_string())]);
+    /// A real number field (integers read as reals too).
+    pub fn real(&self, name: &str) -> Option<f64> {
+        match self.get(name) {
+            Some(Arg::Real(v)) => Some(*v),
+            Some(Arg::Int(v)) => Some(*v as f64),
+            _ => None,
+        }
     }
-
-    #[test]
-    fn reports_each_bad_field() {
-        let e = parse(
-            &json!({"latitude": 91, "billable": "yes", "currency": "XXX", "site_id": "job_1", "starts_at": "soon", "code": "a b"}),
-            DEFS,
-            &[],
-            true,
-        )
-        .unwrap_err();
-        let fields: Vec<_> = e.details.iter().map(|d| d.field.as_str()).collect();
-        assert_eq!(fields, vec!["name", "latitude", "billable", "currency", "site_id", "starts_at", "code"]);
+    pub fn int(&self, name: &str) -> Option<i64> {
+        match self.get(name) {
+            Some(Arg::Int(v)) => Some(*v),
+            _ => None,
+        }
     }
-
-    #[test]
-    fn update_keeps_absent_and_clears_null() {
-        let c = parse(&json!({"latitude": null}), DEFS, &[], false).unwrap();
-        assert_eq!(c.values, vec![("latitude", Arg::Null)]);
-        assert!(parse(&json!({"name": null}), DEFS, &[], false).is_err());
-        assert!(parse(&json!({"budget": 1}), DEFS, &["budget"], false).is_ok());
+    pub fn text(&self, name: &str) -> Option<&str> {
+        match self.get(name) {
+            Some(Arg::Text(s)) => Some(s),
+            _ => None,
+        }
     }
 }

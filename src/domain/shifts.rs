@@ -3,22 +3,30 @@
 
 use serde_json::Value;
 
-use super::fields::Fields;
 use super::listing::Arg;
-use super::model::{field, required, FieldDef, Kind};
-use super::time;
+use super::model::{field, not_null, required, DefaultValue, FieldDef, Kind, Rule};
+use super::reader;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::FieldCode;
 
 pub const FIELDS: &[FieldDef] = &[
-    required("worker_id", Kind::Ref("wkr", "workers")),
-    required("site_id", Kind::Ref("site", "sites")),
-    field("job_id", Kind::Ref("job", "jobs")),
+    required("worker_id", Kind::Ref("wkr", "workers")).doc("The worker the shift is for."),
+    required("site_id", Kind::Ref("site", "sites")).doc("Where the shift is worked."),
+    field("job_id", Kind::Ref("job", "jobs")).doc("The job worked on, if any."),
     required("starts_at", Kind::Instant),
-    required("ends_at", Kind::Instant),
-    field("published", Kind::Bool),
-    field("notes", Kind::Text(1000)),
+    required("ends_at", Kind::Instant).doc("After `starts_at` (`out_of_range` otherwise)."),
+    not_null("published", Kind::Bool)
+        .or(DefaultValue::Bool(false))
+        .doc("`false` (the default) for a draft; `POST /v1/shifts/publish` publishes drafts in a date range."),
+    field("notes", Kind::Text(1000)).doc("Free text."),
 ];
+
+/// `POST /v1/shifts/publish`: the range of `starts_at` to publish, both ends inclusive.
+pub const RANGE: &[FieldDef] = &[
+    required("from", Kind::Instant).doc("The start of the range."),
+    required("to", Kind::EndInstant).doc("The inclusive end of the range; not before `from` (`out_of_range`)."),
+];
+pub const RANGE_RULES: &[Rule] = &[Rule::NotBefore("to", "from")];
 
 /// Two half-open intervals overlap when each starts before the other ends (touching ends do
 /// not overlap). Instants are in the stored RFC 3339 form, which sorts as time.
@@ -44,25 +52,8 @@ pub fn text(arg: Option<&Arg>) -> Option<&str> {
 
 /// `POST /v1/shifts/publish` body: `{from, to}` as dates or instants (inclusive).
 pub fn parse_range(body: &Value) -> ApiResult<(String, String)> {
-    let mut f = Fields::new(body, &["from", "to"]);
-    let read = |f: &mut Fields, name: &str, end: bool| {
-        let raw = f.text(name, 40);
-        let raw = f.require(name, raw)?;
-        let t = time::normalize(&raw, end);
-        if t.is_none() {
-            f.fail(name, FieldCode::Invalid);
-        }
-        t
-    };
-    let from = read(&mut f, "from", false);
-    let to = read(&mut f, "to", true);
-    if let (Some(a), Some(b)) = (&from, &to) {
-        if b < a {
-            f.fail("to", FieldCode::OutOfRange);
-        }
-    }
-    f.finish()?;
-    Ok((from.unwrap_or_default(), to.unwrap_or_default()))
+    let cols = reader::parse_with(body, RANGE, RANGE_RULES, &[], true)?;
+    Ok((cols.text("from").unwrap_or_default().to_string(), cols.text("to").unwrap_or_default().to_string()))
 }
 
 #[cfg(test)]

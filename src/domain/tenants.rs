@@ -4,10 +4,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::fields::Fields;
+use super::model::{defaulted, field, not_null, required, Columns, DefaultValue, FieldDef, Kind, Nested, Rule, Shape};
 use super::named::named;
+use super::reader;
 use crate::error::ApiResult;
-use crate::i18n::FieldCode;
 
 named! {
     /// A tenant's (or vendor's) plan, which sets its rate limits (SPEC §3).
@@ -17,6 +17,8 @@ named! {
         Enterprise = "enterprise",
     }
 }
+/// The most requests a custom limit may allow in any window.
+pub const MAX_LIMIT: i64 = 1_000_000_000;
 
 /// Requests allowed per window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,30 +92,87 @@ impl Settings {
     }
 }
 
-/// Reads `settings` over `base`: each field optional, each within its range.
-pub fn read_settings(f: &mut Fields, field: &str, base: Settings) -> Option<Settings> {
-    let obj = f.object(field).into_option()?;
-    let mut inner =
-        Fields::new(obj, &["daily_overtime_hours", "weekly_overtime_hours", "week_start", "pinshot_threshold"]);
-    let settings = Settings {
-        daily_overtime_hours: inner
-            .real("daily_overtime_hours", 0.5, 24.0)
-            .into_option()
-            .unwrap_or(base.daily_overtime_hours),
-        weekly_overtime_hours: inner
-            .real("weekly_overtime_hours", 1.0, 168.0)
-            .into_option()
-            .unwrap_or(base.weekly_overtime_hours),
-        week_start: inner.choice("week_start").into_option().unwrap_or(base.week_start),
-        pinshot_threshold: inner.int("pinshot_threshold", 0, 100).into_option().unwrap_or(base.pinshot_threshold),
-    };
-    if let Err(e) = inner.finish() {
-        for d in e.details {
-            f.fail(&format!("{field}.{}", d.field), d.code);
-        }
-        return None;
+/// Custom limits: each window optional (an omitted one keeps the owner's or tier's).
+pub static LIMITS: Shape = Shape::new(
+    &[
+        field("per_second", Kind::Int(1, MAX_LIMIT)).doc("Requests per second."),
+        field("per_minute", Kind::Int(1, MAX_LIMIT)).doc("Requests per minute."),
+        field("per_day", Kind::Int(1, MAX_LIMIT)).doc("Requests per UTC day."),
+    ],
+    &[],
+    "LimitsInput",
+    "Custom rate limits; a window left out (or `null`) keeps the owner's or tier's.",
+);
+
+/// A tenant's settings: each field optional (an omitted one keeps its current value).
+pub static SETTINGS: Shape = Shape::new(
+    &[
+        field("daily_overtime_hours", Kind::Real(0.5, 24.0)).doc("Hours a local day before overtime (8 by default)."),
+        field("weekly_overtime_hours", Kind::Real(1.0, 168.0)).doc("Hours a week before overtime (40 by default)."),
+        field("week_start", Kind::OneOf(WeekStart::NAMES)).doc("The day weeks start on (`monday` by default)."),
+        field("pinshot_threshold", Kind::Int(0, 100))
+            .doc("A time entry whose `verification_score` is under it emits `time_entry.flagged_pinshot_low` (60 by default)."),
+    ],
+    &[],
+    "TenantSettingsInput",
+    "The tenant's own rules; a field left out (or `null`) keeps its current value (its default on create). \
+     Divisions copy their parent's settings when created.",
+);
+
+const NAME: FieldDef = required("name", Kind::Text(200)).doc("The company's name.");
+const TIMEZONE: FieldDef =
+    defaulted("timezone", Kind::Timezone, DefaultValue::Text("UTC")).doc("The zone its days are counted in.");
+const TENANT_SETTINGS: FieldDef = field("settings", Kind::Object(&SETTINGS));
+
+/// `POST /v1/operator/tenants`.
+pub const NEW_TENANT: &[FieldDef] = &[
+    NAME,
+    defaulted("tier", Kind::OneOf(Tier::NAMES), DefaultValue::Text(Tier::Standard.as_str()))
+        .doc("Plan tier; sets the default rate limits."),
+    TIMEZONE,
+    field("limits", Kind::Object(&LIMITS)).doc(
+        "Custom limits, for `enterprise` tenants only (`not_allowed` otherwise); each window left out keeps the \
+         enterprise default (50/s, 3,000/min, 1,000,000/day).",
+    ),
+    TENANT_SETTINGS,
+];
+pub const NEW_TENANT_RULES: &[Rule] = &[Rule::OnlyWhen("limits", "tier", Tier::Enterprise.as_str())];
+
+/// `PATCH /v1/operator/tenants/{id}`: tier and limits are fixed at creation.
+pub const TENANT_CHANGE: &[FieldDef] = &[NAME, TIMEZONE, TENANT_SETTINGS];
+
+/// `POST /v1/operator/vendors`: a vendor and the scopes of its first key.
+pub const NEW_VENDOR: &[FieldDef] = &[
+    required("name", Kind::Text(200)).doc("The vendor's name."),
+    defaulted("tier", Kind::OneOf(Tier::NAMES), DefaultValue::Text(Tier::Standard.as_str()))
+        .doc("Plan tier; sets the default rate limits."),
+    field("limits", Kind::Object(&LIMITS)).doc("Custom limits (any tier); each window left out keeps the tier's."),
+    not_null("scopes", Kind::Scopes).doc(
+        "Scopes of the vendor's first key; `read-write` when left out. What the vendor may do for a tenant is further \
+         limited by that tenant's grant.",
+    ),
+];
+
+/// `limits` over `base`: each window given replaces the base's.
+pub fn limits_over(cols: &Columns, field: &str, base: Limits) -> Limits {
+    let Some(Nested::Object(l)) = cols.nested(field) else { return base };
+    let window = |name: &str, default: u32| l.int(name).map_or(default, |v| v as u32);
+    Limits {
+        per_second: window("per_second", base.per_second),
+        per_minute: window("per_minute", base.per_minute),
+        per_day: window("per_day", base.per_day),
     }
-    Some(settings)
+}
+
+/// `settings` over `base`: each field given replaces the base's; `None` when none was sent.
+pub fn settings_over(cols: &Columns, base: Settings) -> Option<Settings> {
+    let Some(Nested::Object(s)) = cols.nested("settings") else { return None };
+    Some(Settings {
+        daily_overtime_hours: s.real("daily_overtime_hours").unwrap_or(base.daily_overtime_hours),
+        weekly_overtime_hours: s.real("weekly_overtime_hours").unwrap_or(base.weekly_overtime_hours),
+        week_start: s.text("week_start").and_then(WeekStart::parse).unwrap_or(base.week_start),
+        pinshot_threshold: s.int("pinshot_threshold").unwrap_or(base.pinshot_threshold),
+    })
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -134,51 +193,25 @@ pub struct TenantChange {
 }
 
 pub fn parse_change(body: &Value, current: Settings) -> ApiResult<TenantChange> {
-    let mut f = Fields::new(body, &["name", "timezone", "settings"]);
-    let name = f.text("name", 200);
-    let name = f.not_null("name", name).into_option();
-    let timezone = f.text_where("timezone", 64, is_timezone);
-    let timezone = f.not_null("timezone", timezone).into_option();
-    let settings = read_settings(&mut f, "settings", current);
-    f.finish()?;
-    Ok(TenantChange { name, timezone, settings })
-}
-
-/// Reads `{per_second, per_minute, per_day}` under `field`, each 1..=10^9.
-pub fn read_limits(f: &mut Fields, field: &str, base: Limits) -> Option<Limits> {
-    let obj = f.object(field).into_option()?;
-    let mut inner = Fields::new(obj, &["per_second", "per_minute", "per_day"]);
-    let mut get =
-        |name: &str, default: u32| inner.int(name, 1, 1_000_000_000).into_option().map(|v| v as u32).unwrap_or(default);
-    let limits = Limits {
-        per_second: get("per_second", base.per_second),
-        per_minute: get("per_minute", base.per_minute),
-        per_day: get("per_day", base.per_day),
-    };
-    if let Err(e) = inner.finish() {
-        for d in e.details {
-            f.fail(&format!("{field}.{}", d.field), d.code);
-        }
-        return None;
-    }
-    Some(limits)
+    let cols = reader::parse(body, TENANT_CHANGE, &[], false)?;
+    Ok(TenantChange {
+        name: cols.text("name").map(str::to_string),
+        timezone: cols.text("timezone").map(str::to_string),
+        settings: settings_over(&cols, current),
+    })
 }
 
 /// Validates the operator's `POST /v1/operator/tenants` body.
 pub fn parse_new_tenant(body: &Value) -> ApiResult<NewTenant> {
-    let mut f = Fields::new(body, &["name", "tier", "timezone", "limits", "settings"]);
-    let name = f.text("name", 200);
-    let name = f.require("name", name);
-    let tier = f.choice("tier").into_option().unwrap_or(Tier::Standard);
-    let timezone = f.text_where("timezone", 64, is_timezone).into_option().unwrap_or_else(|| "UTC".into());
-    let base = tier_limits(tier);
-    let custom = read_limits(&mut f, "limits", base);
-    if custom.is_some() && tier != Tier::Enterprise {
-        f.fail("limits", FieldCode::NotAllowed);
-    }
-    let settings = read_settings(&mut f, "settings", Settings::default()).unwrap_or_default();
-    f.finish()?;
-    Ok(NewTenant { name: name.unwrap_or_default(), tier, timezone, limits: custom.unwrap_or(base), settings })
+    let cols = reader::parse_with(body, NEW_TENANT, NEW_TENANT_RULES, &[], true)?;
+    let tier = cols.text("tier").and_then(Tier::parse).unwrap_or(Tier::Standard);
+    Ok(NewTenant {
+        name: cols.text("name").unwrap_or_default().to_string(),
+        timezone: cols.text("timezone").unwrap_or("UTC").to_string(),
+        limits: limits_over(&cols, "limits", tier_limits(tier)),
+        settings: settings_over(&cols, Settings::default()).unwrap_or_default(),
+        tier,
+    })
 }
 
 #[cfg(test)]

@@ -5,10 +5,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::fields::{Fields, Patch};
-use super::model::{self, field, Columns, FieldDef, Kind};
+use super::fields::Patch;
+use super::listing::Arg;
+use super::model::{field, names, not_null, required, Columns, DefaultValue, FieldDef, Kind, Nested, Shape};
 use super::named::named;
-use super::time;
+use super::{reader, time};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::i18n::{FieldCode, Msg};
 
@@ -36,20 +37,80 @@ pub const FUTURE_SLACK_MS: i64 = 5 * 60 * 1000;
 pub const METADATA_MAX: usize = 4096;
 /// Stands in for "no end" when comparing a running entry's interval.
 pub const OPEN_END: &str = "9999-12-31T23:59:59Z";
+/// Most breaks one entry may have.
+pub const MAX_BREAKS: usize = 50;
 
-pub const FIELDS: &[FieldDef] = &[
-    FieldDef { name: "worker_id", kind: Kind::Ref("wkr", "workers"), required: true },
-    field("job_id", Kind::Ref("job", "jobs")),
+/// Every field of an entry: the plain ones, then (from [`SPAN_START`]) the span, locations and
+/// metadata, which are read once the plain ones are valid.
+pub const ENTRY: &[FieldDef] = &[
+    required("worker_id", Kind::Ref("wkr", "workers")).doc("The worker, who must be active (`inactive` otherwise)."),
+    field("job_id", Kind::Ref("job", "jobs"))
+        .doc("Its geofence, when it has one, is what `clock_in_location` is checked against."),
     field("task_id", Kind::Ref("tsk", "tasks")),
     field("cost_code_id", Kind::Ref("cc", "cost_codes")),
-    field("site_id", Kind::Ref("site", "sites")),
-    field("notes", Kind::Text(2000)),
-    field("source", Kind::OneOf(EntrySource::NAMES)),
-    field("verification_score", Kind::Int(0, 100)),
+    field("site_id", Kind::Ref("site", "sites")).doc("Its geofence is used when the job has none."),
+    field("notes", Kind::Text(2000)).doc("Free text."),
+    not_null("source", Kind::OneOf(EntrySource::NAMES))
+        .or(DefaultValue::Text(EntrySource::Api.as_str()))
+        .doc("Where the entry was recorded. Attendance clock-ins are `kiosk`."),
+    field("verification_score", Kind::Int(0, 100)).doc(
+        "A photo-check score; under the tenant's threshold (60 by default) it emits `time_entry.flagged_pinshot_low`.",
+    ),
+    required("started_at", Kind::Instant).doc("At most 5 minutes in the future (`out_of_range`)."),
+    field("ended_at", Kind::Instant).doc(
+        "After `started_at` (`out_of_range` otherwise). Absent or `null`: the entry is running (a worker has at \
+         most one running entry).",
+    ),
+    field("breaks", Kind::List(&BREAK, MAX_BREAKS))
+        .doc("Inside the entry, in time order and not overlapping; replaced as a whole. `null`: none."),
+    field("clock_in_location", Kind::Object(&LOCATION)).doc(
+        "Where the worker clocked in. Outside the geofence of the entry's job (else of its site, else of the job's \
+         site) it sets `outside_fence: true` and emits `time_entry.flagged_outside_fence`.",
+    ),
+    field("clock_out_location", Kind::Object(&LOCATION)).doc("Where the worker clocked out."),
+    field("metadata", Kind::Json(METADATA_MAX))
+        .doc("Any JSON object of at most 4,096 bytes as serialised (`too_long`), kept and returned as sent."),
 ];
+const SPAN_START: usize = 8;
+/// The plain fields of an entry.
+pub const FIELDS: &[FieldDef] = ENTRY.split_at(SPAN_START).0;
+/// The time-shaped and free-form fields.
+pub const SPAN_FIELDS: &[FieldDef] = ENTRY.split_at(SPAN_START).1;
 
-/// Fields read by hand (times, breaks, locations, metadata).
-const EXTRA: &[&str] = &["started_at", "ended_at", "breaks", "clock_in_location", "clock_out_location", "metadata"];
+/// A new entry, as one item of a batch.
+pub static NEW_ENTRY: Shape = Shape::new(ENTRY, &[], "TimeEntryCreate", "A new time entry.");
+
+/// Most entries one batch may create.
+pub const MAX_BATCH: usize = 100;
+
+/// `POST /v1/time-entries/batch`: `{entries: [...]}`, each item read on its own by the handler.
+pub const BATCH: &[FieldDef] = &[required("entries", Kind::Items(&NEW_ENTRY, 1, MAX_BATCH))
+    .doc("Bodies of `POST /v1/time-entries`. An item that breaks a rule does not fail the batch: it gets its own error result.")];
+
+/// A break inside an entry; its time is not worked time.
+pub static BREAK: Shape = Shape::new(
+    &[
+        required("started_at", Kind::Instant),
+        field("ended_at", Kind::Instant).doc(
+            "After `started_at`. Absent or `null`: the break is open (only as the last break of a running entry).",
+        ),
+    ],
+    &[],
+    "BreakInput",
+    "One break. A break outside the entry, before the previous one ends, or open when it may not be is \
+     `breaks[<index>]` `out_of_range`.",
+);
+
+/// A point on the ground, in degrees.
+pub static LOCATION: Shape = Shape::new(
+    &[
+        required("latitude", Kind::Real(-90.0, 90.0)).doc("Degrees."),
+        required("longitude", Kind::Real(-180.0, 180.0)).doc("Degrees."),
+    ],
+    &[],
+    "LocationInput",
+    "A point: both fields are required.",
+);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Break {
@@ -77,109 +138,53 @@ pub struct Input {
     pub metadata: Patch<String>,
 }
 
-fn instant(f: &mut Fields, name: &str) -> Patch<String> {
-    match f.text(name, 40) {
-        Patch::Set(s) => match time::normalize(&s, false) {
-            Some(t) => Patch::Set(t),
-            None => {
-                f.fail(name, FieldCode::Invalid);
-                Patch::Absent
-            }
-        },
-        other => other,
+fn text(cols: &Columns, name: &str) -> Patch<String> {
+    match cols.get(name) {
+        None => Patch::Absent,
+        Some(Arg::Text(s)) => Patch::Set(s.clone()),
+        Some(_) => Patch::Null,
     }
 }
 
-fn location(f: &mut Fields, body: &Value, name: &str) -> Patch<(f64, f64)> {
-    match f.object(name) {
-        Patch::Set(obj) => {
-            let mut inner = Fields::new(obj, &["latitude", "longitude"]);
-            let lat = inner.real("latitude", -90.0, 90.0);
-            let lat = inner.require("latitude", lat);
-            let lng = inner.real("longitude", -180.0, 180.0);
-            let lng = inner.require("longitude", lng);
-            match inner.finish() {
-                Ok(()) => Patch::Set((lat.unwrap_or_default(), lng.unwrap_or_default())),
-                Err(e) => {
-                    e.details.iter().for_each(|d| f.fail(&format!("{name}.{}", d.field), d.code));
-                    Patch::Absent
-                }
-            }
+fn point(cols: &Columns, name: &str) -> Patch<(f64, f64)> {
+    match cols.nested(name) {
+        None => Patch::Absent,
+        Some(Nested::Object(p)) => {
+            Patch::Set((p.real("latitude").unwrap_or_default(), p.real("longitude").unwrap_or_default()))
         }
-        other => {
-            let _ = body;
-            other.map(|_| (0.0, 0.0))
-        }
+        Some(_) => Patch::Null,
     }
 }
 
-fn breaks(f: &mut Fields, body: &Value) -> Option<Vec<Break>> {
-    match body.get("breaks") {
-        None => None,
-        Some(Value::Null) => Some(Vec::new()),
-        Some(Value::Array(items)) if items.len() <= 50 => {
-            let mut out = Vec::new();
-            for (i, item) in items.iter().enumerate() {
-                let mut b = Fields::new(item, &["started_at", "ended_at"]);
-                let start = instant(&mut b, "started_at");
-                let start = b.require("started_at", start);
-                let end = instant(&mut b, "ended_at").into_option();
-                match (b.finish(), start) {
-                    (Ok(()), Some(s)) => out.push(Break { started_at: s, ended_at: end }),
-                    // An item that is not an object is reported as the item itself.
-                    (Err(_), _) if !item.is_object() => f.fail(&format!("breaks[{i}]"), FieldCode::WrongType),
-                    (Err(e), _) => e.details.iter().for_each(|d| f.fail(&format!("breaks[{i}].{}", d.field), d.code)),
-                    _ => f.fail(&format!("breaks[{i}]"), FieldCode::Invalid),
-                }
-            }
-            Some(out)
-        }
-        Some(Value::Array(_)) => {
-            f.fail("breaks", FieldCode::TooLong);
-            None
-        }
-        Some(_) => {
-            f.fail("breaks", FieldCode::WrongType);
-            None
-        }
+fn breaks(cols: &Columns) -> Option<Vec<Break>> {
+    match cols.nested("breaks")? {
+        Nested::List(items) => Some(
+            items
+                .iter()
+                .map(|b| Break {
+                    started_at: b.text("started_at").unwrap_or_default().to_string(),
+                    ended_at: b.text("ended_at").map(str::to_string),
+                })
+                .collect(),
+        ),
+        _ => Some(Vec::new()),
     }
 }
 
-/// Reads a create (`create`) or update body.
+/// Reads a create (`create`) or update body: the plain fields first (a body whose plain fields
+/// are invalid is reported on those alone), then the span, locations and metadata.
 pub fn parse(body: &Value, create: bool) -> ApiResult<Input> {
-    let mut cols = model::parse(body, FIELDS, EXTRA, create)?;
-    if matches!(cols.get("source"), Some(super::listing::Arg::Null)) {
-        return Err(ApiError::invalid_field("source", FieldCode::Required));
-    }
-    if create && cols.get("source").is_none() {
-        cols.set("source", EntrySource::Api.into());
-    }
-    let names: Vec<&str> = FIELDS.iter().map(|d| d.name).chain(EXTRA.iter().copied()).collect();
-    let mut f = Fields::new(body, &names);
-    let started_at = instant(&mut f, "started_at");
-    let started_at = if create {
-        f.require("started_at", started_at).map_or(Patch::Absent, Patch::Set)
-    } else {
-        f.not_null("started_at", started_at)
-    };
-    let ended_at = instant(&mut f, "ended_at");
-    let breaks = breaks(&mut f, body);
-    let clock_in = location(&mut f, body, "clock_in_location");
-    let clock_out = location(&mut f, body, "clock_out_location");
-    let metadata = match f.object("metadata") {
-        Patch::Set(m) => {
-            let text = m.to_string();
-            if text.len() > METADATA_MAX {
-                f.fail("metadata", FieldCode::TooLong);
-                Patch::Absent
-            } else {
-                Patch::Set(text)
-            }
-        }
-        other => other.map(|_| String::new()),
-    };
-    f.finish()?;
-    Ok(Input { cols, started_at, ended_at, breaks, clock_in, clock_out, metadata })
+    let cols = reader::parse(body, FIELDS, &names(SPAN_FIELDS), create)?;
+    let span = reader::parse(body, SPAN_FIELDS, &names(FIELDS), create)?;
+    Ok(Input {
+        cols,
+        started_at: text(&span, "started_at"),
+        ended_at: text(&span, "ended_at"),
+        breaks: breaks(&span),
+        clock_in: point(&span, "clock_in_location"),
+        clock_out: point(&span, "clock_out_location"),
+        metadata: text(&span, "metadata"),
+    })
 }
 
 /// Checks a span against the rules at `now_ms`; every violation is reported.
@@ -253,13 +258,14 @@ pub fn check_status_change(from: EntryStatus, to: EntryStatus, running: bool) ->
     }
 }
 
+/// `POST /v1/time-entries/{id}/reject`: why the entry is rejected.
+pub const REJECTION: &[FieldDef] =
+    &[required("note", Kind::Text(2000)).doc("Why the entry is rejected; kept as `rejection_note`.")];
+
 /// Reads the rejection note (required, ≤ 2000 characters).
 pub fn rejection_note(body: &Value) -> ApiResult<String> {
-    let mut f = Fields::new(body, &["note"]);
-    let note = f.text("note", 2000);
-    let note = f.require("note", note);
-    f.finish()?;
-    Ok(note.unwrap_or_default())
+    let cols = reader::parse(body, REJECTION, &[], true)?;
+    Ok(cols.text("note").unwrap_or_default().to_string())
 }
 
 #[cfg(test)]
@@ -338,6 +344,12 @@ mod tests {
         assert!(check_status_change(Rejected, Approved, false).is_ok());
         assert!(rejection_note(&json!({})).is_err());
         assert_eq!(rejection_note(&json!({"note": "wrong job"})).unwrap(), "wrong job");
+    }
+
+    #[test]
+    fn the_span_fields_follow_the_plain_ones() {
+        assert_eq!(FIELDS.last().map(|d| d.name), Some("verification_score"));
+        assert_eq!(SPAN_FIELDS.first().map(|d| d.name), Some("started_at"));
     }
 
     #[test]

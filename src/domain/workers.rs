@@ -2,9 +2,9 @@
 
 use serde_json::Value;
 
-use super::fields::{is_email, is_phone, Fields, Patch};
-use super::ids;
+use super::model::{field, not_null, required, Columns, DefaultValue, FieldDef, Kind};
 use super::named::named;
+use super::reader;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::FieldCode;
 
@@ -15,25 +15,29 @@ named! {
         Inactive = "inactive",
     }
 }
-
-const FIELDS: &[&str] =
-    &["name", "email", "phone", "employee_code", "position", "department_id", "site_id", "pay_rate", "status"];
 /// Highest pay rate accepted, in minor units per hour (keeps sums far from 2^53).
 pub const MAX_PAY_RATE: i64 = 100_000_000;
 
-/// A validated create or update; on create, absent and `null` mean the same.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WorkerInput {
-    pub name: Patch<String>,
-    pub email: Patch<String>,
-    pub phone: Patch<String>,
-    pub employee_code: Patch<String>,
-    pub position: Patch<String>,
-    pub department_id: Patch<String>,
-    pub site_id: Patch<String>,
-    pub pay_rate: Patch<i64>,
-    pub status: Patch<WorkerStatus>,
-}
+pub const FIELDS: &[FieldDef] = &[
+    required("name", Kind::Text(200)),
+    field("email", Kind::Email),
+    field("phone", Kind::Phone),
+    not_null("employee_code", Kind::Code(64)).doc(
+        "Unique among the tenant's live workers (a duplicate is `409 conflict`). Generated from the id when \
+         omitted: `EMP-` and its last twelve hex digits.",
+    ),
+    field("position", Kind::Text(100)).doc("Job title."),
+    field("department_id", Kind::Ref("dep", "departments")),
+    field("site_id", Kind::Ref("site", "sites")),
+    field("pay_rate", Kind::Int(0, MAX_PAY_RATE)).doc("Minor currency units per hour."),
+    not_null("status", Kind::OneOf(WorkerStatus::NAMES))
+        .or(DefaultValue::Text(WorkerStatus::Active.as_str()))
+        .doc("Inactive workers cannot clock in."),
+];
+
+/// `PATCH /v1/workers/{id}/status`: `{"status": "active" | "inactive"}`.
+pub const STATUS_BODY: &[FieldDef] =
+    &[required("status", Kind::OneOf(WorkerStatus::NAMES)).doc("Inactive workers cannot clock in.")];
 
 /// Employee codes: 1–64 letters, digits, `-`, `_` or `.`.
 pub fn is_employee_code(s: &str) -> bool {
@@ -47,42 +51,23 @@ pub fn generated_employee_code(worker_id: &str) -> String {
     format!("EMP-{}", tail.to_ascii_uppercase())
 }
 
-/// Validates a worker body; `create` makes `name` required and forbids clearing it.
-pub fn parse(body: &Value, create: bool) -> ApiResult<WorkerInput> {
-    let mut f = Fields::new(body, FIELDS);
-    let name = f.text("name", 200);
-    let name =
-        if create { f.require("name", name).map_or(Patch::Absent, Patch::Set) } else { f.not_null("name", name) };
-    let input = WorkerInput {
-        name,
-        email: f.text_where("email", 254, is_email),
-        phone: f.text_where("phone", 32, is_phone),
-        employee_code: f.text_where("employee_code", 64, is_employee_code),
-        position: f.text("position", 100),
-        department_id: f.text_where("department_id", 64, |s| ids::is_id("dep", s)),
-        site_id: f.text_where("site_id", 64, |s| ids::is_id("site", s)),
-        pay_rate: f.int("pay_rate", 0, MAX_PAY_RATE),
-        status: f.choice("status"),
-    };
-    let status = f.not_null("status", input.status.clone());
-    let employee_code = f.not_null("employee_code", input.employee_code.clone());
-    f.finish()?;
-    Ok(WorkerInput { status, employee_code, ..input })
+/// Validates a worker body; `create` makes `name` required and fills `status`.
+pub fn parse(body: &Value, create: bool) -> ApiResult<Columns> {
+    reader::parse(body, FIELDS, &[], create)
 }
 
-/// Validates `PATCH /v1/workers/{id}/status`: `{"status": "active" | "inactive"}`.
+/// Validates `PATCH /v1/workers/{id}/status`.
 pub fn parse_status(body: &Value) -> ApiResult<WorkerStatus> {
-    let mut f = Fields::new(body, &["status"]);
-    let status = f.choice("status");
-    let status = f.require("status", status);
-    f.finish()?;
-    status.ok_or_else(|| ApiError::invalid_field("status", FieldCode::Required))
+    let cols = reader::parse(body, STATUS_BODY, &[], true)?;
+    cols.text("status")
+        .and_then(WorkerStatus::parse)
+        .ok_or_else(|| ApiError::invalid_field("status", FieldCode::Required))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::FieldCode;
+    use crate::domain::listing::Arg;
     use serde_json::json;
 
     #[test]
@@ -109,7 +94,7 @@ mod tests {
     fn update_cannot_clear_name_or_status_but_can_clear_email() {
         assert!(parse(&json!({"name": null}), false).is_err());
         assert!(parse(&json!({"status": null}), false).is_err());
-        assert_eq!(parse(&json!({"email": null}), false).unwrap().email, Patch::Null);
+        assert_eq!(parse(&json!({"email": null}), false).unwrap().get("email"), Some(&Arg::Null));
     }
 
     #[test]

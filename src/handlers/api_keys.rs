@@ -6,6 +6,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::i18n::{Msg, Noun};
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::pipeline::route_doc::{Body, QueryDoc};
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::api_keys::{self, NewKey, Owner, API_KEYS};
@@ -65,39 +67,33 @@ pub static ROUTES: &[RouteDef] = &[
         tag: "API keys",
         summary: "Create an API key",
         description: "Mints a key for the calling tenant, with the tenant's tier. Needs `write:api-keys`. Vendor keys are refused with `403 forbidden`, whatever their scopes. `scopes` is required and may only contain scopes the calling key holds, else `403 forbidden` naming the first one it lacks; `limits` may only be lower than the tenant's; `expires_at` must be in the future. Answers `201` with the secret in `key`, shown this once: it is stored only as a SHA-256 hash, and lists and details never show it. To rotate a key, create the new one, switch over, then revoke the old one.",
-        body: Some("ApiKeyCreate"),
+        body: Some(Body::create("ApiKeyCreate", &[crate::domain::key_request::FIELDS])),
         ok: 201,
         response: "CreatedApiKeyResponse",
-        errors: &[],
     }),
     route!(GET "/v1/api-keys", Key, |call| list(call), {
         id: "listApiKeys",
         tag: "API keys",
         summary: "List API keys",
         description: "The tenant's live keys in creation order, a page at a time, without secrets (`prefix` and `last_four` tell them apart). Revoked keys appear only with `include_deleted=true`, as tombstones. Vendor keys are not listed. Needs `read:api-keys`.",
-        body: None,
+        query: QueryDoc::list(&API_KEYS.list),
         ok: 200,
         response: "ApiKeyListResponse",
-        errors: &[],
     }),
     route!(GET "/v1/api-keys/{key_id}", Key, |call| show(call, call.param("key_id")), {
         id: "getApiKey",
         tag: "API keys",
         summary: "Get an API key",
         description: "One live key of the tenant, without its secret. Needs `read:api-keys`.",
-        body: None,
         ok: 200,
         response: "ApiKeyResponse",
-        errors: &[],
     }),
     route!(DELETE "/v1/api-keys/{key_id}", Key, |call| revoke(call, call.param("key_id")), {
         id: "revokeApiKey",
         tag: "API keys",
         summary: "Revoke an API key",
         description: "Revokes the key: from its very next request, anywhere, it is refused with `401` (revocation is held by the key's own Durable Object, not left to cache expiry). Answers `200` with the tombstone `{id, deleted: true, deleted_at, revoked_at}`; afterwards the key is `404` here and listed only with `include_deleted=true`. A key may revoke itself. Needs `write:api-keys`. Vendor keys are refused with `403 forbidden`, whatever their scopes.",
-        body: None,
         ok: 200,
         response: "RevokedApiKeyResponse",
-        errors: &[],
     }),
 ];

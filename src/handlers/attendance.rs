@@ -6,14 +6,16 @@ use serde_json::{json, Value};
 use super::time_entries::{create_one, span_columns, transition_entry};
 use crate::domain::attendance::Presence;
 use crate::domain::events::Event;
-use crate::domain::fields::Fields;
-use crate::domain::ids;
 use crate::domain::listing::Arg;
+use crate::domain::model::{field, FieldDef, Kind, Rule};
+use crate::domain::reader;
 use crate::domain::time_entries::{self as rules, Break, EntrySource};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{FieldCode, Msg};
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::pipeline::route_doc::Body;
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::time_entries::{self as store, Current};
@@ -27,30 +29,46 @@ struct Who {
     job_id: Option<String>,
 }
 
+/// Who an action is for, and where they are: the body of clock-out and the breaks.
+pub const ACTION: &[FieldDef] = &[
+    field("worker_id", Kind::Id("wkr")).doc(
+        "The worker; wins over `employee_code` when both are sent. One that names no live worker of this tenant is \
+         `422` (`worker_id` `not_found`).",
+    ),
+    field("employee_code", Kind::Text(64)).doc(
+        "The worker's `employee_code`, instead of `worker_id` (as typed at a kiosk). One that names no live worker \
+         is `422` (`employee_code` `not_found`).",
+    ),
+    field("latitude", Kind::Real(-90.0, 90.0)).doc("Where the worker is, with `longitude`: both or neither."),
+    field("longitude", Kind::Real(-180.0, 180.0)).doc("With `latitude`."),
+];
+
+/// The body of clock-in: [`ACTION`] plus the site and job recorded on the new entry.
+pub const CLOCK_IN: &[FieldDef] = &[
+    ACTION[0],
+    ACTION[1],
+    ACTION[2],
+    ACTION[3],
+    field("site_id", Kind::Id("site")).doc("The site clocked in at, recorded on the entry (it must be a live site)."),
+    field("job_id", Kind::Id("job")).doc("The job worked on, recorded on the entry (it must be a live job)."),
+];
+
+/// One of `worker_id` and `employee_code`; coordinates in pairs.
+pub const RULES: &[Rule] = &[
+    Rule::AnyOf(&["worker_id", "employee_code"]),
+    Rule::Requires("latitude", "longitude"),
+    Rule::Requires("longitude", "latitude"),
+];
+
 async fn who(call: &Call<'_>, clock_in: bool) -> ApiResult<Who> {
-    let allowed: &[&str] = if clock_in {
-        &["worker_id", "employee_code", "latitude", "longitude", "site_id", "job_id"]
-    } else {
-        &["worker_id", "employee_code", "latitude", "longitude"]
-    };
-    let mut f = Fields::new(&call.body, allowed);
-    let by_id = f.text_where("worker_id", 64, |s| ids::is_id("wkr", s)).into_option();
-    let by_code = f.text("employee_code", 64).into_option();
-    if by_id.is_none() && by_code.is_none() && !f.has_error("worker_id") && !f.has_error("employee_code") {
-        f.fail("worker_id", FieldCode::Required);
-    }
-    let lat = f.real("latitude", -90.0, 90.0).into_option();
-    let lng = f.real("longitude", -180.0, 180.0).into_option();
-    if lat.is_some() != lng.is_some() {
-        f.fail(if lat.is_some() { "longitude" } else { "latitude" }, FieldCode::Required);
-    }
-    let site_id = f.text_where("site_id", 64, |s| ids::is_id("site", s)).into_option();
-    let job_id = f.text_where("job_id", 64, |s| ids::is_id("job", s)).into_option();
-    f.finish()?;
+    let cols = reader::parse_with(&call.body, if clock_in { CLOCK_IN } else { ACTION }, RULES, &[], true)?;
+    let text = |name: &str| cols.text(name).map(str::to_string);
+    let (by_id, by_code) = (text("worker_id"), text("employee_code"));
     let found = store::worker(&call.db()?, call.tenant_id()?, by_id.as_deref(), by_code.as_deref()).await?;
     let field = if by_id.is_some() { "worker_id" } else { "employee_code" };
     let (worker_id, _) = found.ok_or_else(|| ApiError::invalid_field(field, FieldCode::NotFound))?;
-    Ok(Who { worker_id, location: lat.zip(lng), site_id, job_id })
+    let location = cols.real("latitude").zip(cols.real("longitude"));
+    Ok(Who { worker_id, location, site_id: text("site_id"), job_id: text("job_id") })
 }
 
 fn state_error(current: Option<&Current>) -> ApiError {
@@ -133,39 +151,35 @@ pub static ROUTES: &[RouteDef] = &[
         tag: "Attendance",
         summary: "Clock a worker in",
         description: "Starts a running time entry for the worker named by `worker_id` or `employee_code`, at the current instant, with `source: \"kiosk\"`, and answers `201` with it. `latitude`/`longitude` become its `clock_in_location`, checked against the geofence of `job_id` (else of `site_id`, else of the job's site) as on `POST /v1/time-entries`; `site_id` and `job_id` are recorded on it and must name live objects of the tenant (`422` `not_found`). A worker who is already working or on a break is `409 conflict`; an inactive worker is `422` (`worker_id` `inactive`). Emits `time_entry.created` and `attendance.clock_in` (and the flag events). An unknown worker is `422` (`worker_id` or `employee_code` `not_found`). Two actions racing for the same worker cannot both apply: the loser is `409 conflict`. Needs `write:attendance`.",
-        body: Some("ClockIn"),
+        body: Some(Body::create("ClockIn", &[CLOCK_IN]).rules(RULES)),
         ok: 201,
         response: "TimeEntryResponse",
-        errors: &[],
     }),
     route!(POST "/v1/attendance/clock-out", Key, |call| clock_out(call), {
         id: "clockOut",
         tag: "Attendance",
         summary: "Clock a worker out",
         description: "Stops the worker's running entry now, ending an open break at the same instant, and answers `200` with it; `latitude`/`longitude` become its `clock_out_location`. A worker who is off (has no running entry) is `409 conflict`. Emits `attendance.clock_out` and `time_entry.updated`. An unknown worker is `422` (`worker_id` or `employee_code` `not_found`). Two actions racing for the same worker cannot both apply: the loser is `409 conflict`. Needs `write:attendance`.",
-        body: Some("AttendanceAction"),
+        body: Some(Body::create("AttendanceAction", &[ACTION]).rules(RULES)),
         ok: 200,
         response: "TimeEntryResponse",
-        errors: &[],
     }),
     route!(POST "/v1/attendance/break-start", Key, |call| break_start(call), {
         id: "startBreak",
         tag: "Attendance",
         summary: "Start a break",
         description: "Opens a break, starting now, on the worker's running entry and answers `200` with the entry. A worker who is off, or already on a break, is `409 conflict`. Coordinates are validated but not recorded. Emits `attendance.break_start`. An unknown worker is `422` (`worker_id` or `employee_code` `not_found`). Two actions racing for the same worker cannot both apply: the loser is `409 conflict`. Needs `write:attendance`.",
-        body: Some("AttendanceAction"),
+        body: Some(Body::create("AttendanceAction", &[ACTION]).rules(RULES)),
         ok: 200,
         response: "TimeEntryResponse",
-        errors: &[],
     }),
     route!(POST "/v1/attendance/break-end", Key, |call| break_end(call), {
         id: "endBreak",
         tag: "Attendance",
         summary: "End a break",
         description: "Closes the worker's open break now and answers `200` with the entry. A worker who is off, or working (not on a break), is `409 conflict`. Coordinates are validated but not recorded. Emits `attendance.break_end`. An unknown worker is `422` (`worker_id` or `employee_code` `not_found`). Two actions racing for the same worker cannot both apply: the loser is `409 conflict`. Needs `write:attendance`.",
-        body: Some("AttendanceAction"),
+        body: Some(Body::create("AttendanceAction", &[ACTION]).rules(RULES)),
         ok: 200,
         response: "TimeEntryResponse",
-        errors: &[],
     }),
 ];

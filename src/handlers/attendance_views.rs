@@ -9,26 +9,45 @@ use serde_json::{json, Value};
 use crate::domain::attendance::{hours, status, timeline, EntryRow};
 use crate::domain::listing::Query;
 use crate::domain::overtime::{self, daily_totals, local_date, summarize, Rules};
+use crate::domain::params::{self, Param, ParamKind};
 use crate::domain::workers::WorkerStatus;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{FieldCode, Msg};
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::pipeline::route_doc::QueryDoc;
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::attendance::{self as store, WorkerRow};
 
 const MAX_RANGE_DAYS: u64 = 31;
 
+const DAY: &[Param] = &[Param::required("date", ParamKind::Date)
+    .doc("The local day, `YYYY-MM-DD` (each worker's day in the worker's zone).")];
+const TODAY: &[Param] =
+    &[Param::optional("date", ParamKind::Date)
+        .doc("The local day to show; defaults to today in the tenant's time zone.")];
+const RANGE: &[Param] = &[
+    Param::required("start", ParamKind::Date).doc("The first local day."),
+    Param::required("end", ParamKind::Date).doc("The last local day (included), at most 30 days after `start`."),
+];
+const MONTH: &[Param] = &[
+    Param::required("month", ParamKind::Int(1, 12)).doc("The month."),
+    Param::required("year", ParamKind::Int(2000, 2100)).doc("The year."),
+];
+/// What a worker's history takes: the time-entry list's parameters but its worker filter.
+const HISTORY: &[&str] =
+    &["limit", "cursor", "from", "to", "status", "job_id", "site_id", "is_running", "updated_since", "include_deleted"];
+
 fn bad(param: &str) -> ApiError {
     ApiError::bad_request(Msg::InvalidQuery(param.to_string()))
 }
 
-fn date_param(q: &Query, name: &str) -> ApiResult<Option<NaiveDate>> {
-    match q.get(name) {
-        None => Ok(None),
-        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").map(Some).map_err(|_| bad(name)),
-    }
+/// The required date `p` of `params` (checked to be the only parameters).
+fn day(q: &Query, all: &[Param], p: &Param) -> ApiResult<Option<NaiveDate>> {
+    params::only(q, all)?;
+    params::date(q, p)
 }
 
 fn zone(tz: &str) -> Tz {
@@ -76,8 +95,7 @@ fn day_block(call: &Call<'_>, w: &WorkerRow, mine: &[&EntryRow]) -> Value {
 }
 
 pub async fn daily(call: &Call<'_>) -> ApiResult<Reply> {
-    call.query.only(&["date"])?;
-    let date = date_param(&call.query, "date")?.ok_or_else(|| bad("date"))?;
+    let date = day(&call.query, DAY, &DAY[0])?.ok_or_else(|| bad("date"))?;
     let workers = store::workers(&call.db()?, call.tenant_id()?, None).await?;
     let entries = window(call, date, date, None).await?;
     let blocks: Vec<Value> = workers
@@ -91,9 +109,9 @@ pub async fn daily(call: &Call<'_>) -> ApiResult<Reply> {
 }
 
 pub async fn today(call: &Call<'_>) -> ApiResult<Reply> {
-    call.query.only(&["date"])?;
+    let chosen = day(&call.query, TODAY, &TODAY[0])?;
     let (db, tenant) = (call.db()?, call.tenant_id()?);
-    let date = match date_param(&call.query, "date")? {
+    let date = match chosen {
         Some(d) => d,
         None => local_date(call.now_ms, zone(&store::tenant_tz(&db, tenant).await?)),
     };
@@ -139,9 +157,8 @@ fn per_worker_days(
 }
 
 pub async fn range(call: &Call<'_>) -> ApiResult<Reply> {
-    call.query.only(&["start", "end"])?;
-    let start = date_param(&call.query, "start")?.ok_or_else(|| bad("start"))?;
-    let end = date_param(&call.query, "end")?.ok_or_else(|| bad("end"))?;
+    let start = day(&call.query, RANGE, &RANGE[0])?.ok_or_else(|| bad("start"))?;
+    let end = params::date(&call.query, &RANGE[1])?.ok_or_else(|| bad("end"))?;
     if end < start {
         return Err(ApiError::invalid_field("end", FieldCode::OutOfRange));
     }
@@ -171,19 +188,9 @@ pub async fn range(call: &Call<'_>) -> ApiResult<Reply> {
 }
 
 pub async fn summary(call: &Call<'_>) -> ApiResult<Reply> {
-    call.query.only(&["month", "year"])?;
-    let month: u32 = call
-        .query
-        .get("month")
-        .and_then(|v| v.parse().ok())
-        .filter(|m| (1..=12).contains(m))
-        .ok_or_else(|| bad("month"))?;
-    let year: i32 = call
-        .query
-        .get("year")
-        .and_then(|v| v.parse().ok())
-        .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| bad("year"))?;
+    params::only(&call.query, MONTH)?;
+    let month = params::int(&call.query, &MONTH[0])?.ok_or_else(|| bad("month"))? as u32;
+    let year = params::int(&call.query, &MONTH[1])?.ok_or_else(|| bad("year"))? as i32;
     let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| bad("month"))?;
     let next = first.checked_add_months(chrono::Months::new(1)).ok_or_else(|| bad("month"))?;
     let last = next.pred_opt().unwrap_or(first);
@@ -230,34 +237,12 @@ pub async fn worker(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
         return Err(bad("worker_id"));
     }
     let mut pairs: Vec<(String, String)> = Vec::new();
-    for p in [
-        "limit",
-        "cursor",
-        "from",
-        "to",
-        "status",
-        "job_id",
-        "site_id",
-        "is_running",
-        "updated_since",
-        "include_deleted",
-    ] {
+    for p in HISTORY {
         if let Some(v) = call.query.get(p) {
             pairs.push((p.to_string(), v.to_string()));
         }
     }
-    call.query.only(&[
-        "limit",
-        "cursor",
-        "from",
-        "to",
-        "status",
-        "job_id",
-        "site_id",
-        "is_running",
-        "updated_since",
-        "include_deleted",
-    ])?;
+    call.query.only(HISTORY)?;
     pairs.push(("worker_id".into(), id.to_string()));
     let page =
         crate::storage::resource::list(&db, &crate::storage::time_entries::TIME_ENTRIES, tenant, &Query::new(pairs))
@@ -272,17 +257,16 @@ pub static ROUTES: &[RouteDef] = &[
         tag: "Attendance",
         summary: "Attendance on a day",
         description: "For the local day `date`: every live worker who began a session that day, with their status on that day's sessions (`working` or `on_break` while one of them is running, else `off`), the sessions, their breaks, a timeline of clock-ins, break starts and ends and clock-outs in time order, and the worked and break hours. Workers without a session that day are left out. Days are local days in each worker's zone (the worker's site's, else the tenant's); a session (time entry) belongs wholly to the day it began; rejected entries do not count; running sessions and open breaks count up to now. Unknown or repeated parameters and missing or malformed values are `400`. Needs `read:attendance`.",
-        body: None,
+        query: QueryDoc::params(DAY),
         ok: 200,
         response: "AttendanceDayResponse",
-        errors: &[],
     }),
     route!(GET "/v1/attendance/range", Key, |call| range(call), {
         id: "getAttendanceRange",
         tag: "Attendance",
         summary: "Hours per day over a range",
         description: "For the local days `start` to `end` (both included, at most 31 days): per worker with at least one session in the range, each day with sessions and its worked, regular and overtime hours, and the worker's total hours and days present. Overtime is time over 8 hours in a day, or over 40 hours in a week (weeks start on Monday), counting only the days of the range. `end` before `start`, or a range over 31 days, is `422` (`end` `out_of_range`). Days are local days in each worker's zone (the worker's site's, else the tenant's); a session (time entry) belongs wholly to the day it began; rejected entries do not count; running sessions and open breaks count up to now. Unknown or repeated parameters and missing or malformed values are `400`. Needs `read:attendance`.",
-        body: None,
+        query: QueryDoc::params(RANGE),
         ok: 200,
         response: "AttendanceRangeResponse",
         errors: &[422],
@@ -292,29 +276,26 @@ pub static ROUTES: &[RouteDef] = &[
         tag: "Attendance",
         summary: "A worker's attendance history",
         description: "The worker's time entries, as `GET /v1/time-entries?worker_id=…` lists them: in creation order, a page at a time, filtered by `from`/`to` (inclusive bounds on `started_at`), `status`, `job_id`, `site_id` and `is_running`, with `updated_since` and `include_deleted`. Any other parameter (`worker_id` included) is `400`. An unknown or deleted worker is `404`. Needs `read:attendance`.",
-        body: None,
+        query: QueryDoc::list(&crate::storage::time_entries::TIME_ENTRIES.list).only(HISTORY),
         ok: 200,
         response: "TimeEntryListResponse",
-        errors: &[],
     }),
     route!(GET "/v1/attendance/summary", Key, |call| summary(call), {
         id: "getAttendanceSummary",
         tag: "Attendance",
         summary: "Monthly attendance summary",
         description: "For the month `month` of `year`: every live worker, with the hours worked, regular and overtime (over 8 hours in a day or 40 in a week, weeks starting on Monday, counting only the days of the month), the days present (with at least one session), the days scheduled (on which one of the worker's published shifts starts, in the worker's zone) and the absences (scheduled days without any session). Days are local days in each worker's zone (the worker's site's, else the tenant's); a session (time entry) belongs wholly to the day it began; rejected entries do not count; running sessions and open breaks count up to now. Unknown or repeated parameters and missing or malformed values are `400`. Needs `read:attendance`.",
-        body: None,
+        query: QueryDoc::params(MONTH),
         ok: 200,
         response: "AttendanceSummaryResponse",
-        errors: &[],
     }),
     route!(GET "/v1/attendance/today", Key, |call| today(call), {
         id: "getAttendanceToday",
         tag: "Attendance",
         summary: "Today's attendance board",
         description: "Every active worker (inactive ones are left out) with their current status (`off`, `working` or `on_break`), the day's sessions, breaks and timeline, and the worked and break hours so far. `date` defaults to today in the tenant's time zone. An entry still running from the day before is included, so it decides the status. Workers without a session appear as `off` with empty lists. Days are local days in each worker's zone (the worker's site's, else the tenant's); a session (time entry) belongs wholly to the day it began; rejected entries do not count; running sessions and open breaks count up to now. Unknown or repeated parameters and missing or malformed values are `400`. Needs `read:attendance`.",
-        body: None,
+        query: QueryDoc::params(TODAY),
         ok: 200,
         response: "AttendanceDayResponse",
-        errors: &[],
     }),
 ];

@@ -4,7 +4,7 @@
 
 use crate::domain::fields::ABOVE_ZERO;
 use crate::domain::listing::{Filter, FilterKind, ListSpec};
-use crate::domain::model::{field, required, FieldDef, Kind, CURRENCIES};
+use crate::domain::model::{defaulted, field, required, DefaultValue, FieldDef, Kind, CURRENCIES};
 use crate::i18n::Noun;
 use crate::storage::resource::Table;
 
@@ -14,15 +14,6 @@ pub struct Resource {
     /// Id prefix of new objects.
     pub prefix: &'static str,
     pub fields: &'static [FieldDef],
-    /// Columns given on create when the client sends none.
-    pub defaults: &'static [(&'static str, Default)],
-}
-
-#[derive(Debug, Clone, Copy)]
-pub enum Default {
-    Int(i64),
-    Real(f64),
-    Text(&'static str),
 }
 
 const fn table(
@@ -59,15 +50,16 @@ pub static SITES: Resource = Resource {
     ),
     prefix: "site",
     fields: &[
-        required("name", Kind::Text(200)),
-        field("address", Kind::Text(500)),
-        field("latitude", Kind::Real(-90.0, 90.0)),
-        field("longitude", Kind::Real(-180.0, 180.0)),
-        field("geofence_radius_m", Kind::Real(ABOVE_ZERO, 1_000_000.0)),
-        field("capacity", Kind::Int(0, 1_000_000)),
-        field("timezone", Kind::Timezone),
+        required("name", Kind::Text(200)).doc("The site's name."),
+        field("address", Kind::Text(500)).doc("Postal address."),
+        field("latitude", Kind::Real(-90.0, 90.0))
+            .doc("Degrees. With `longitude`, where the site is: jobs created at the site take its geofence."),
+        field("longitude", Kind::Real(-180.0, 180.0)).doc("Degrees."),
+        defaulted("geofence_radius_m", Kind::Real(ABOVE_ZERO, 1_000_000.0), DefaultValue::Real(100.0))
+            .doc("Radius of the site's geofence around its coordinates, in metres."),
+        field("capacity", Kind::Int(0, 1_000_000)).doc("How many workers the site holds."),
+        field("timezone", Kind::Timezone).doc("Without one, the tenant's zone applies."),
     ],
-    defaults: &[("geofence_radius_m", Default::Real(100.0))],
 };
 
 pub static DEPARTMENTS: Resource = Resource {
@@ -80,8 +72,10 @@ pub static DEPARTMENTS: Resource = Resource {
         &[("workers", "department_id")],
     ),
     prefix: "dep",
-    fields: &[required("name", Kind::Text(200)), field("description", Kind::Text(1000))],
-    defaults: &[],
+    fields: &[
+        required("name", Kind::Text(200)).doc("The department's name."),
+        field("description", Kind::Text(1000)).doc("Free text."),
+    ],
 };
 
 pub static COST_CODES: Resource = Resource {
@@ -99,11 +93,12 @@ pub static COST_CODES: Resource = Resource {
     ),
     prefix: "cc",
     fields: &[
-        required("code", Kind::Code(64)),
-        required("name", Kind::Text(200)),
-        field("description", Kind::Text(1000)),
+        required("code", Kind::Code(64)).doc(
+            "Unique among the tenant's live cost codes (a duplicate is `409 conflict`; a deleted code's value may be reused).",
+        ),
+        required("name", Kind::Text(200)).doc("What the code stands for."),
+        field("description", Kind::Text(1000)).doc("Free text."),
     ],
-    defaults: &[],
 };
 
 pub static TASKS: Resource = Resource {
@@ -121,11 +116,11 @@ pub static TASKS: Resource = Resource {
     ),
     prefix: "tsk",
     fields: &[
-        required("name", Kind::Text(200)),
-        field("billable_by_default", Kind::Bool),
-        field("default_hourly_rate", Kind::Int(0, 100_000_000)),
+        required("name", Kind::Text(200)).doc("The task's name."),
+        defaulted("billable_by_default", Kind::Bool, DefaultValue::Bool(true))
+            .doc("Whether time on this task is billable unless stated otherwise."),
+        field("default_hourly_rate", Kind::Int(0, 100_000_000)).doc("Minor currency units per hour."),
     ],
-    defaults: &[("billable_by_default", Default::Int(1))],
 };
 
 pub static CUSTOMERS: Resource = Resource {
@@ -143,11 +138,10 @@ pub static CUSTOMERS: Resource = Resource {
     ),
     prefix: "cus",
     fields: &[
-        required("name", Kind::Text(200)),
+        required("name", Kind::Text(200)).doc("The customer's name."),
         field("email", Kind::Email),
         field("phone", Kind::Phone),
-        field("address", Kind::Text(500)),
-        field("currency", Kind::Currency),
+        field("address", Kind::Text(500)).doc("Billing address."),
+        defaulted("currency", Kind::Currency, DefaultValue::Text("USD")).doc("The currency the customer is billed in."),
     ],
-    defaults: &[("currency", Default::Text("USD"))],
 };

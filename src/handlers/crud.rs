@@ -1,9 +1,8 @@
 //! The shared handlers of every declared resource: list, create, detail, update, delete.
 //! Resources with rules of their own (jobs, shifts, workers) reuse the pieces.
 
-use super::catalog::{Default, Resource};
-use crate::domain::listing::Arg;
-use crate::domain::{ids, model};
+use super::catalog::Resource;
+use crate::domain::{ids, model, reader};
 use crate::error::ApiResult;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
@@ -42,29 +41,12 @@ pub async fn apply(call: &Call<'_>, t: &Table, id: &str, cols: model::Columns) -
     Ok(Reply::changed(id, resource::update(&db, t, tenant, id, call.now_ms, cols.values).await?))
 }
 
-/// Creates an object of a declared resource, filling its defaults.
+/// Creates an object of a declared resource (its declaration fills the defaults).
 pub async fn create(call: &Call<'_>, r: &Resource) -> ApiResult<Reply> {
-    let mut cols = model::parse(&call.body, r.fields, &[], true)?;
-    for (name, default) in r.defaults {
-        if cols.get(name).is_none_or(|a| *a == Arg::Null) {
-            cols.set(
-                name,
-                match default {
-                    Default::Int(v) => Arg::Int(*v),
-                    Default::Real(v) => Arg::Real(*v),
-                    Default::Text(v) => Arg::Text(v.to_string()),
-                },
-            );
-        }
-    }
-    insert(call, &r.table, r.prefix, cols).await
+    insert(call, &r.table, r.prefix, reader::parse(&call.body, r.fields, &[], true)?).await
 }
 
 /// Updates object `id` of a declared resource; a field with a default cannot be cleared.
 pub async fn update(call: &Call<'_>, r: &Resource, id: &str) -> ApiResult<Reply> {
-    let cols = model::parse(&call.body, r.fields, &[], false)?;
-    if let Some((name, _)) = r.defaults.iter().find(|(n, _)| cols.get(n) == Some(&Arg::Null)) {
-        return Err(crate::error::ApiError::invalid_field(*name, crate::i18n::FieldCode::Required));
-    }
-    apply(call, &r.table, id, cols).await
+    apply(call, &r.table, id, reader::parse(&call.body, r.fields, &[], false)?).await
 }

@@ -14,6 +14,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::i18n::{Msg, Noun};
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::pipeline::route_doc::QueryDoc;
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::deliveries::{self, NewDelivery};
@@ -89,29 +91,24 @@ pub static ROUTES: &[RouteDef] = &[
         tag: "Webhooks",
         summary: "List an endpoint's deliveries",
         description: "The endpoint's delivery log, oldest first and cursor-paginated: one delivery per event and endpoint (its id is the `webhook-id` header, the same on every retry and replay), with `status` (`pending`, `delivered`, `failed`) and every attempt (`at`, `status_code` or `error`, `duration_ms`, the first 1 KB of the response). Filter by `status` and `event` (comma-separated values). Records are kept 30 days. Needs `read:webhooks`.",
-        body: None,
+        query: QueryDoc::list(&deliveries::DELIVERIES).only(deliveries::PARAMS),
         ok: 200,
         response: "WebhookDeliveryListResponse",
-        errors: &[],
     }),
     route!(GET "/v1/webhooks/deliveries/{delivery_id}", Key, |call| show(call), {
         id: "getWebhookDelivery",
         tag: "Webhooks",
         summary: "Read a delivery",
         description: "One delivery with its attempts. A delivery of a deleted endpoint is gone with it. Needs `read:webhooks`.",
-        body: None,
         ok: 200,
         response: "WebhookDeliveryResponse",
-        errors: &[],
     }),
     route!(POST "/v1/webhooks/deliveries/{delivery_id}/replay", Key, |call| replay(call), {
         id: "replayWebhookDelivery",
         tag: "Webhooks",
         summary: "Send a delivery again",
         description: "Sends the delivery again now, whatever its status: the same `webhook-id` and byte-identical body, signed with a new timestamp, retried on a fresh schedule; also to a disabled endpoint. Answers 202 with the delivery, pending. Needs `write:webhooks`; vendor keys cannot.",
-        body: None,
         ok: 202,
         response: "WebhookDeliveryResponse",
-        errors: &[],
     }),
 ];

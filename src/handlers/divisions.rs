@@ -1,26 +1,30 @@
 //! `/v1/divisions` (SPEC §2): isolated child tenants of the caller's tenant, and keys minted
 //! inside them by the parent.
 
-use crate::domain::fields::Fields;
-use crate::domain::ids;
 use crate::domain::listing::Arg;
-use crate::domain::tenants::is_timezone;
+use crate::domain::model::{field, required, FieldDef, Kind};
+use crate::domain::{ids, reader};
 use crate::error::ApiResult;
 use crate::i18n::Noun;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::pipeline::route_doc::{Body, QueryDoc};
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::api_keys::Owner;
 use crate::storage::resource;
 use crate::storage::tenants::DIVISIONS;
 
+/// `POST /v1/divisions`: a name and, optionally, a zone of its own.
+pub const FIELDS: &[FieldDef] = &[
+    required("name", Kind::Text(200)).doc("The division's name."),
+    field("timezone", Kind::Timezone).doc("Absent or `null`: the parent's."),
+];
+
 pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
-    let mut f = Fields::new(&call.body, &["name", "timezone"]);
-    let name = f.text("name", 200);
-    let name = f.require("name", name);
-    let timezone = f.text_where("timezone", 64, is_timezone).into_option();
-    f.finish()?;
+    let cols = reader::parse(&call.body, FIELDS, &[], true)?;
+    let (name, timezone) = (cols.text("name").map(str::to_string), cols.text("timezone").map(str::to_string));
     let parent = call.tenant_id()?;
     let db = call.db()?;
     // Tier, limits, settings and (unless given) the time zone come from the parent.
@@ -65,39 +69,34 @@ pub static ROUTES: &[RouteDef] = &[
         tag: "Divisions",
         summary: "Create a division",
         description: "Creates a division of the calling tenant: a child tenant with its own, fully isolated data and keys, the parent's tier and limits, and `timezone` defaulting to the parent's. It starts with no keys: mint them with `POST /v1/divisions/{division_id}/api-keys`. Needs `write:divisions`. Vendor keys are refused with `403 forbidden`, whatever their scopes.",
-        body: Some("DivisionCreate"),
+        body: Some(Body::create("DivisionCreate", &[FIELDS])),
         ok: 201,
         response: "DivisionResponse",
-        errors: &[],
     }),
     route!(GET "/v1/divisions", Key, |call| list(call), {
         id: "listDivisions",
         tag: "Divisions",
         summary: "List divisions",
         description: "The calling tenant's own divisions (children only, not grandchildren) in creation order, a page at a time. Needs `read:divisions`.",
-        body: None,
+        query: QueryDoc::list(&DIVISIONS.list),
         ok: 200,
         response: "DivisionListResponse",
-        errors: &[],
     }),
     route!(GET "/v1/divisions/{division_id}", Key, |call| show(call, call.param("division_id")), {
         id: "getDivision",
         tag: "Divisions",
         summary: "Get a division",
         description: "One of the calling tenant's divisions. Needs `read:divisions`.",
-        body: None,
         ok: 200,
         response: "DivisionResponse",
-        errors: &[],
     }),
     route!(POST "/v1/divisions/{division_id}/api-keys", Key, |call| create_key(call, call.param("division_id")), {
         id: "createDivisionApiKey",
         tag: "Divisions",
         summary: "Create a key inside a division",
         description: "The parent mints an API key that belongs to one of its divisions (and so sees only the division's data), with the division's tier. Needs `write:divisions` (the resource is the first path segment). Same body and rules as `POST /v1/api-keys`: only scopes the calling key holds (else `403`), `limits` no higher than the division's. The secret `key` is in this response only. A division that is not the caller's is `404`. Vendor keys are refused with `403 forbidden`, whatever their scopes.",
-        body: Some("ApiKeyCreate"),
+        body: Some(Body::create("ApiKeyCreate", &[crate::domain::key_request::FIELDS])),
         ok: 201,
         response: "CreatedApiKeyResponse",
-        errors: &[],
     }),
 ];

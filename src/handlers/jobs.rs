@@ -7,6 +7,8 @@ use crate::domain::listing::Arg;
 use crate::error::ApiResult;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::pipeline::route_doc::{Body, QueryDoc};
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::jobs::{self as store, JOBS};
@@ -80,49 +82,42 @@ pub static ROUTES: &[RouteDef] = &[
         tag: "Jobs",
         summary: "List jobs",
         description: "The tenant's jobs in creation order, a page at a time, filtered by `status`, `customer_id`, `site_id` and `q` (name). List items carry no `budget_used`; get a job for it. Unknown parameters and unacceptable values are `400`. Needs `read:jobs`.",
-        body: None,
+        query: QueryDoc::list(&JOBS.list),
         ok: 200,
         response: "JobListResponse",
-        errors: &[],
     }),
     route!(POST "/v1/jobs", Key, |call| create(call), {
         id: "createJob",
         tag: "Jobs",
         summary: "Create a job",
         description: "Creates a job. `name` is required and `status` defaults to `active`. `customer_id` and `site_id` must name a live customer and site of the tenant (`422`, `details[].code` `not_found`). Without `geofence`, a job at a site with coordinates takes the site's fence (its coordinates and `geofence_radius_m`); `geofence: null` creates it without one. A `budget` has `hours`, an `amount` with its `currency`, or both. Answers `201` with the job and its `budget_used` (zero). Emits `job.created`. Needs `write:jobs`.",
-        body: Some("JobCreate"),
+        body: Some(Body::create("JobCreate", &[jobs::FIELDS])),
         ok: 201,
         response: "JobDetailResponse",
-        errors: &[],
     }),
     route!(GET "/v1/jobs/{job_id}", Key, |call| show(call, call.param("job_id")), {
         id: "getJob",
         tag: "Jobs",
         summary: "Get a job",
         description: "One live job of the tenant, with `budget_used`: hours and labour cost (hours times each worker's `pay_rate`) of its `approved` and `pending` time entries, and the percentage of the budget used (of its hours when it has them, else of its amount). Needs `read:jobs`.",
-        body: None,
         ok: 200,
         response: "JobDetailResponse",
-        errors: &[],
     }),
     route!(PATCH "/v1/jobs/{job_id}", Key, |call| update(call, call.param("job_id")), {
         id: "updateJob",
         tag: "Jobs",
         summary: "Update a job",
         description: "Changes only the fields sent; `null` clears `customer_id`, `site_id`, `geofence` or `budget`; `name` and `status` cannot be cleared. `geofence` and `budget` are replaced as a whole. A `status` change the current status does not allow is `409 conflict` (`active` → `completed`/`archived`, `completed` → `active`/`archived`, `archived` → `active`). Changing `site_id` does not change the fence. References are checked as on create. Answers the job with its `budget_used`. Needs `write:jobs`.",
-        body: Some("JobUpdate"),
+        body: Some(Body::update("JobUpdate", &[jobs::FIELDS])),
         ok: 200,
         response: "JobDetailResponse",
-        errors: &[],
     }),
     route!(DELETE "/v1/jobs/{job_id}", Key, |call| crud::delete(call, &JOBS, call.param("job_id")), {
         id: "deleteJob",
         tag: "Jobs",
         summary: "Delete a job",
         description: "Soft-deletes the job and answers `200` with its tombstone. Afterwards the job is `404` and is listed (as a tombstone) only with `include_deleted=true`; deleting it again is `404`. While live shifts or time entries still refer to it, the delete is refused with `409 conflict`: delete or reassign them first. Needs `write:jobs`.",
-        body: None,
         ok: 200,
         response: "TombstoneResponse",
-        errors: &[],
     }),
 ];

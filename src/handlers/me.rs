@@ -37,8 +37,6 @@ pub static ROUTES: &[RouteDef] = &[route!(GET "/v1/me", Key, |call| show(call), 
     tag: "Me",
     summary: "The calling key",
     description: "The API key making the request: its id, label, scopes, tier and limits, and what it acts for. Any valid key may call it; no scope is needed. For a vendor key, `Edgeclock-Tenant-Id` is optional here: with it, `tenant` is that tenant and `granted_scopes` its grant (a tenant without an active partnership is `403`); without it, both are `null`.",
-    body: None,
     ok: 200,
     response: "MeResponse",
-    errors: &[],
 })];

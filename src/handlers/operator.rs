@@ -1,16 +1,17 @@
 //! The operator API (`/v1/operator/…`, SPEC §2): how tenants, vendors and their first keys
 //! come to be, and the operator's view of any tenant's audit log.
 
-use crate::domain::fields::Fields;
-use crate::domain::ids;
-use crate::domain::key_request::read_scopes;
+use crate::domain::key_request::scopes_of;
 use crate::domain::listing::{self, Arg};
 use crate::domain::scopes::Preset;
-use crate::domain::tenants::{self, read_limits, tier_limits, Tier};
+use crate::domain::tenants::{self, limits_over, tier_limits, Tier};
+use crate::domain::{ids, reader};
 use crate::error::ApiResult;
 use crate::i18n::Noun;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::pipeline::route_doc::{Body, QueryDoc};
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::api_keys::{self, NewKey, Owner};
@@ -49,16 +50,11 @@ pub async fn create_tenant_key(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
 /// `POST /v1/operator/vendors`: `{name, tier?, limits?, scopes?}` → the vendor with its
 /// first key (scopes default to `read-write`).
 pub async fn create_vendor(call: &Call<'_>) -> ApiResult<Reply> {
-    let mut f = Fields::new(&call.body, &["name", "tier", "limits", "scopes"]);
-    let name = f.text("name", 200);
-    let name = f.require("name", name).unwrap_or_default();
-    let tier = f.choice("tier").into_option().unwrap_or(Tier::Standard);
-    let limits = read_limits(&mut f, "limits", tier_limits(tier)).unwrap_or_else(|| tier_limits(tier));
-    let key_scopes = match call.body.get("scopes") {
-        Some(_) => read_scopes(&mut f, &call.body, "scopes").unwrap_or_default(),
-        None => Preset::ReadWrite.scopes(),
-    };
-    f.finish()?;
+    let cols = reader::parse(&call.body, tenants::NEW_VENDOR, &[], true)?;
+    let name = cols.text("name").unwrap_or_default().to_string();
+    let tier = cols.text("tier").and_then(Tier::parse).unwrap_or(Tier::Standard);
+    let limits = limits_over(&cols, "limits", tier_limits(tier));
+    let key_scopes = scopes_of(&cols, "scopes").unwrap_or_else(|| Preset::ReadWrite.scopes());
     let db = call.db()?;
     let id = ids::new_id("ven", call.now_ms as u64);
     let now = call.now();
@@ -109,79 +105,70 @@ pub static ROUTES: &[RouteDef] = &[
         tag: "Operator",
         summary: "Create a tenant and its first key",
         description: "Creates a tenant with its tier, time zone and (enterprise only) custom limits, together with a first owner API key (label `Owner`, scopes `read:*` and `write:*`). The key's secret is in `data.api_key.key`, shown this once: it is stored only as a hash. Operator token required.",
-        body: Some("TenantCreate"),
+        body: Some(Body::create("TenantCreate", &[tenants::NEW_TENANT]).rules(tenants::NEW_TENANT_RULES)),
         ok: 201,
         response: "TenantCreatedResponse",
-        errors: &[],
     }),
     route!(GET "/v1/operator/tenants", Operator, |call| list_tenants(call), {
         id: "listTenants",
         tag: "Operator",
         summary: "List tenants",
         description: "Every tenant (divisions included), in creation order, a page at a time. Operator token required.",
-        body: None,
+        query: QueryDoc::list(&crate::storage::tenants::TENANT_LIST),
         ok: 200,
         response: "TenantListResponse",
-        errors: &[],
     }),
     route!(GET "/v1/operator/tenants/{tenant_id}", Operator, |call| get_tenant(call, call.param("tenant_id")), {
         id: "getTenant",
         tag: "Operator",
         summary: "Get a tenant",
         description: "One tenant (or division) by id. Operator token required.",
-        body: None,
         ok: 200,
         response: "TenantResponse",
-        errors: &[],
     }),
     route!(PATCH "/v1/operator/tenants/{tenant_id}", Operator, |call| update_tenant(call, call.param("tenant_id")), {
         id: "operatorUpdateTenant",
         tag: "Operator",
         summary: "Change a tenant's name, time zone or settings",
         description: "Operator only. Changes the tenant's `name`, `timezone` and `settings` (overtime rules, week start, verification threshold); each settings field sent replaces its value, the others are kept. 404 for an unknown tenant; 422 with `details` for invalid values.",
-        body: Some("TenantUpdate"),
+        body: Some(Body::update("TenantUpdate", &[tenants::TENANT_CHANGE])),
         ok: 200,
         response: "TenantResponse",
-        errors: &[],
     }),
     route!(POST "/v1/operator/tenants/{tenant_id}/api-keys", Operator, |call| create_tenant_key(call, call.param("tenant_id")), {
         id: "createTenantApiKey",
         tag: "Operator",
         summary: "Create a key for a tenant",
         description: "Mints an API key for any tenant or division, with the tenant's tier. `scopes` is required (any valid scopes: the operator is not bound by the no-escalation rule); `limits` may only lower the tenant's. The secret `key` is in this response only. An unknown or deleted tenant is `404`. Operator token required.",
-        body: Some("ApiKeyCreate"),
+        body: Some(Body::create("ApiKeyCreate", &[crate::domain::key_request::FIELDS])),
         ok: 201,
         response: "CreatedApiKeyResponse",
-        errors: &[],
     }),
     route!(POST "/v1/operator/vendors", Operator, |call| create_vendor(call), {
         id: "createVendor",
         tag: "Operator",
         summary: "Create a vendor and its first key",
         description: "Creates a vendor (a platform integrator acting for tenants that grant it a partnership) with its tier and optional custom limits, together with a first vendor key (label `Vendor`, scopes from `scopes`, `read-write` by default). The secret is in `data.api_key.key`, shown this once. Operator token required.",
-        body: Some("VendorCreate"),
+        body: Some(Body::create("VendorCreate", &[tenants::NEW_VENDOR])),
         ok: 201,
         response: "VendorCreatedResponse",
-        errors: &[],
     }),
     route!(GET "/v1/operator/vendors", Operator, |call| list_vendors(call), {
         id: "listVendors",
         tag: "Operator",
         summary: "List vendors",
         description: "Every vendor, in creation order, a page at a time. Operator token required.",
-        body: None,
+        query: QueryDoc::list(&vendors::VENDOR_LIST),
         ok: 200,
         response: "VendorListResponse",
-        errors: &[],
     }),
     route!(POST "/v1/operator/vendors/{vendor_id}/api-keys", Operator, |call| create_vendor_key(call, call.param("vendor_id")), {
         id: "createVendorApiKey",
         tag: "Operator",
         summary: "Create a key for a vendor",
         description: "Mints another key for a vendor, with the vendor's tier (for rotation: create the new key, then have the old one revoked). `scopes` is required; `limits` may only lower the vendor's. What the key may do for a tenant is further limited by that tenant's grant. An unknown vendor is `404`. Operator token required.",
-        body: Some("ApiKeyCreate"),
+        body: Some(Body::create("ApiKeyCreate", &[crate::domain::key_request::FIELDS])),
         ok: 201,
         response: "CreatedApiKeyResponse",
-        errors: &[],
     }),
 ];

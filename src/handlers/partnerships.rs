@@ -1,26 +1,34 @@
 //! `/v1/partnerships` (SPEC §2): a tenant grants a vendor a list of scopes, and revokes it.
 
-use crate::domain::fields::Fields;
-use crate::domain::ids;
-use crate::domain::key_request::read_scopes;
+use crate::domain::key_request::{scopes_of, SCOPES};
 use crate::domain::listing::Arg;
+use crate::domain::model::{required, FieldDef, Kind};
+use crate::domain::{ids, reader};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{FieldCode, Msg};
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::pipeline::route_doc::{Body, QueryDoc};
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::api_keys::{self, Owner};
 use crate::storage::partnerships::PARTNERSHIPS;
 use crate::storage::resource;
 
+/// `POST /v1/partnerships`: the vendor and what it may do for this tenant.
+pub const FIELDS: &[FieldDef] = &[
+    required("vendor_id", Kind::Id("ven")).doc(
+        "The vendor to grant. One live partnership per vendor: a second is `409 \
+         conflict` (revoke the first to change the grant).",
+    ),
+    SCOPES.doc("What the vendor may do for this tenant; only scopes the calling key holds (else `403`)."),
+];
+
 pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
-    let mut f = Fields::new(&call.body, &["vendor_id", "scopes"]);
-    let vendor = f.text_where("vendor_id", 64, |s| ids::is_id("ven", s));
-    let vendor = f.require("vendor_id", vendor);
-    let scopes = if call.body.is_object() { read_scopes(&mut f, &call.body, "scopes") } else { None };
-    f.finish()?;
-    let (vendor, scopes) = (vendor.unwrap_or_default(), scopes.unwrap_or_default());
+    let cols = reader::parse(&call.body, FIELDS, &[], true)?;
+    let vendor = cols.text("vendor_id").unwrap_or_default().to_string();
+    let scopes = scopes_of(&cols, "scopes").unwrap_or_default();
     if let Some(s) = call.principal()?.first_not_held(&scopes) {
         return Err(ApiError::forbidden(Msg::ScopeEscalation(s.to_string())));
     }
@@ -53,39 +61,33 @@ pub static ROUTES: &[RouteDef] = &[
         tag: "Partnerships",
         summary: "Grant a vendor access",
         description: "Grants a vendor a list of scopes on the calling tenant. From then on the vendor's keys may act for this tenant by sending `Edgeclock-Tenant-Id`, within these scopes (intersected with each key's own). Needs `write:partnerships`. Vendor keys are refused with `403 forbidden`, whatever their scopes. The scopes may only be ones the calling key holds (else `403`); an unknown vendor is `422` (`vendor_id` `not_found`); a second live partnership with the same vendor is `409`.",
-        body: Some("PartnershipCreate"),
+        body: Some(Body::create("PartnershipCreate", &[FIELDS])),
         ok: 201,
         response: "PartnershipResponse",
-        errors: &[],
     }),
     route!(GET "/v1/partnerships", Key, |call| list(call), {
         id: "listPartnerships",
         tag: "Partnerships",
         summary: "List partnerships",
         description: "The tenant's live partnerships in creation order, a page at a time, optionally for some vendors only. Revoked ones appear only with `include_deleted=true`, as tombstones. Needs `read:partnerships`.",
-        body: None,
+        query: QueryDoc::list(&PARTNERSHIPS.list),
         ok: 200,
         response: "PartnershipListResponse",
-        errors: &[],
     }),
     route!(GET "/v1/partnerships/{partnership_id}", Key, |call| show(call, call.param("partnership_id")), {
         id: "getPartnership",
         tag: "Partnerships",
         summary: "Get a partnership",
         description: "One live partnership of the tenant. Needs `read:partnerships`.",
-        body: None,
         ok: 200,
         response: "PartnershipResponse",
-        errors: &[],
     }),
     route!(DELETE "/v1/partnerships/{partnership_id}", Key, |call| revoke(call, call.param("partnership_id")), {
         id: "revokePartnership",
         tag: "Partnerships",
         summary: "Revoke a partnership",
         description: "Revokes the grant and answers `200` with its tombstone. The vendor's next request for this tenant is refused with `403`. A new partnership with the same vendor may then be created. Needs `write:partnerships`. Vendor keys are refused with `403 forbidden`, whatever their scopes.",
-        body: None,
         ok: 200,
         response: "TombstoneResponse",
-        errors: &[],
     }),
 ];

@@ -132,7 +132,7 @@ macro_rules! route {
                 handler
             },
             #[cfg(not(target_arch = "wasm32"))]
-            doc: $crate::pipeline::route_doc::Doc { $($field: $value),* },
+            doc: $crate::pipeline::route_doc::Doc { $($field: $value,)* ..$crate::pipeline::route_doc::Doc::BASE },
         }
     };
 }

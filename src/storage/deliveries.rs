@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::domain::events::Event;
 use crate::domain::filters::{self, Filter, FilterKind};
-use crate::domain::listing::{self, Arg, ListQuery, Query};
+use crate::domain::listing::{self, Arg, ListQuery, ListSpec, Query};
 use crate::domain::time::fmt_ms;
 use crate::domain::webhooks::delivery::{Attempt, DeliveryStatus};
 use crate::domain::{cursor, ids};
@@ -24,16 +24,32 @@ use crate::error::{ApiError, ApiResult};
 use crate::i18n::Msg;
 use crate::storage::db::{self, Database, Statement};
 
-/// One delivery as the API shows it, its columns prefixed by `p` (a table alias and a dot, or
-/// nothing); `next_attempt_at` only while pending.
-fn json(p: &str) -> String {
-    format!(
-        "json_object('id', {p}id, 'webhook_id', {p}webhook_id, 'event_id', {p}event_id, 'event', {p}event, \
-         'status', {p}status, 'attempts', json({p}attempts), \
-         'next_attempt_at', CASE WHEN {p}status = 'pending' THEN {p}next_attempt_at END, \
-         'created_at', {p}created_at, 'updated_at', {p}updated_at)"
-    )
-}
+/// One delivery as the API shows it; `next_attempt_at` only while pending.
+const JSON: &str = "json_object('id', id, 'webhook_id', webhook_id, 'event_id', event_id, 'event', event, \
+     'status', status, 'attempts', json(attempts), \
+     'next_attempt_at', CASE WHEN status = 'pending' THEN next_attempt_at END, \
+     'created_at', created_at, 'updated_at', updated_at)";
+
+/// Deliveries whose endpoint is live: deleting an endpoint takes its delivery log with it.
+const LIVE_ENDPOINT: &str =
+    "EXISTS (SELECT 1 FROM webhooks w WHERE w.id = webhook_deliveries.webhook_id AND w.deleted_at IS NULL)";
+
+/// The deliveries log as a list (SPEC §7): an endpoint's deliveries, oldest first, filtered by
+/// `status` and `event`. Only `limit`, `cursor` and these filters apply ([`PARAMS`]); there are no
+/// tombstones or `updated_since`.
+pub static DELIVERIES: ListSpec = ListSpec {
+    table: "webhook_deliveries",
+    scope: "tenant_id",
+    json: JSON,
+    filters: &[
+        Filter { param: "status", column: "status", kind: FilterKind::OneOf(DeliveryStatus::NAMES) },
+        Filter { param: "event", column: "event", kind: FilterKind::OneOf(Event::NAMES) },
+    ],
+    date_column: None,
+};
+
+/// The query parameters of the deliveries log.
+pub const PARAMS: &[&str] = &["limit", "cursor", "status", "event"];
 
 /// A delivery to record.
 #[derive(Debug, Clone)]
@@ -152,25 +168,19 @@ pub async fn record_attempt(
     Ok(written.first().is_some_and(|w| w.changes == 1))
 }
 
-/// The filters of the deliveries list (SPEC §7).
-static FILTERS: &[Filter] = &[
-    Filter { param: "status", column: "d.status", kind: FilterKind::OneOf(DeliveryStatus::NAMES) },
-    Filter { param: "event", column: "d.event", kind: FilterKind::OneOf(Event::NAMES) },
-];
-
 /// One page of endpoint `webhook_id`'s deliveries, oldest first: a range of the
 /// `(tenant_id, webhook_id, id)` index.
 pub fn page_query(tenant: &str, webhook_id: &str, query: &Query) -> ApiResult<ListQuery> {
-    query.only(&["limit", "cursor", "status", "event"])?;
+    query.only(PARAMS)?;
     let limit = listing::page_limit(query)?;
-    let mut clauses = vec!["d.tenant_id = ?".to_string(), "d.webhook_id = ?".to_string()];
+    let mut clauses = vec!["tenant_id = ?".to_string(), "webhook_id = ?".to_string()];
     let mut args: Vec<Arg> = vec![tenant.into(), webhook_id.into()];
     if let Some(c) = query.get("cursor") {
         let after = cursor::decode(c).ok_or_else(|| ApiError::bad_request(Msg::InvalidCursor))?;
-        clauses.push("d.id > ?".into());
+        clauses.push("id > ?".into());
         args.push(after.into());
     }
-    for f in FILTERS {
+    for f in DELIVERIES.filters {
         if let Some(raw) = query.get(f.param) {
             let (clause, values) = filters::condition(f, raw)?;
             clauses.push(clause);
@@ -178,8 +188,7 @@ pub fn page_query(tenant: &str, webhook_id: &str, query: &Query) -> ApiResult<Li
         }
     }
     let sql = format!(
-        "SELECT d.id, {} AS j FROM webhook_deliveries d WHERE {} ORDER BY d.id LIMIT {}",
-        json("d."),
+        "SELECT id, {JSON} AS j FROM webhook_deliveries WHERE {} ORDER BY id LIMIT {}",
         clauses.join(" AND "),
         limit + 1
     );
@@ -189,11 +198,7 @@ pub fn page_query(tenant: &str, webhook_id: &str, query: &Query) -> ApiResult<Li
 /// Delivery `id` of `tenant` as JSON, if its endpoint is still live (deleting an endpoint
 /// takes its delivery log with it).
 pub async fn get(db: &impl Database, tenant: &str, id: &str) -> ApiResult<Option<String>> {
-    let sql = format!(
-        "SELECT {} FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.deleted_at IS NULL \
-         WHERE d.tenant_id = ? AND d.id = ?",
-        json("d.")
-    );
+    let sql = format!("SELECT {JSON} FROM webhook_deliveries WHERE tenant_id = ? AND id = ? AND {LIVE_ENDPOINT}");
     db::first_text(db, &sql, &[tenant.into(), id.into()]).await
 }
 
@@ -203,11 +208,7 @@ pub async fn get(db: &impl Database, tenant: &str, id: &str) -> ApiResult<Option
 pub async fn replay(db: &impl Database, tenant: &str, id: &str, now_ms: i64) -> ApiResult<Option<String>> {
     let sql = format!(
         "UPDATE webhook_deliveries SET status = 'pending', attempt_count = 0, next_attempt_at = ?1, \
-         enqueued_at = ?1, updated_at = ?1 \
-         WHERE tenant_id = ?2 AND id = ?3 AND EXISTS \
-         (SELECT 1 FROM webhooks w WHERE w.id = webhook_deliveries.webhook_id AND w.deleted_at IS NULL) \
-         RETURNING {} AS j",
-        json("")
+         enqueued_at = ?1, updated_at = ?1 WHERE tenant_id = ?2 AND id = ?3 AND {LIVE_ENDPOINT} RETURNING {JSON} AS j"
     );
     let args = [fmt_ms(now_ms).into(), tenant.into(), id.into()];
     let written = db::write(db, vec![Statement::new(sql, args)], "id").await?;

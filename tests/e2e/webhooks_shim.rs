@@ -9,7 +9,8 @@ use crate::harness::Server;
 /// Creates an endpoint of `tenant` on `server` (the shared one for `None`); its id and secret.
 pub fn create(server: Option<&'static Server>, tenant: &str, _key: &str, mut body: Value) -> (String, String) {
     body["tenant_id"] = tenant.into();
-    let mut r = req("POST", "/v1/operator/webhook-fixtures").operator().json(&body);
+    body["operator_token"] = crate::harness::operator_token().into();
+    let mut r = req("POST", "/v1/operator/webhook-fixtures").json(&body);
     if let Some(s) = server {
         r = r.on(s);
     }
@@ -23,7 +24,7 @@ pub fn assert_disabled(_t: &Tenant, _hook: &str) {}
 /// and previous secrets.
 pub fn rotated(t: &Tenant, url: &str, expires_in: i64) -> (String, String) {
     let body = serde_json::json!({"tenant_id": t.id, "url": url, "events": ["worker.created"],
-        "previous_secret_expires_in_seconds": expires_in});
-    let d = req("POST", "/v1/operator/webhook-fixtures").operator().json(&body).send().expect(201).data().clone();
+        "previous_secret_expires_in_seconds": expires_in, "operator_token": crate::harness::operator_token()});
+    let d = req("POST", "/v1/operator/webhook-fixtures").json(&body).send().expect(201).data().clone();
     (d["secret"].as_str().unwrap().to_string(), d["previous_secret"].as_str().unwrap().to_string())
 }

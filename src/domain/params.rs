@@ -1,0 +1,125 @@
+//! Query parameters a handler reads itself, beside the list parameters of [`super::listing`]
+//! (SPEC §1.1): each declared once with its kind, which both the handler's reading and the
+//! OpenAPI document use. A missing required, malformed or unknown parameter is 400.
+
+use chrono::NaiveDate;
+
+use super::ids;
+use super::listing::Query;
+use crate::error::{ApiError, ApiResult};
+use crate::i18n::Msg;
+
+/// What a parameter's value must be.
+#[derive(Debug, Clone, Copy)]
+pub enum ParamKind {
+    /// A calendar date, `YYYY-MM-DD`.
+    Date,
+    Int(i64, i64),
+    /// An id with this prefix.
+    Id(&'static str),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    pub name: &'static str,
+    pub kind: ParamKind,
+    pub required: bool,
+    /// What the OpenAPI document says of it (native builds only).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub doc: &'static str,
+}
+
+impl Param {
+    const fn new(name: &'static str, kind: ParamKind, required: bool) -> Param {
+        Param {
+            name,
+            kind,
+            required,
+            #[cfg(not(target_arch = "wasm32"))]
+            doc: "",
+        }
+    }
+    pub const fn required(name: &'static str, kind: ParamKind) -> Param {
+        Param::new(name, kind, true)
+    }
+    pub const fn optional(name: &'static str, kind: ParamKind) -> Param {
+        Param::new(name, kind, false)
+    }
+    #[allow(unused_mut, unused_variables)]
+    pub const fn doc(mut self, text: &'static str) -> Param {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.doc = text;
+        }
+        self
+    }
+}
+
+fn bad(name: &str) -> ApiError {
+    ApiError::bad_request(Msg::InvalidQuery(name.to_string()))
+}
+
+/// 400 for any parameter not in `params`, or given twice.
+pub fn only(query: &Query, params: &[Param]) -> ApiResult<()> {
+    query.only(&params.iter().map(|p| p.name).collect::<Vec<_>>())
+}
+
+/// The raw value of `p`: 400 when it is required and missing.
+fn raw<'q>(query: &'q Query, p: &Param) -> ApiResult<Option<&'q str>> {
+    match query.get(p.name) {
+        None if p.required => Err(bad(p.name)),
+        other => Ok(other),
+    }
+}
+
+/// A [`ParamKind::Date`] parameter.
+pub fn date(query: &Query, p: &Param) -> ApiResult<Option<NaiveDate>> {
+    match raw(query, p)? {
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").map(Some).map_err(|_| bad(p.name)),
+        None => Ok(None),
+    }
+}
+
+/// A [`ParamKind::Int`] parameter, within its bounds.
+pub fn int(query: &Query, p: &Param) -> ApiResult<Option<i64>> {
+    let ParamKind::Int(min, max) = p.kind else { return Err(bad(p.name)) };
+    match raw(query, p)? {
+        Some(v) => v.parse::<i64>().ok().filter(|n| (min..=max).contains(n)).map(Some).ok_or_else(|| bad(p.name)),
+        None => Ok(None),
+    }
+}
+
+/// A [`ParamKind::Id`] parameter.
+pub fn id<'q>(query: &'q Query, p: &Param) -> ApiResult<Option<&'q str>> {
+    let ParamKind::Id(prefix) = p.kind else { return Err(bad(p.name)) };
+    match raw(query, p)? {
+        Some(v) if ids::is_id(prefix, v) => Ok(Some(v)),
+        Some(_) => Err(bad(p.name)),
+        None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(pairs: &[(&str, &str)]) -> Query {
+        Query::new(pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect())
+    }
+
+    const MONTH: Param = Param::required("month", ParamKind::Int(1, 12));
+    const DAY: Param = Param::optional("date", ParamKind::Date);
+
+    #[test]
+    fn reads_by_kind_and_refuses_the_rest() {
+        assert_eq!(int(&q(&[("month", "6")]), &MONTH).unwrap(), Some(6));
+        for bad in [vec![], vec![("month", "13")], vec![("month", "x")]] {
+            assert_eq!(int(&q(&bad), &MONTH).unwrap_err().status(), 400);
+        }
+        assert_eq!(date(&q(&[]), &DAY).unwrap(), None);
+        assert!(date(&q(&[("date", "2026-02-30")]), &DAY).is_err());
+        assert!(only(&q(&[("month", "1"), ("year", "2026")]), &[MONTH]).is_err());
+        let tenant = Param::required("tenant_id", ParamKind::Id("ten"));
+        assert!(id(&q(&[("tenant_id", "wkr_1")]), &tenant).is_err());
+    }
+}

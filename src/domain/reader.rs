@@ -1,0 +1,367 @@
+//! Reading a JSON body against its field declarations ([`super::model`], SPEC §1): each value
+//! by its kind, absent and `null` by the field's presence, nested objects and lists with their
+//! errors named by path, then the rules across fields — every problem collected into one 422.
+
+use serde_json::Value;
+
+use super::fields::{is_email, is_phone, Fields, Patch};
+use super::listing::Arg;
+use super::model::{names, Columns, FieldDef, Kind, Nested, Presence, Rule, Shape, CURRENCIES};
+use super::scopes::{Preset, Scope};
+use super::{ids, tenants, time};
+use crate::error::ApiResult;
+use crate::i18n::FieldCode;
+
+/// Most scopes one body may give.
+pub const MAX_SCOPES: usize = 64;
+
+/// One field's validated value.
+enum Val {
+    Arg(Arg),
+    Nested(Nested),
+}
+
+/// A [`Kind::Code`]: letters, digits, `-`, `_` and `.` only.
+pub fn is_code(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+}
+
+fn instant(f: &mut Fields, name: &str, end_of_day: bool) -> Patch<Val> {
+    match f.text(name, 40) {
+        Patch::Set(s) => match time::normalize(&s, end_of_day) {
+            Some(t) => Patch::Set(Val::Arg(Arg::Text(t))),
+            None => {
+                f.fail(name, FieldCode::Invalid);
+                Patch::Absent
+            }
+        },
+        other => other.map(|s| Val::Arg(Arg::Text(s))),
+    }
+}
+
+/// `"read-only"`, `"read-write"` or a non-empty list of at most 64 valid scopes (duplicates
+/// dropped), each parsed once here.
+fn scope_list(f: &mut Fields, name: &str, value: &Value) -> Option<Vec<Scope>> {
+    match value {
+        Value::String(p) => {
+            let expanded = Preset::parse(p).map(Preset::scopes);
+            if expanded.is_none() {
+                f.fail(name, FieldCode::NotAllowed);
+            }
+            expanded
+        }
+        Value::Array(items) => {
+            let list: Vec<Scope> = items.iter().filter_map(|v| v.as_str().and_then(Scope::parse)).collect();
+            if list.is_empty() || list.len() != items.len() || list.len() > MAX_SCOPES {
+                f.fail(name, FieldCode::Invalid);
+                return None;
+            }
+            let mut unique: Vec<Scope> = Vec::with_capacity(list.len());
+            for s in list {
+                if !unique.contains(&s) {
+                    unique.push(s);
+                }
+            }
+            Some(unique)
+        }
+        _ => {
+            f.fail(name, FieldCode::WrongType);
+            None
+        }
+    }
+}
+
+/// Reads `value` as an object of `shape` (create semantics: nested objects are replaced whole);
+/// its errors are reported on `f` under `prefix`.
+fn nested(f: &mut Fields, prefix: &str, value: &Value, shape: &Shape) -> Option<Columns> {
+    // A value that is not an object is wrong as a whole: reported as itself, not as its body.
+    if !value.is_object() {
+        f.fail(prefix, FieldCode::WrongType);
+        return None;
+    }
+    let mut inner = Fields::new(value, &names(shape.fields));
+    let cols = read_fields(&mut inner, shape.fields, shape.rules, true);
+    match inner.finish() {
+        Ok(()) => Some(cols),
+        Err(e) => {
+            e.details.iter().for_each(|d| f.fail(&format!("{prefix}.{}", d.field), d.code));
+            None
+        }
+    }
+}
+
+fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<super::model::RefCheck>) -> Patch<Val> {
+    let arg = |p: Patch<String>| p.map(|s| Val::Arg(Arg::Text(s)));
+    let id = |f: &mut Fields, prefix: &str| f.text_where(d.name, 64, |s| ids::is_id(prefix, s));
+    match d.kind {
+        Kind::Text(max) => arg(f.text(d.name, max)),
+        Kind::Email => arg(f.text_where(d.name, 254, is_email)),
+        Kind::Phone => arg(f.text_where(d.name, 32, is_phone)),
+        Kind::Code(max) => arg(f.text_where(d.name, max, is_code)),
+        Kind::Int(min, max) => f.int(d.name, min, max).map(|v| Val::Arg(Arg::Int(v))),
+        Kind::Real(min, max) => f.real(d.name, min, max).map(|v| Val::Arg(Arg::Real(v))),
+        Kind::Bool => f.boolean(d.name).map(|b| Val::Arg(Arg::Int(b as i64))),
+        Kind::OneOf(values) => arg(f.one_of(d.name, values)),
+        Kind::Timezone => arg(f.text_where(d.name, 64, tenants::is_timezone)),
+        Kind::Currency => arg(f.one_of(d.name, CURRENCIES)),
+        Kind::Instant => instant(f, d.name, false),
+        Kind::EndInstant => instant(f, d.name, true),
+        Kind::Id(prefix) => arg(id(f, prefix)),
+        Kind::Ref(prefix, table) => match id(f, prefix) {
+            Patch::Set(id) => {
+                refs.push((d.name, table, id.clone()));
+                Patch::Set(Val::Arg(Arg::Text(id)))
+            }
+            other => arg(other),
+        },
+        Kind::Json(max) => match f.object(d.name) {
+            Patch::Set(obj) => {
+                let text = obj.to_string();
+                if text.len() > max {
+                    f.fail(d.name, FieldCode::TooLong);
+                    return Patch::Absent;
+                }
+                Patch::Set(Val::Arg(Arg::Text(text)))
+            }
+            other => other.map(|_| Val::Arg(Arg::Null)),
+        },
+        Kind::Object(shape) => match f.object(d.name) {
+            Patch::Set(obj) => match nested(f, d.name, obj, shape) {
+                Some(cols) => Patch::Set(Val::Nested(Nested::Object(cols))),
+                None => Patch::Absent,
+            },
+            other => other.map(|_| Val::Arg(Arg::Null)),
+        },
+        Kind::List(shape, max) => match f.array(d.name) {
+            Patch::Set(items) if items.len() > max => {
+                f.fail(d.name, FieldCode::TooLong);
+                Patch::Absent
+            }
+            Patch::Set(items) => {
+                let read: Vec<Option<Columns>> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| nested(f, &format!("{}[{i}]", d.name), item, shape))
+                    .collect();
+                match read.into_iter().collect::<Option<Vec<_>>>() {
+                    Some(list) => Patch::Set(Val::Nested(Nested::List(list))),
+                    None => Patch::Absent,
+                }
+            }
+            other => other.map(|_| Val::Arg(Arg::Null)),
+        },
+        Kind::Items(_, min, max) => match f.value(d.name) {
+            Patch::Set(Value::Array(items)) if (min..=max).contains(&items.len()) => {
+                Patch::Set(Val::Nested(Nested::Items(items.len())))
+            }
+            Patch::Set(Value::Array(_)) => {
+                f.fail(d.name, FieldCode::OutOfRange);
+                Patch::Absent
+            }
+            Patch::Set(_) => {
+                f.fail(d.name, FieldCode::Required);
+                Patch::Absent
+            }
+            other => other.map(|_| Val::Arg(Arg::Null)),
+        },
+        Kind::Scopes => match f.value(d.name) {
+            Patch::Set(v) => match scope_list(f, d.name, v) {
+                Some(list) => Patch::Set(Val::Nested(Nested::Scopes(list))),
+                None => Patch::Absent,
+            },
+            other => other.map(|_| Val::Arg(Arg::Null)),
+        },
+    }
+}
+
+fn put(cols: &mut Columns, name: &'static str, value: Val) {
+    match value {
+        Val::Arg(a) => cols.values.push((name, a)),
+        Val::Nested(n) => cols.nested.push((name, n)),
+    }
+}
+
+fn check(f: &mut Fields, rule: &Rule, cols: &Columns) {
+    match *rule {
+        Rule::AnyOf(fields) => {
+            if !fields.iter().any(|n| cols.is_set(n) || f.has_error(n)) {
+                f.fail(fields[0], FieldCode::Required);
+            }
+        }
+        Rule::Requires(given, needed) => {
+            if cols.is_set(given) && !cols.is_set(needed) && !f.has_error(needed) {
+                f.fail(needed, FieldCode::Required);
+            }
+        }
+        Rule::OnlyWhen(field, other, value) => {
+            if cols.is_set(field) && cols.text(other) != Some(value) {
+                f.fail(field, FieldCode::NotAllowed);
+            }
+        }
+        Rule::NotBefore(later, earlier) => {
+            if let (Some(a), Some(b)) = (cols.text(later), cols.text(earlier)) {
+                if a < b {
+                    f.fail(later, FieldCode::OutOfRange);
+                }
+            }
+        }
+    }
+}
+
+fn read_fields(f: &mut Fields, defs: &[FieldDef], rules: &[Rule], create: bool) -> Columns {
+    let mut cols = Columns::default();
+    for d in defs {
+        let value = read(f, d, &mut cols.refs);
+        let refused = match value {
+            Patch::Set(_) => false,
+            Patch::Null => match d.presence {
+                Presence::Optional => false,
+                Presence::Defaulted => !create,
+                Presence::Required | Presence::NotNull => true,
+            },
+            Patch::Absent => create && d.presence == Presence::Required,
+        };
+        if refused {
+            if !f.has_error(d.name) {
+                f.fail(d.name, FieldCode::Required);
+            }
+            continue;
+        }
+        match (value, d.default) {
+            (Patch::Set(v), _) => put(&mut cols, d.name, v),
+            (Patch::Null, Some(default)) if create => cols.values.push((d.name, default.arg())),
+            (Patch::Null, _) if matches!(d.kind, Kind::Object(_) | Kind::List(..) | Kind::Items(..) | Kind::Scopes) => {
+                cols.nested.push((d.name, Nested::Null))
+            }
+            (Patch::Null, _) => cols.values.push((d.name, Arg::Null)),
+            (Patch::Absent, Some(default)) if create && !f.has_error(d.name) => {
+                cols.values.push((d.name, default.arg()))
+            }
+            (Patch::Absent, _) => {}
+        }
+    }
+    for rule in rules {
+        check(f, rule, &cols);
+    }
+    cols
+}
+
+/// Reads `body` against `defs` and `rules`, allowing `extra` field names read elsewhere. The
+/// columns come back with the reader, so a handler can add checks of its own before
+/// [`Fields::finish`] reports every problem at once. On create, required fields must be
+/// present and defaults fill what is left out; on update, only `Optional` fields may be `null`.
+pub fn read_body<'a>(
+    body: &'a Value,
+    defs: &[FieldDef],
+    rules: &[Rule],
+    extra: &[&str],
+    create: bool,
+) -> (Columns, Fields<'a>) {
+    let mut allowed = names(defs);
+    allowed.extend_from_slice(extra);
+    let mut f = Fields::new(body, &allowed);
+    let cols = read_fields(&mut f, defs, rules, create);
+    (cols, f)
+}
+
+/// Validates `body` against `defs` (plus any `extra` field names a handler reads itself) and
+/// returns what it sets.
+pub fn parse(body: &Value, defs: &[FieldDef], extra: &[&str], create: bool) -> ApiResult<Columns> {
+    parse_with(body, defs, &[], extra, create)
+}
+
+/// [`parse`] with rules across the fields.
+pub fn parse_with(body: &Value, defs: &[FieldDef], rules: &[Rule], extra: &[&str], create: bool) -> ApiResult<Columns> {
+    let (cols, f) = read_body(body, defs, rules, extra, create);
+    f.finish()?;
+    Ok(cols)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::{defaulted, field, required, DefaultValue};
+    use serde_json::json;
+
+    const DEFS: &[FieldDef] = &[
+        required("name", Kind::Text(10)),
+        field("latitude", Kind::Real(-90.0, 90.0)),
+        field("billable", Kind::Bool),
+        field("currency", Kind::Currency),
+        field("site_id", Kind::Ref("site", "sites")),
+        field("starts_at", Kind::Instant),
+        field("code", Kind::Code(8)),
+    ];
+
+    #[test]
+    fn reads_every_kind() {
+        let c = parse(
+            &json!({"name": "A", "latitude": 41.5, "billable": true, "currency": "EUR",
+                    "site_id": "site_0193c2aa000070008000000000000001", "starts_at": "2026-05-30T16:00:00+02:00", "code": "X-1"}),
+            DEFS,
+            &[],
+            true,
+        )
+        .unwrap();
+        assert_eq!(c.get("latitude"), Some(&Arg::Real(41.5)));
+        assert_eq!(c.get("billable"), Some(&Arg::Int(1)));
+        assert_eq!(c.get("starts_at"), Some(&Arg::Text("2026-05-30T14:00:00Z".into())));
+        assert_eq!(c.refs, vec![("site_id", "sites", "site_0193c2aa000070008000000000000001".to_string())]);
+    }
+
+    #[test]
+    fn reports_each_bad_field() {
+        let e = parse(
+            &json!({"latitude": 91, "billable": "yes", "currency": "XXX", "site_id": "job_1", "starts_at": "soon", "code": "a b"}),
+            DEFS,
+            &[],
+            true,
+        )
+        .unwrap_err();
+        let fields: Vec<_> = e.details.iter().map(|d| d.field.as_str()).collect();
+        assert_eq!(fields, vec!["name", "latitude", "billable", "currency", "site_id", "starts_at", "code"]);
+    }
+
+    #[test]
+    fn update_keeps_absent_and_clears_null() {
+        let c = parse(&json!({"latitude": null}), DEFS, &[], false).unwrap();
+        assert_eq!(c.values, vec![("latitude", Arg::Null)]);
+        assert!(parse(&json!({"name": null}), DEFS, &[], false).is_err());
+        assert!(parse(&json!({"budget": 1}), DEFS, &["budget"], false).is_ok());
+    }
+
+    const POINT: Shape = Shape::new(
+        &[required("latitude", Kind::Real(-90.0, 90.0)), required("longitude", Kind::Real(-180.0, 180.0))],
+        &[],
+        "Point",
+        "",
+    );
+    const NESTED: &[FieldDef] = &[
+        field("at", Kind::Object(&POINT)),
+        field("stops", Kind::List(&POINT, 2)),
+        defaulted("tier", Kind::OneOf(&["standard", "enterprise"]), DefaultValue::Text("standard")),
+        field("limit", Kind::Int(1, 9)),
+    ];
+    const RULES: &[Rule] = &[Rule::OnlyWhen("limit", "tier", "enterprise")];
+
+    #[test]
+    fn nested_objects_lists_defaults_and_rules() {
+        let c = parse_with(&json!({"at": {"latitude": 1, "longitude": 2}, "stops": null}), NESTED, RULES, &[], true)
+            .unwrap();
+        assert!(matches!(c.nested("at"), Some(Nested::Object(p)) if p.real("longitude") == Some(2.0)));
+        assert_eq!(c.nested("stops"), Some(&Nested::Null));
+        assert_eq!(c.text("tier"), Some("standard"));
+        let e = parse_with(
+            &json!({"at": {"latitude": 100, "x": 1}, "stops": [{"latitude": 1, "longitude": 1}, 5], "limit": 3}),
+            NESTED,
+            RULES,
+            &[],
+            true,
+        )
+        .unwrap_err();
+        let fields: Vec<_> = e.details.iter().map(|d| d.field.as_str()).collect();
+        assert_eq!(fields, vec!["at.x", "at.latitude", "at.longitude", "stops[1]", "limit"]);
+        assert!(parse_with(&json!({"limit": 3, "tier": "enterprise"}), NESTED, RULES, &[], true).is_ok());
+        assert!(parse_with(&json!({"tier": null}), NESTED, RULES, &[], false).is_err());
+    }
+}

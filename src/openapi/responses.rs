@@ -1,0 +1,221 @@
+//! Every status a route can answer and its error codes (SPEC §1), derived from how it is called:
+//! its access (401, 403, 429), path parameters (404), query (400), whether it writes (400, 413,
+//! 415; on key routes 409 for an idempotent request in flight and 422 for a reused key) and its
+//! body (422) — plus what its declaration adds. Also the headers of every response.
+
+use std::collections::BTreeMap;
+
+use utoipa::openapi::header::{Header, HeaderBuilder};
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr};
+
+use super::dsl::{self, count, describe, one_of, reference, string};
+use crate::error::ErrorCode;
+use crate::i18n::Lang;
+use crate::pipeline::router::{Access, RouteDef};
+
+/// Who answers: key routes pass the key's gate (rate-limit and idempotency headers); operator
+/// routes do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Key,
+    Operator,
+}
+
+/// One error response: its status and the codes it may carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorResponse {
+    pub audience: Audience,
+    pub status: u16,
+    pub codes: Vec<ErrorCode>,
+}
+
+fn code_of(status: u16) -> ErrorCode {
+    super::schemas::ERROR_CODES
+        .iter()
+        .copied()
+        .find(|c| c.status() == status && *c != ErrorCode::IdempotencyKeyReused)
+        .unwrap_or_else(|| panic!("no error code for status {status}"))
+}
+
+/// The error responses of `def`, by status.
+pub fn errors(def: &RouteDef) -> BTreeMap<u16, ErrorResponse> {
+    let doc = &def.doc;
+    let audience = if def.access == Access::Operator { Audience::Operator } else { Audience::Key };
+    let key = audience == Audience::Key;
+    let write = def.method.is_write();
+    let mut statuses: BTreeMap<u16, Vec<ErrorCode>> = BTreeMap::new();
+    let mut add = |status: u16, code: ErrorCode| {
+        let codes = statuses.entry(status).or_default();
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    };
+    add(401, ErrorCode::Unauthorized);
+    add(500, ErrorCode::Internal);
+    if key {
+        add(403, ErrorCode::Forbidden);
+        add(429, ErrorCode::RateLimited);
+    }
+    if def.param_names().next().is_some() {
+        add(404, ErrorCode::NotFound);
+    }
+    if !doc.query.is_empty() {
+        add(400, ErrorCode::BadRequest);
+    }
+    if write {
+        add(400, ErrorCode::BadRequest);
+        add(413, ErrorCode::PayloadTooLarge);
+        add(415, ErrorCode::UnsupportedMediaType);
+    }
+    if doc.body.is_some() {
+        add(422, ErrorCode::ValidationFailed);
+    }
+    if key && write {
+        add(409, ErrorCode::Conflict);
+        add(422, ErrorCode::IdempotencyKeyReused);
+    }
+    for status in doc.errors {
+        add(*status, code_of(*status));
+    }
+    statuses.into_iter().map(|(status, codes)| (status, ErrorResponse { audience, status, codes })).collect()
+}
+
+impl ErrorResponse {
+    /// The component name: `Operator` for operator routes, then the codes in UpperCamelCase.
+    pub fn name(&self) -> String {
+        let camel = |s: &str| -> String { s.split('_').map(|w| w[..1].to_ascii_uppercase() + &w[1..]).collect() };
+        let codes: Vec<String> = self.codes.iter().map(|c| camel(c.as_str())).collect();
+        let who = if self.audience == Audience::Operator { "Operator" } else { "" };
+        format!("{who}{}", codes.join("Or"))
+    }
+
+    fn description(&self) -> String {
+        let mut words: Vec<String> = self.codes.iter().map(|c| format!("`{}`: {}", c.as_str(), when(*c))).collect();
+        if self.audience == Audience::Key && self.status != 401 {
+            words.push(
+                "The rate-limit headers are sent once the request reached the key's limiter (not on a malformed \
+                 `Idempotency-Key` or a declared body over 1 MiB)."
+                    .into(),
+            );
+        }
+        words.join(" ")
+    }
+
+    pub fn response(&self) -> Response {
+        let codes: Vec<&str> = self.codes.iter().map(|c| c.as_str()).collect();
+        let narrowed = ObjectBuilder::new()
+            .property("error", ObjectBuilder::new().property("code", one_of(&codes)).required("code"))
+            .required("error");
+        let schema = utoipa::openapi::schema::AllOfBuilder::new().item(reference("Error")).item(narrowed);
+        let mut headers = basic_headers();
+        if self.audience == Audience::Key && self.status != 401 {
+            headers.extend(gate_headers(true));
+        }
+        match self.status {
+            429 => headers.push(("Retry-After", header(count(1), "Seconds until the window that blocked has room again."))),
+            409 if self.audience == Audience::Key => headers.push((
+                "Retry-After",
+                header(count(1), "`1` when this is an idempotent request still in flight (retry shortly); absent for data conflicts."),
+            )),
+            _ => {}
+        }
+        let content = ContentBuilder::new().schema(Some(Schema::AllOf(schema.build()))).build();
+        headers
+            .into_iter()
+            .fold(ResponseBuilder::new().description(self.description()), |b, (name, h)| b.header(name, h))
+            .content("application/json", content)
+            .build()
+    }
+}
+
+fn when(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::BadRequest => {
+            "malformed JSON body, unknown or repeated query parameter, unacceptable query value, a cursor the API \
+             did not issue, or a malformed `Idempotency-Key`."
+        }
+        ErrorCode::Unauthorized => {
+            "the credentials are missing, malformed, unknown, revoked or expired (never told apart)."
+        }
+        ErrorCode::Forbidden => {
+            "the key lacks the route's scope; a vendor key names no tenant in `Edgeclock-Tenant-Id`, or one without an \
+             active partnership; a vendor key writes to `api-keys`, `divisions`, `partnerships` or `webhooks`; or the \
+             request asks to give a scope the caller does not hold."
+        }
+        ErrorCode::NotFound => "no such object in this tenant (other tenants' and deleted objects included).",
+        ErrorCode::MethodNotAllowed => "the path exists but not for this method; `Allow` lists those it answers.",
+        ErrorCode::Conflict => {
+            "the change conflicts with existing data (the route's description says when), or a request with the same \
+             `Idempotency-Key` is still running."
+        }
+        ErrorCode::PayloadTooLarge => "the body is over 1 MiB.",
+        ErrorCode::UnsupportedMediaType => "a non-empty body that is not `application/json` (or another `+json` type).",
+        ErrorCode::ValidationFailed => "well-formed JSON that breaks a rule; `details` lists every invalid field.",
+        ErrorCode::IdempotencyKeyReused => "this `Idempotency-Key` was used with a different method, path or body.",
+        ErrorCode::RateLimited => "the key's rate limit is exhausted; retry after `Retry-After` seconds.",
+        ErrorCode::Internal => "an unexpected failure; it never carries internal detail.",
+    }
+}
+
+fn header(schema: ObjectBuilder, description: &str) -> Header {
+    HeaderBuilder::new().schema(schema).description(Some(description)).build()
+}
+
+/// `X-Request-Id` and `Content-Language`, on every response.
+pub fn basic_headers() -> Vec<(&'static str, Header)> {
+    let langs: Vec<&str> = [Lang::En, Lang::Es, Lang::Fr, Lang::De].iter().map(|l| l.tag()).collect();
+    vec![
+        ("X-Request-Id", header(string(), "The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body.")),
+        ("Content-Language", header(one_of(&langs), "The language of any messages in the body.")),
+    ]
+}
+
+/// The per-minute rate-limit window, and (on writes) whether this is a replay.
+pub fn gate_headers(write: bool) -> Vec<(&'static str, Header)> {
+    let mut out = vec![
+        ("X-RateLimit-Limit", header(count(1), "Requests the key may make in its per-minute window.")),
+        ("X-RateLimit-Remaining", header(count(0), "Requests left in the current per-minute window.")),
+        ("X-RateLimit-Reset", header(count(0), "When the per-minute window starts over, in unix seconds.")),
+    ];
+    if write {
+        let hit = dsl::constant(Type::String, "true");
+        out.push((
+            "X-Idempotency-Hit",
+            header(
+                hit,
+                "`true` when this is the stored response of an earlier request with the same `Idempotency-Key`.",
+            ),
+        ));
+    }
+    out
+}
+
+/// The success response of `def`.
+pub fn success(def: &RouteDef, envelope: &str, description: String) -> Response {
+    let mut headers = basic_headers();
+    if def.access == Access::Key {
+        headers.extend(gate_headers(def.method.is_write()));
+    }
+    let content = ContentBuilder::new().schema(Some(reference(envelope))).build();
+    headers
+        .into_iter()
+        .fold(ResponseBuilder::new().description(description), |b, (name, h)| b.header(name, h))
+        .content("application/json", content)
+        .build()
+}
+
+/// `405`: the path exists, not for this method (not an operation's answer, but every path's).
+pub fn method_not_allowed() -> Response {
+    let e = ErrorResponse { audience: Audience::Operator, status: 405, codes: vec![ErrorCode::MethodNotAllowed] };
+    let mut r = e.response();
+    r.headers
+        .insert("Allow".into(), header(describe(string(), ""), "The methods the path answers (`GET, HEAD, POST`)."));
+    r
+}
+
+/// A reference to the component response `name`.
+pub fn reference_to(name: &str) -> RefOr<Response> {
+    RefOr::Ref(Ref::from_response_name(name))
+}
