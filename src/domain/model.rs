@@ -37,6 +37,8 @@ pub enum Kind {
     /// A list of `min..=max` objects of this shape that the handler reads one by one (each item
     /// gets its own outcome); anything but a list is `required`, a count out of bounds `out_of_range`.
     Items(&'static Shape, usize, usize),
+    /// A list of 1..=n distinct values from this set (duplicates dropped), stored as JSON text.
+    Names(&'static [&'static str], usize),
     /// Scopes to give: a preset (`read-only`, `read-write`) or a list of 1–64 scopes.
     Scopes,
 }

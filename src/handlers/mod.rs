@@ -18,6 +18,7 @@ pub mod partnerships;
 pub mod shifts;
 pub mod time_entries;
 pub mod webhook_fixtures;
+pub mod webhooks;
 pub mod workers;
 
 use crate::pipeline::router::RouteDef;
@@ -39,6 +40,7 @@ pub static ROUTES: &[&[RouteDef]] = &[
     time_entries::ROUTES,
     attendance::ROUTES,
     attendance_views::ROUTES,
+    webhooks::ROUTES,
     deliveries::ROUTES,
     webhook_fixtures::ROUTES,
 ];

@@ -113,6 +113,9 @@ fn value(kind: Kind, mode: Mode, reg: &mut Registry) -> Value {
             )));
             Value::list(dsl::array(item.build(), "").min_items(Some(min)).max_items(Some(max)))
         }
+        Kind::Names(values, max) => {
+            Value::list(dsl::array(dsl::one_of(values), "").min_items(Some(1)).max_items(Some(max)))
+        }
         Kind::Scopes if read => Value::list(dsl::array(reference("Scope"), "")),
         Kind::Scopes => Value::Named("ScopesInput"),
     }

@@ -31,6 +31,7 @@ fn specs() -> Vec<(&'static str, &'static ListSpec, bool)> {
         ("partnerships", &crate::storage::partnerships::PARTNERSHIPS.list, true),
         ("audit_log", &crate::storage::audit::AUDIT_LOG, true),
         ("divisions", &crate::storage::tenants::DIVISIONS.list, true),
+        ("webhooks", &crate::storage::webhooks::WEBHOOKS.list, true),
         ("tenants", &crate::storage::tenants::TENANT_LIST, false),
         ("vendors", &crate::storage::vendors::VENDOR_LIST, false),
     ]

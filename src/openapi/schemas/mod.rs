@@ -6,6 +6,7 @@ mod access;
 mod common;
 mod deliveries;
 mod time;
+mod webhooks;
 mod work;
 
 use std::collections::BTreeMap;
@@ -33,6 +34,7 @@ impl Registry {
         access::add(&mut reg);
         work::add(&mut reg);
         time::add(&mut reg);
+        webhooks::add(&mut reg);
         deliveries::add(&mut reg);
         reg
     }
