@@ -84,6 +84,25 @@ fn slack_endpoints_get_text_rendered_in_the_tenant_zone() {
 }
 
 #[test]
+fn a_ping_goes_whatever_the_endpoint_wants_and_is_logged() {
+    let rx = Receiver::start(Behaviour::Ok);
+    let t = tenant();
+    let filters = json!({"site_ids": ["site_0193c2aa000070008000000000000001"]});
+    let (hook, secret) = endpoint(&t, json!({"url": rx.url, "events": ["job.created"], "filters": filters}));
+    let r = crate::webhooks_shim::ping(&t, &hook).expect(202);
+    let sent = r.data().clone();
+    assert_eq!((sent["event"].as_str(), sent["status"].as_str()), (Some("ping"), Some("pending")));
+    let got = rx.wait_delivered(1, WAIT).remove(0);
+    assert_eq!(got.id(), sent["id"].as_str().unwrap());
+    assert!(webhook_verify::both(&got, &secret));
+    let body = got.json();
+    assert_eq!((body["event"].as_str(), body["data"]["webhook_id"].as_str()), (Some("ping"), Some(hook.as_str())));
+    assert_eq!(body["id"], sent["event_id"]);
+    let logged = settled(&t, &hook, 1);
+    assert_eq!((logged[0]["id"].clone(), logged[0]["status"].as_str()), (sent["id"].clone(), Some("delivered")));
+}
+
+#[test]
 fn a_replay_resends_the_same_id_and_bytes_now() {
     let rx = Receiver::start(Behaviour::Ok);
     let t = tenant();
