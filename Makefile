@@ -1,7 +1,7 @@
 # edgeclock: two commands do everything on a fresh machine.
 #   make dev   — install what is missing, build, apply migrations, serve on 127.0.0.1:8787
-#   make test  — the same set-up, then native unit tests, the end-to-end suite and the
-#                contract fuzzer (schemathesis against openapi.json)
+#   make test  — the same set-up, then the style gates (fmt, clippy), native unit tests, the
+#                end-to-end suite and the contract fuzzer (schemathesis against openapi.json)
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
 export WASM_BINDGEN_BIN := $(CURDIR)/.tools/bin/wasm-bindgen
@@ -12,7 +12,7 @@ export CARGO_TERM_PROGRESS_WHEN := never
 # swagger-ui-dist depends on @scarf/scarf, whose install script would report usage.
 export SCARF_ANALYTICS := false
 
-.PHONY: dev test tools contract-tools build schema unit e2e contract bench clean openapi
+.PHONY: dev test tools contract-tools build schema lint unit e2e contract bench clean openapi
 
 tools:
 	@scripts/tools.sh
@@ -48,7 +48,14 @@ e2e: build
 contract: build contract-tools
 	scripts/contract.sh
 
-test: unit e2e contract
+# Style gates: formatting, and clippy as errors on the native build (tests included) and on the
+# wasm build the Worker runs.
+lint: tools
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+test: lint unit e2e contract
 
 bench: build
 	bench/run.sh

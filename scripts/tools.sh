@@ -14,6 +14,11 @@ TOOLS="$PWD/.tools"
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
+for component in clippy rustfmt; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    rustup component add "$component"
+  fi
+done
 
 installed_version() { "$TOOLS/bin/$1" --version 2>/dev/null | awk '{print $2}'; }
 

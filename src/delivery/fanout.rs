@@ -58,15 +58,20 @@ async fn plan(
         })
         .collect();
     let Some((first, _, _)) = candidates.first() else { return Ok(Vec::new()) };
-    let tenant = first.tenant_id.as_str();
-    let subjects: Vec<(String, Subject)> = candidates
-        .iter()
-        .map(|(e, event, _)| {
-            let data = serde_json::from_str(&e.data).unwrap_or(serde_json::Value::Null);
-            (e.id.clone(), payload::subject(*event, &data))
-        })
-        .collect();
-    let contexts = events::contexts(db, tenant, &subjects).await?;
+    // Names and sites are looked up only for endpoints that filter or post Slack text.
+    let needs_context = candidates.iter().flat_map(|(_, _, w)| w).any(|w| w.filters.is_some() || w.format == "slack");
+    let contexts = if needs_context {
+        let subjects: Vec<(String, Subject)> = candidates
+            .iter()
+            .map(|(e, event, _)| {
+                let data = serde_json::from_str(&e.data).unwrap_or(serde_json::Value::Null);
+                (e.id.clone(), payload::subject(*event, &data))
+            })
+            .collect();
+        events::contexts(db, &first.tenant_id, &subjects).await?
+    } else {
+        Default::default()
+    };
 
     let mut out = Vec::new();
     for (e, event, wanted) in candidates {

@@ -107,11 +107,12 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// A string of 1..=`max` characters (surrounding whitespace removed).
+    /// A string of at most `max` characters as sent (the documented `maxLength`), not blank;
+    /// surrounding whitespace is removed from what is kept.
     pub fn text(&mut self, name: &str, max: usize) -> Patch<String> {
         self.typed(name, |v| match v {
             Value::String(s) if s.trim().is_empty() => Err(FieldCode::Invalid),
-            Value::String(s) if s.trim().chars().count() > max => Err(FieldCode::TooLong),
+            Value::String(s) if s.chars().count() > max => Err(FieldCode::TooLong),
             Value::String(s) => Ok(s.trim().to_string()),
             _ => Err(FieldCode::WrongType),
         })

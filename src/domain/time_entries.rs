@@ -50,6 +50,10 @@ pub const ENTRY: &[FieldDef] = &[
     field("cost_code_id", Kind::Ref("cc", "cost_codes")),
     field("site_id", Kind::Ref("site", "sites")).doc("Its geofence is used when the job has none."),
     field("notes", Kind::Text(2000)).doc("Free text."),
+    not_null("billable", Kind::Bool).doc(
+        "Whether the time is billed to the customer. Default at creation: the task's `billable_by_default`, else \
+         `true`.",
+    ),
     not_null("source", Kind::OneOf(EntrySource::NAMES))
         .or(DefaultValue::Text(EntrySource::Api.as_str()))
         .doc("Where the entry was recorded. Attendance clock-ins are `kiosk`."),
@@ -71,7 +75,7 @@ pub const ENTRY: &[FieldDef] = &[
     field("metadata", Kind::Json(METADATA_MAX))
         .doc("Any JSON object of at most 4,096 bytes as serialised (`too_long`), kept and returned as sent."),
 ];
-const SPAN_START: usize = 8;
+const SPAN_START: usize = 9;
 /// The plain fields of an entry.
 pub const FIELDS: &[FieldDef] = ENTRY.split_at(SPAN_START).0;
 /// The time-shaped and free-form fields.

@@ -136,6 +136,9 @@ pub async fn create_one(call: &Call<'_>, body: &Value, extra_events: &[Event]) -
     events.extend_from_slice(extra_events);
     let id = ids::new_id("te", call.now_ms as u64);
     let mut cols = input.cols.values.clone();
+    if let (None, Some(task)) = (input.cols.get("billable"), text(input.cols.get("task_id"))) {
+        cols.push(("billable", Arg::Int(store::task_billable(&db, tenant, &task).await? as i64)));
+    }
     cols.extend(span_columns(&span));
     cols.extend(flag_cols);
     cols.push(("status", EntryStatus::Pending.into()));
@@ -340,7 +343,7 @@ pub static ROUTES: &[RouteDef] = &[
         id: "listTimeEntries",
         tag: "Time entries",
         summary: "List time entries",
-        description: "The tenant's time entries in creation order, a page at a time, filtered by `from`/`to` (inclusive bounds on `started_at`), `status`, `worker_id`, `job_id`, `site_id`, `task_id`, `cost_code_id`, `source` and `is_running`. Unknown parameters and unacceptable values are `400`. Needs `read:time-entries`.",
+        description: "The tenant's time entries in creation order, a page at a time, filtered by `from`/`to` (inclusive bounds on `started_at`), `status`, `worker_id`, `job_id`, `site_id`, `task_id`, `cost_code_id`, `source`, `is_running` and `billable`. Unknown parameters and unacceptable values are `400`. Needs `read:time-entries`.",
         query: QueryDoc::list(&TIME_ENTRIES.list),
         ok: 200,
         response: "TimeEntryListResponse",
@@ -349,7 +352,7 @@ pub static ROUTES: &[RouteDef] = &[
         id: "createTimeEntry",
         tag: "Time entries",
         summary: "Create a time entry",
-        description: "Records worked time for a worker, `pending` approval. `worker_id` and `started_at` are required; without `ended_at` the entry is running; `source` defaults to `api`. `worker_id`, `job_id`, `task_id`, `cost_code_id` and `site_id` must name live objects of the tenant (`422`, `details[].code` `not_found`), and the worker must be active (`inactive`). `ended_at` must be after `started_at` and `started_at` at most 5 minutes in the future; breaks lie inside the entry, in time order and not overlapping, and only the last break of a running entry may be open (`422` `out_of_range` on the field or `breaks[<index>]`); `metadata` is a JSON object of at most 4,096 bytes. An entry overlapping another live entry of the same worker is `409 conflict` naming it: intervals are half-open, so one may start the instant another ends, and a running entry reaches to the end of time, so a worker has at most one running entry and no entry can start after it (checked in the same statement as the write, so concurrent requests cannot both get in). A `clock_in_location` outside the geofence of the job (else of the site, else of the job's site) sets `outside_fence: true` and emits `time_entry.flagged_outside_fence`; a `verification_score` under 60 emits `time_entry.flagged_pinshot_low`. Emits `time_entry.created`, and `job.budget_threshold` the first time the job's budget use reaches 75, 100 or 110 %. Needs `write:time-entries`.",
+        description: "Records worked time for a worker, `pending` approval. `worker_id` and `started_at` are required; without `ended_at` the entry is running; `source` defaults to `api` and `billable` to the task's `billable_by_default` (else `true`). `worker_id`, `job_id`, `task_id`, `cost_code_id` and `site_id` must name live objects of the tenant (`422`, `details[].code` `not_found`), and the worker must be active (`inactive`). `ended_at` must be after `started_at` and `started_at` at most 5 minutes in the future; breaks lie inside the entry, in time order and not overlapping, and only the last break of a running entry may be open (`422` `out_of_range` on the field or `breaks[<index>]`); `metadata` is a JSON object of at most 4,096 bytes. An entry overlapping another live entry of the same worker is `409 conflict` naming it: intervals are half-open, so one may start the instant another ends, and a running entry reaches to the end of time, so a worker has at most one running entry and no entry can start after it (checked in the same statement as the write, so concurrent requests cannot both get in). A `clock_in_location` outside the geofence of the job (else of the site, else of the job's site) sets `outside_fence: true` and emits `time_entry.flagged_outside_fence`; a `verification_score` under 60 emits `time_entry.flagged_pinshot_low`. Emits `time_entry.created`, and `job.budget_threshold` the first time the job's budget use reaches 75, 100 or 110 %. Needs `write:time-entries`.",
         body: Some(Body::create("TimeEntryCreate", &[rules::ENTRY])),
         ok: 201,
         response: "TimeEntryResponse",

@@ -59,10 +59,30 @@ async fn create(call: &Call<'_>) -> ApiResult<Reply> {
     Ok(Reply::value(201, &json!({"id": id, "secret": secret, "previous_secret": previous_secret})))
 }
 
-pub static ROUTES: &[RouteDef] = &[route!(POST "/v1/operator/webhook-fixtures", Public, |call| create(call), {
-    id: "createWebhookFixture",
-    tag: "Operator",
-    summary: "TEMPORARY test fixture",
-    description: "Writes a webhook endpoint row for the delivery tests until the endpoint API is merged.",
-    ok: 201,
-})];
+/// `{tenant_id, webhook_id}` → what `POST /v1/webhooks/{id}/test` will answer.
+async fn ping(call: &Call<'_>) -> ApiResult<Reply> {
+    let b = &call.body;
+    crate::pipeline::auth::operator(call.env, b.get("operator_token").and_then(Value::as_str))?;
+    let (tenant, id) = (text(&b["tenant_id"]).unwrap_or_default(), text(&b["webhook_id"]).unwrap_or_default());
+    let endpoint = crate::storage::webhooks::endpoint(&call.db()?, &tenant, &id).await?;
+    let endpoint =
+        endpoint.ok_or_else(|| ApiError::not_found(crate::i18n::Msg::NotFound(crate::i18n::Noun::Webhook)))?;
+    crate::handlers::deliveries::send_ping(call, &endpoint).await
+}
+
+pub static ROUTES: &[RouteDef] = &[
+    route!(POST "/v1/operator/webhook-fixtures/ping", Public, |call| ping(call), {
+        id: "pingWebhookFixture",
+        tag: "Operator",
+        summary: "TEMPORARY test fixture",
+        description: "Sends a ping as the endpoint API's test route will.",
+        ok: 202,
+    }),
+    route!(POST "/v1/operator/webhook-fixtures", Public, |call| create(call), {
+        id: "createWebhookFixture",
+        tag: "Operator",
+        summary: "TEMPORARY test fixture",
+        description: "Writes a webhook endpoint row for the delivery tests until the endpoint API is merged.",
+        ok: 201,
+    }),
+];

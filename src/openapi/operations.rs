@@ -87,8 +87,11 @@ fn operation(def: &RouteDef, takers: &BTreeMap<&str, Vec<String>>, reg: &mut Reg
     }
     if let Some(b) = &doc.body {
         body(b, takers.get(b.schema).map(Vec::as_slice).unwrap_or_default(), reg);
+        // Required unless `{}` (what an empty body reads as) would pass: a required field, or a
+        // rule that at least one field be set, refuses it.
         let needed = b.mode == BodyMode::Create
-            && b.parts.iter().flat_map(|p| p.iter()).any(|d| d.presence == crate::domain::model::Presence::Required);
+            && (b.parts.iter().flat_map(|p| p.iter()).any(|d| d.presence == crate::domain::model::Presence::Required)
+                || b.rules.iter().any(|r| matches!(r, crate::domain::model::Rule::AnyOf(_))));
         let content = ContentBuilder::new().schema(Some(reference(b.schema))).build();
         let required = if needed { Required::True } else { Required::False };
         op = op.request_body(Some(

@@ -29,7 +29,8 @@ pub static TIME_ENTRIES: Table = Table {
                'clock_out_location', json(CASE WHEN clock_out_latitude IS NULL THEN NULL ELSE \
                json_object('latitude', clock_out_latitude, 'longitude', clock_out_longitude) END), \
                'outside_fence', json(CASE WHEN outside_fence THEN 'true' ELSE 'false' END), \
-               'verification_score', verification_score, 'metadata', json(metadata), 'approved_at', approved_at, \
+               'verification_score', verification_score, 'metadata', json(metadata), \
+               'billable', json(CASE WHEN billable THEN 'true' ELSE 'false' END), 'approved_at', approved_at, \
                'approved_by', approved_by, 'rejection_note', rejection_note, 'created_at', created_at, 'updated_at', updated_at)",
         filters: &[
             Filter { param: "status", column: "status", kind: FilterKind::OneOf(EntryStatus::NAMES) },
@@ -40,6 +41,7 @@ pub static TIME_ENTRIES: Table = Table {
             Filter { param: "cost_code_id", column: "cost_code_id", kind: FilterKind::Ids("cc") },
             Filter { param: "source", column: "source", kind: FilterKind::OneOf(EntrySource::NAMES) },
             Filter { param: "is_running", column: "(ended_at IS NULL)", kind: FilterKind::Flag },
+            Filter { param: "billable", column: "billable", kind: FilterKind::Flag },
         ],
         date_column: Some("started_at"),
     },
@@ -110,6 +112,13 @@ pub async fn running(db: &impl Database, tenant: &str, worker: &str) -> ApiResul
     let sql =
         format!("{CURRENT} WHERE tenant_id = ? AND worker_id = ? AND deleted_at IS NULL AND ended_at IS NULL LIMIT 1");
     Ok(db.first(&sql, &[tenant.into(), worker.into()]).await?)
+}
+
+/// Whether the task's time is billable by default (SPEC §6: an entry's `billable` default);
+/// `true` when there is no such task.
+pub async fn task_billable(db: &impl Database, tenant: &str, task: &str) -> ApiResult<bool> {
+    let sql = "SELECT billable_by_default FROM tasks WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL";
+    Ok(db::first_raw::<(i64,)>(db, sql, &[tenant.into(), task.into()]).await?.is_none_or(|(b,)| b != 0))
 }
 
 /// `(id, status)` of a live worker found by id or employee code.

@@ -22,6 +22,7 @@ mod resources;
 mod shifts;
 mod tenancy;
 mod time_entries;
+mod upgrade;
 mod webhooks_api;
 mod webhooks_delivery;
 mod webhooks_log;

@@ -238,3 +238,36 @@ fn geofence_flags_and_budget_use() {
         .expect(200);
     assert_eq!(t.get(&format!("/v1/jobs/{job}")).expect(200).data()["budget_used"]["hours"], 8.0);
 }
+
+#[test]
+fn billable_defaults_to_the_task_and_can_be_set_and_filtered() {
+    let t = tenant();
+    let w = worker(&t);
+    let internal = t.post("/v1/tasks", json!({"name": "Training", "billable_by_default": false})).expect(201);
+    let internal = internal.data()["id"].as_str().unwrap().to_string();
+    let install =
+        t.post("/v1/tasks", json!({"name": "Install"})).expect(201).data()["id"].as_str().unwrap().to_string();
+    let at = |h: u32| json!({"worker_id": w, "started_at": format!("2026-05-04T{h:02}:00:00Z"), "ended_at": format!("2026-05-04T{:02}:30:00Z", h)});
+    let mut a = at(8);
+    a["task_id"] = json!(internal);
+    let a = entry(&t, a).expect(201);
+    assert_eq!(a.data()["billable"], false, "the task's default");
+    let mut b = at(9);
+    b["task_id"] = json!(install);
+    assert_eq!(entry(&t, b).expect(201).data()["billable"], true);
+    assert_eq!(entry(&t, at(10)).expect(201).data()["billable"], true, "no task: billable");
+    let mut d = at(11);
+    d["task_id"] = json!(internal);
+    d["billable"] = json!(true);
+    assert_eq!(entry(&t, d).expect(201).data()["billable"], true, "an explicit value wins");
+
+    let path = format!("/v1/time-entries/{}", a.data()["id"].as_str().unwrap());
+    assert_eq!(t.patch(&path, json!({"billable": true})).expect(200).data()["billable"], true);
+    let r = t.patch(&path, json!({"billable": null})).expect_error(422, "validation_failed");
+    assert_eq!(r.detail_fields(), vec!["billable"]);
+    t.patch(&path, json!({"billable": false})).expect(200);
+    let listed = walk(&t, "/v1/time-entries?billable=false", 50);
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], a.data()["id"]);
+    t.get("/v1/time-entries?billable=maybe").expect_error(400, "bad_request");
+}

@@ -140,6 +140,10 @@ fn a_410_fails_the_delivery_and_disables_the_endpoint() {
     std::thread::sleep(Duration::from_secs(4));
     assert_eq!(rx.received().len(), 1);
     assert_eq!(log(&t, &hook).len(), 1);
+    // A ping is still sent on purpose to a disabled endpoint.
+    crate::webhooks_shim::ping(&t, &hook).expect(202);
+    let pinged = rx.wait_until(WAIT, |r| r.len() == 2);
+    assert_eq!(pinged[1].json()["event"], "ping");
 }
 
 #[test]

@@ -28,3 +28,10 @@ pub fn rotated(t: &Tenant, url: &str, expires_in: i64) -> (String, String) {
     let d = req("POST", "/v1/operator/webhook-fixtures").json(&body).send().expect(201).data().clone();
     (d["secret"].as_str().unwrap().to_string(), d["previous_secret"].as_str().unwrap().to_string())
 }
+
+/// Sends `hook` a ping, as `POST /v1/webhooks/{hook}/test` will.
+pub fn ping(t: &Tenant, hook: &str) -> crate::client::Resp {
+    let body =
+        serde_json::json!({"tenant_id": t.id, "webhook_id": hook, "operator_token": crate::harness::operator_token()});
+    req("POST", "/v1/operator/webhook-fixtures/ping").json(&body).send()
+}
