@@ -58,13 +58,7 @@ const tenant = must(await call("POST", "/v1/operator/tenants", opt.operator,
 const key = tenant.api_key.key;
 for (let i = 0; i < endpoints; i++) {
   const body = { url: `${hookBase}/e${i}`, events: ["worker.created"] };
-  let r = await call("POST", "/v1/webhooks", key, body);
-  if (r.status === 404 || r.status === 405) {
-    // Before the endpoint API exists: the temporary operator fixture route.
-    r = await call("POST", "/v1/operator/webhook-fixtures", opt.operator,
-      { ...body, tenant_id: tenant.id, operator_token: opt.operator });
-  }
-  must(r, 201, "endpoint");
+  must(await call("POST", "/v1/webhooks", key, body), 201, "endpoint");
 }
 
 function waitFor(count, deadline) {

@@ -17,7 +17,6 @@ pub mod operator;
 pub mod partnerships;
 pub mod shifts;
 pub mod time_entries;
-pub mod webhook_fixtures;
 pub mod webhooks;
 pub mod workers;
 
@@ -42,5 +41,4 @@ pub static ROUTES: &[&[RouteDef]] = &[
     attendance_views::ROUTES,
     webhooks::ROUTES,
     deliveries::ROUTES,
-    webhook_fixtures::ROUTES,
 ];

@@ -171,7 +171,9 @@ fn during_a_rotation_overlap_both_secrets_sign() {
     let t = tenant();
     let overlap = Receiver::start(Behaviour::Ok);
     let (current, previous) = crate::webhooks_shim::rotated(&t, &overlap.url, 3600);
-    let (expired_current, expired_previous) = crate::webhooks_shim::rotated(&t, &rx.url, -1);
+    let (expired_current, expired_previous) = crate::webhooks_shim::rotated(&t, &rx.url, 1);
+    // Past the one-second overlap of the second endpoint.
+    std::thread::sleep(Duration::from_millis(2_100));
     t.worker(json!({"name": "Two Keys"}));
     let both = overlap.wait_delivered(1, WAIT).remove(0);
     assert!(webhook_verify::both(&both, &current) && webhook_verify::both(&both, &previous));
