@@ -4,8 +4,8 @@
 mod client;
 mod harness;
 mod receiver;
+mod webhook_endpoints;
 mod webhook_verify;
-mod webhooks_shim;
 
 mod attendance;
 mod audit;

@@ -19,7 +19,7 @@ pub const WAIT: Duration = Duration::from_secs(90);
 
 /// Creates an endpoint; returns its id and signing secret.
 pub fn endpoint(t: &Tenant, body: Value) -> (String, String) {
-    crate::webhooks_shim::create(None, &t.id, &t.key, body)
+    crate::webhook_endpoints::create(None, &t.id, &t.key, body)
 }
 
 /// The endpoint's whole delivery log, oldest first.
@@ -134,14 +134,14 @@ fn a_410_fails_the_delivery_and_disables_the_endpoint() {
         (l.len() == 1 && l[0]["status"] == "failed").then_some(l)
     });
     assert_eq!(statuses(&failed[0]), [json!(410)], "no retry after a 410");
-    crate::webhooks_shim::assert_disabled(&t, &hook);
+    crate::webhook_endpoints::assert_disabled(&t, &hook);
     // Nothing more is sent, and no delivery is made for it while it is disabled.
     t.patch(&format!("/v1/workers/{}", w["id"].as_str().unwrap()), json!({"name": "Still Gone"})).expect(200);
     std::thread::sleep(Duration::from_secs(4));
     assert_eq!(rx.received().len(), 1);
     assert_eq!(log(&t, &hook).len(), 1);
     // A ping is still sent on purpose to a disabled endpoint.
-    crate::webhooks_shim::ping(&t, &hook).expect(202);
+    crate::webhook_endpoints::ping(&t, &hook).expect(202);
     let pinged = rx.wait_until(WAIT, |r| r.len() == 2);
     assert_eq!(pinged[1].json()["event"], "ping");
 }
@@ -170,8 +170,8 @@ fn during_a_rotation_overlap_both_secrets_sign() {
     let rx = Receiver::start(Behaviour::Ok);
     let t = tenant();
     let overlap = Receiver::start(Behaviour::Ok);
-    let (current, previous) = crate::webhooks_shim::rotated(&t, &overlap.url, 3600);
-    let (expired_current, expired_previous) = crate::webhooks_shim::rotated(&t, &rx.url, 1);
+    let (current, previous) = crate::webhook_endpoints::rotated(&t, &overlap.url, 3600);
+    let (expired_current, expired_previous) = crate::webhook_endpoints::rotated(&t, &rx.url, 1);
     // Past the one-second overlap of the second endpoint.
     std::thread::sleep(Duration::from_millis(2_100));
     t.worker(json!({"name": "Two Keys"}));

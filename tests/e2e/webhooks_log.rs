@@ -91,7 +91,7 @@ fn a_ping_goes_whatever_the_endpoint_wants_and_is_logged() {
     let t = tenant();
     let filters = json!({"site_ids": ["site_0193c2aa000070008000000000000001"]});
     let (hook, secret) = endpoint(&t, json!({"url": rx.url, "events": ["job.created"], "filters": filters}));
-    let r = crate::webhooks_shim::ping(&t, &hook).expect(202);
+    let r = crate::webhook_endpoints::ping(&t, &hook).expect(202);
     let sent = r.data().clone();
     assert_eq!((sent["event"].as_str(), sent["status"].as_str()), (Some("ping"), Some("pending")));
     let got = rx.wait_delivered(1, WAIT).remove(0);

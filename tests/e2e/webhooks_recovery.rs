@@ -28,7 +28,7 @@ fn a_restart_with_events_in_flight_loses_none() {
         .send()
         .expect(201);
     let (tenant_id, key) = (tenant.data()["id"].as_str().unwrap(), tenant.data()["api_key"]["key"].as_str().unwrap());
-    crate::webhooks_shim::create(Some(first), tenant_id, key, json!({"url": rx.url, "events": ["worker.created"]}));
+    crate::webhook_endpoints::create(Some(first), tenant_id, key, json!({"url": rx.url, "events": ["worker.created"]}));
     let create = |server: &'static Server, i: usize| -> String {
         let r =
             req("POST", "/v1/workers").on(server).key(key).json(&json!({"name": format!("R{i}")})).send().expect(201);

@@ -185,8 +185,8 @@ fn the_request_notes_exactly_the_events_it_committed() {
     let fx = Fx::new();
     let committed = Committed::default();
     let db = Recorded { db: &fx.db, committed: &committed };
+    // Written through the fixture's own database, not the request's: not noted.
     let w = fx.worker();
-    fx.events(); // the fixture's own write is not the request's
     let first_id = "te_0193c2aa000070008000000000000001";
     let span = crate::domain::time_entries::Span { started_at: at("09:00"), ended_at: None, breaks: vec![] };
     let guard = time_entries::guard(&fx.tenant, &w, first_id, &span, false);
