@@ -12,6 +12,7 @@ mod outbox;
 mod overlap;
 mod references;
 mod thresholds;
+mod webhooks;
 
 use std::cell::Cell;
 
