@@ -10,6 +10,9 @@ use super::listing::Arg;
 pub enum Kind {
     /// A string of 1..=n characters once surrounding whitespace is removed.
     Text(usize),
+    /// A web address of at most this many characters: `http(s)://` and a host; which hosts
+    /// and schemes a deployment calls is the handler's rule (webhooks, SPEC §7).
+    Url(usize),
     Email,
     Phone,
     Int(i64, i64),

@@ -94,7 +94,7 @@ fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<super::model::RefCheck>) ->
     let arg = |p: Patch<String>| p.map(|s| Val::Arg(Arg::Text(s)));
     let id = |f: &mut Fields, prefix: &str| f.text_where(d.name, 64, |s| ids::is_id(prefix, s));
     match d.kind {
-        Kind::Text(max) => arg(f.text(d.name, max)),
+        Kind::Text(max) | Kind::Url(max) => arg(f.text(d.name, max)),
         Kind::Email => arg(f.text_where(d.name, 254, is_email)),
         Kind::Phone => arg(f.text_where(d.name, 32, is_phone)),
         Kind::Code(max) => arg(f.text_where(d.name, max, is_code)),

@@ -27,7 +27,7 @@ use crate::storage::{
 
 /// What a create sets, and a PATCH may change.
 pub static FIELDS: &[FieldDef] = &[
-    required("url", Kind::Text(url::MAX_URL)).doc(
+    required("url", Kind::Url(url::MAX_URL)).doc(
         "Where deliveries are posted: `https://`, not `localhost` nor an IP literal in a loopback, private, link-local or unique-local range (`not_allowed`). A server run with `ALLOW_HTTP_WEBHOOKS=true` accepts `http://` and local addresses.",
     ),
     required("events", Kind::Names(EVENTS, EVENTS.len())).doc(

@@ -13,7 +13,7 @@ pub const MAX_URL: usize = 2048;
 /// Why a URL is refused, as the field's error code: `invalid` (not a URL, or not https) or
 /// `not_allowed` (a host the API will not call).
 pub fn check(url: &str, allow_http: bool) -> Result<(), FieldCode> {
-    if url.len() > MAX_URL {
+    if url.chars().count() > MAX_URL {
         return Err(FieldCode::TooLong);
     }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
