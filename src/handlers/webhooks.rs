@@ -28,7 +28,7 @@ use crate::storage::{
 /// What a create sets, and a PATCH may change.
 pub static FIELDS: &[FieldDef] = &[
     required("url", Kind::Url(url::MAX_URL)).doc(
-        "Where deliveries are posted: `https://`, not `localhost` nor an IP literal in a loopback, private, link-local or unique-local range (`not_allowed`). A server run with `ALLOW_HTTP_WEBHOOKS=true` accepts `http://` and local addresses.",
+        "Where deliveries are posted: `https://`, not `localhost` nor an IP literal in a loopback, private, link-local or unique-local range, and a host in ASCII form (an international name as its `xn--` form; `not_allowed` otherwise). A server run with `ALLOW_HTTP_WEBHOOKS=true` accepts `http://` and local addresses.",
     ),
     required("events", Kind::Names(EVENTS, EVENTS.len())).doc(
         "The event names to receive, or `[\"*\"]` alone for all (`*` with others is `not_allowed`). `ping` is not subscribable: `test` sends it whatever the endpoint subscribes to.",

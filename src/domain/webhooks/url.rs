@@ -32,6 +32,12 @@ pub fn check(url: &str, allow_http: bool) -> Result<(), FieldCode> {
     if allow_http {
         return Ok(());
     }
+    // A URL parser decodes `%` escapes and folds full-width and other compatibility forms in a
+    // host (`%6C%6Focalhost`, `１２７.０.０.１`) before it connects, so such a host is not judged
+    // here: hosts are accepted in their ASCII form only (an IDN as its `xn--` name).
+    if !host.is_ascii() || host.contains('%') {
+        return Err(FieldCode::NotAllowed);
+    }
     match classify(host) {
         Host::Name => Ok(()),
         Host::Refused => Err(FieldCode::NotAllowed),
@@ -102,6 +108,15 @@ pub fn refused(ip: IpAddr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hosts_a_parser_would_decode_are_refused() {
+        for host in ["%6C%6F%63%61%6C%68%6F%73%74", "１２７.０.０.１", "ｌｏｃａｌｈｏｓｔ", "münchen.de"]
+        {
+            assert_eq!(check(&format!("https://{host}/x"), false), Err(FieldCode::NotAllowed), "{host}");
+        }
+        assert_eq!(check("https://xn--mnchen-3ya.de/x", false), Ok(()));
+    }
 
     #[test]
     fn https_names_and_public_addresses_pass() {
