@@ -16,6 +16,7 @@ pub mod operator;
 pub mod partnerships;
 pub mod shifts;
 pub mod time_entries;
+pub mod time_entry_routes;
 pub mod workers;
 
 use crate::pipeline::router::RouteDef;
@@ -34,7 +35,7 @@ pub static ROUTES: &[&[RouteDef]] = &[
     catalog_routes::ROUTES,
     jobs::ROUTES,
     shifts::ROUTES,
-    time_entries::ROUTES,
+    time_entry_routes::ROUTES,
     attendance::ROUTES,
     attendance_views::ROUTES,
 ];
