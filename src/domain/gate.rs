@@ -39,6 +39,18 @@ pub fn encode<T: Serialize>(message: &T) -> Result<String, serde_json::Error> {
     serde_json::to_string(message)
 }
 
+/// The request header that carries a short message. A request body is a stream, and a
+/// stream across the object boundary costs more than the whole check, so the hot call (a
+/// check, about 120 bytes) travels in this header; a message that does not fit (a stored
+/// response to keep) goes as the body.
+pub const MESSAGE_HEADER: &str = "Edgeclock-Gate-Message";
+
+/// Whether `text` can travel in [`MESSAGE_HEADER`]: short, and visible ASCII or space only
+/// (JSON leaves non-ASCII characters raw, and a header value must not hold them).
+pub fn fits_header(text: &str) -> bool {
+    text.len() <= 2048 && text.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
 /// An idempotency claim to take along with the check: the record name and fingerprint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -153,6 +165,19 @@ mod tests {
     fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(message: &T) {
         let text = encode(message).unwrap();
         assert_eq!(&decode::<T>(&text).unwrap(), message, "{text}");
+    }
+
+    #[test]
+    fn a_check_travels_in_the_header_a_stored_response_may_not() {
+        let claim = ClaimRequest { record: "idem_a-b".into(), fingerprint: "f".repeat(64) };
+        let check = CheckRequest { key_id: "key_0123456789abcdef".into(), limits: LIMITS, claim: Some(claim) };
+        assert!(fits_header(&encode(&check).unwrap()));
+        let mut body = stored();
+        body.body = "{\"name\":\"Zoë\"}".into();
+        let complete = CompleteRequest { record: "r".into(), ttl_ms: 1, response: body, resource_id: None };
+        assert!(!fits_header(&encode(&complete).unwrap()), "non-ASCII stays out of headers");
+        assert!(!fits_header(&"a".repeat(2049)));
+        assert!(!fits_header("a\u{7f}"));
     }
 
     /// `value` less `field` of the object at the JSON pointer `parent`.

@@ -181,7 +181,10 @@ impl DurableObject for KeyGate {
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let path = req.path();
-        let body = req.text().await?;
+        let body = match req.headers().get(gate::MESSAGE_HEADER)? {
+            Some(message) => message,
+            None => req.text().await?,
+        };
         match path.as_str() {
             CheckRequest::PATH => serve(&body, |r| self.check(r)).await,
             CompleteRequest::PATH => serve(&body, |r| self.complete(r)).await,

@@ -3,7 +3,7 @@
 //! together; plus the calls that finish or drop a claim and that revoke the key. Messages are
 //! those of [`crate::domain::gate`]; anything but a readable 200 is a 500 `internal`.
 
-use worker::{Env, Method, Request, RequestInit};
+use worker::{Env, Headers, Method, Request, RequestInit};
 
 use crate::domain::gate::{
     self, CheckReply, CheckRequest, ClaimRequest, CompleteRequest, GateCall, ReleaseRequest, RevokeRequest,
@@ -18,8 +18,16 @@ fn stub(env: &Env, key_id: &str) -> ApiResult<worker::Stub> {
 
 /// Sends one call to the gate of `key_id` and reads its reply.
 async fn call<C: GateCall>(env: &Env, key_id: &str, message: &C) -> ApiResult<C::Reply> {
+    let text = gate::encode(message)?;
     let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_body(Some(gate::encode(message)?.into()));
+    init.with_method(Method::Post);
+    if gate::fits_header(&text) {
+        let headers = Headers::new();
+        headers.set(gate::MESSAGE_HEADER, &text)?;
+        init.with_headers(headers);
+    } else {
+        init.with_body(Some(text.into()));
+    }
     let request = Request::new_with_init(&format!("https://gate{}", C::PATH), &init)?;
     let mut resp = stub(env, key_id)?.fetch_with_request(request).await?;
     let text = resp.text().await?;
