@@ -8,7 +8,7 @@
 //!
 //! | call | path | reply |
 //! |---|---|---|
-//! | [`CheckRequest`]: revoked? within limits? and, for an idempotent write, run, wait or replay? | `/check` | [`CheckReply`] |
+//! | [`CheckGroup`]: for each of a key's requests, revoked? within limits? and, for an idempotent write, run, wait or replay? | `/check` | [`CheckGroupReply`] |
 //! | [`CompleteRequest`]: keep a claimed request's response for replay | `/complete` | [`Ack`] |
 //! | [`ReleaseRequest`]: drop a claim after a server error | `/release` | [`Ack`] |
 //! | [`RevokeRequest`]: refuse the key from now on | `/revoke` | [`Ack`] |
@@ -72,9 +72,24 @@ pub struct CheckRequest {
     pub claim: Option<ClaimRequest>,
 }
 
-impl GateCall for CheckRequest {
+/// The checks of one key's requests that reached an isolate together, in arrival order:
+/// the gate decides each in turn, exactly as if they had come one by one, in one call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckGroup {
+    pub checks: Vec<CheckRequest>,
+}
+
+impl GateCall for CheckGroup {
     const PATH: &'static str = "/check";
-    type Reply = CheckReply;
+    type Reply = CheckGroupReply;
+}
+
+/// One reply per check of a [`CheckGroup`], in the same order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckGroupReply {
+    pub replies: Vec<CheckReply>,
 }
 
 /// What the gate decided about a request.
@@ -171,7 +186,7 @@ mod tests {
     fn a_check_travels_in_the_header_a_stored_response_may_not() {
         let claim = ClaimRequest { record: "idem_a-b".into(), fingerprint: "f".repeat(64) };
         let check = CheckRequest { key_id: "key_0123456789abcdef".into(), limits: LIMITS, claim: Some(claim) };
-        assert!(fits_header(&encode(&check).unwrap()));
+        assert!(fits_header(&encode(&CheckGroup { checks: vec![check] }).unwrap()));
         let mut body = stored();
         body.body = "{\"name\":\"Zoë\"}".into();
         let complete = CompleteRequest { record: "r".into(), ttl_ms: 1, response: body, resource_id: None };
@@ -219,6 +234,9 @@ mod tests {
             response: stored(),
             resource_id: None,
         });
+        round_trip(&CheckGroup { checks: vec![check(), CheckRequest { claim: None, ..check() }] });
+        let reply = CheckReply { verdict: Verdict::Revoked, claim: None };
+        round_trip(&CheckGroupReply { replies: vec![reply.clone(), reply] });
         round_trip(&ReleaseRequest { record: "idem:ab".into() });
         round_trip(&RevokeRequest {});
         round_trip(&Ack {});
@@ -259,6 +277,8 @@ mod tests {
             assert!(decode::<CompleteRequest>(&text).is_err(), "{text} was accepted");
         }
         assert!(decode::<ReleaseRequest>("{}").is_err());
+        assert!(decode::<CheckGroup>("{}").is_err());
+        assert!(decode::<CheckGroupReply>("{}").is_err());
         let replay = Replay { response: stored(), resource_id: None };
         let reply = CheckReply { verdict: Verdict::Pass(PASS), claim: Some(Claim::Replay(replay)) };
         let reply = serde_json::to_value(reply).unwrap();
@@ -290,13 +310,14 @@ mod tests {
         }
         assert!(decode::<RevokeRequest>(r#"{"now": true}"#).is_err());
         assert!(decode::<Ack>(r#"{"ok": true}"#).is_err());
+        assert!(decode::<CheckGroup>(r#"{"checks": [], "key_id": "key_1"}"#).is_err());
         assert!(decode::<CheckReply>(r#"{"verdict": "maybe", "claim": null}"#).is_err());
         assert!(decode::<CheckReply>(r#"{"verdict": "revoked", "claim": "later"}"#).is_err());
     }
 
     #[test]
     fn each_call_has_its_own_path() {
-        let paths = [CheckRequest::PATH, CompleteRequest::PATH, ReleaseRequest::PATH, RevokeRequest::PATH];
+        let paths = [CheckGroup::PATH, CompleteRequest::PATH, ReleaseRequest::PATH, RevokeRequest::PATH];
         for (i, p) in paths.iter().enumerate() {
             assert!(p.starts_with('/') && !paths[..i].contains(p), "{p}");
         }

@@ -16,7 +16,8 @@ use worker::{durable_object, Date, DurableObject, Env, Request, Response, Result
 
 use super::claims::Claims;
 use crate::domain::gate::{
-    self, Ack, CheckReply, CheckRequest, CompleteRequest, GateCall, ReleaseRequest, RevokeRequest, Verdict,
+    self, Ack, CheckGroup, CheckGroupReply, CheckReply, CheckRequest, CompleteRequest, GateCall, ReleaseRequest,
+    RevokeRequest, Verdict,
 };
 use crate::domain::rate::Counters;
 
@@ -81,8 +82,36 @@ impl KeyGate {
         Ok(())
     }
 
-    async fn check(&self, request: CheckRequest) -> Result<CheckReply> {
+    /// Decides each check of a group in turn, as if they had come one by one; the counters
+    /// are persisted (or their write armed) once for the group.
+    async fn check_group(&self, group: CheckGroup) -> Result<CheckGroupReply> {
         self.load().await?;
+        let mut replies = Vec::with_capacity(group.checks.len());
+        let mut admitted = false;
+        let mut last_key = None;
+        for request in group.checks {
+            let reply = self.check(&request).await?;
+            admitted |= matches!(reply.verdict, Verdict::Pass(_));
+            last_key = Some(request.key_id);
+            replies.push(reply);
+        }
+        let now = now_ms();
+        if admitted {
+            self.counters_dirty.set(true);
+            if now - self.last_persist_ms.get() >= COUNTER_PERSIST_MS {
+                self.persist_counters(now).await?;
+            } else {
+                self.arm(self.last_persist_ms.get() + COUNTER_PERSIST_MS, now).await?;
+            }
+            if let Some(key_id) = last_key.filter(|_| now - self.last_flush_ms.get() >= LAST_USED_FLUSH_MS) {
+                self.last_flush_ms.set(now);
+                self.flush_last_used(key_id, now);
+            }
+        }
+        Ok(CheckGroupReply { replies })
+    }
+
+    async fn check(&self, request: &CheckRequest) -> Result<CheckReply> {
         if self.revoked.get() {
             return Ok(CheckReply { verdict: Verdict::Revoked, claim: None });
         }
@@ -92,17 +121,7 @@ impl KeyGate {
         if !decision.allowed {
             return Ok(CheckReply { verdict: Verdict::Limited(decision), claim: None });
         }
-        self.counters_dirty.set(true);
-        if now - self.last_persist_ms.get() >= COUNTER_PERSIST_MS {
-            self.persist_counters(now).await?;
-        } else {
-            self.arm(self.last_persist_ms.get() + COUNTER_PERSIST_MS, now).await?;
-        }
-        if now - self.last_flush_ms.get() >= LAST_USED_FLUSH_MS {
-            self.last_flush_ms.set(now);
-            self.flush_last_used(request.key_id, now);
-        }
-        let claim = match request.claim {
+        let claim = match &request.claim {
             Some(c) => Some(self.claims.claim(&self.state, &c.record, &c.fingerprint, now).await?),
             None => None,
         };
@@ -186,7 +205,7 @@ impl DurableObject for KeyGate {
             None => req.text().await?,
         };
         match path.as_str() {
-            CheckRequest::PATH => serve(&body, |r| self.check(r)).await,
+            CheckGroup::PATH => serve(&body, |r| self.check_group(r)).await,
             CompleteRequest::PATH => serve(&body, |r| self.complete(r)).await,
             ReleaseRequest::PATH => serve(&body, |r| self.release(r)).await,
             RevokeRequest::PATH => serve(&body, |r| self.revoke(r)).await,

@@ -6,7 +6,7 @@
 use worker::{Env, Headers, Method, Request, RequestInit};
 
 use crate::domain::gate::{
-    self, CheckReply, CheckRequest, ClaimRequest, CompleteRequest, GateCall, ReleaseRequest, RevokeRequest,
+    self, CheckGroup, CheckReply, CheckRequest, ClaimRequest, CompleteRequest, GateCall, ReleaseRequest, RevokeRequest,
 };
 use crate::domain::idempotency::Stored;
 use crate::domain::tenants::Limits;
@@ -43,8 +43,14 @@ async fn call<C: GateCall>(env: &Env, key_id: &str, message: &C) -> ApiResult<C:
 
 /// Counts this request against the key's limits (unless the key is revoked) and, if asked,
 /// claims its idempotency key.
+/// Within this isolate, the key's requests that arrive while a check is on its way go
+/// together in the next call ([`super::gate_queue`]).
 pub async fn check(env: &Env, key_id: &str, limits: &Limits, claim: Option<ClaimRequest>) -> ApiResult<CheckReply> {
-    call(env, key_id, &CheckRequest { key_id: key_id.to_string(), limits: *limits, claim }).await
+    let check = CheckRequest { key_id: key_id.to_string(), limits: *limits, claim };
+    super::gate_queue::check(key_id, check, |checks| async move {
+        Ok(call(env, key_id, &CheckGroup { checks }).await?.replies)
+    })
+    .await
 }
 
 /// Stores the response of a claimed request (and the object it wrote) for replay during

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod d1;
 pub mod db;
 pub mod gate;
+pub mod gate_queue;
 pub mod jobs;
 pub mod keys;
 pub mod partnerships;
