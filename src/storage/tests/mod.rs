@@ -5,6 +5,7 @@
 //!
 //! [`Database`]: crate::storage::db::Database
 
+mod audit;
 mod employee_codes;
 mod listing;
 mod outbox;
