@@ -11,14 +11,14 @@
 # coverage (boundary and negative values of every parameter and field), fuzzing (positive and
 # negative, CONTRACT_MAX_EXAMPLES per operation) and stateful (chains of calls that reuse the
 # ids responses return). With the defaults, against a document the API satisfies, one run sends
-# about 13,600 requests to the 84 /v1 operations (and undeclared methods to each path) in about
-# four minutes on two cores. Schemathesis stops fuzzing an operation at its first failure, so a
-# failing document makes fewer: about 8,500 in three minutes with the hand-written openapi.json,
-# still every operation at least 35 times. The script prints the exact count.
+# about 13,900 requests to the 84 /v1 operations (and undeclared methods to each path), in two
+# processes side by side: under eight minutes on two cores shared with other builds, where one
+# process took nine and a half. The script prints the exact count.
 #
 # Prints schemathesis' summary and exits with its status (non-zero on any failure); wrangler
 # and the fuzzer are stopped however the script ends. Knobs: CONTRACT_MAX_EXAMPLES,
-# CONTRACT_SEED, CONTRACT_WORKERS, CONTRACT_TIME_LIMIT (seconds), and any arguments, which are
+# CONTRACT_SEED, CONTRACT_WORKERS, CONTRACT_SHARDS (fuzzer processes), CONTRACT_TIME_LIMIT
+# (seconds, per process), and any arguments, which are
 # passed on to `schemathesis run` (for instance `--continue-on-failure`, or
 # `--include-path /v1/workers` to fuzz one route); the reports (JUnit, NDJSON, the server's
 # log) go to target/contract/.
@@ -31,6 +31,8 @@ FUZZ_SEED=${CONTRACT_SEED:-20260530}
 # One fuzzing thread: several race in CPython 3.11's ast module (CPython issue gh-106905),
 # which hypothesis uses, and fail at random; the server is the bottleneck anyway.
 WORKERS=${CONTRACT_WORKERS:-1}
+# Fuzzer processes side by side, each on its share of the resource families.
+SHARDS=${CONTRACT_SHARDS:-2}
 # A full run took 566 s on this 2-core machine at the end of the session: the limit leaves room.
 TIME_LIMIT=${CONTRACT_TIME_LIMIT:-1200}
 REPORTS=target/contract
@@ -47,15 +49,15 @@ rm -rf "$REPORTS" && mkdir -p "$REPORTS"
 STATE=$(mktemp -d "${TMPDIR:-/tmp}/edgeclock-contract.XXXXXX")
 LOG=$REPORTS/wrangler.log
 WRANGLER=
-FUZZER=
+FUZZERS=()
 
 # wrangler runs in its own process group (it starts workerd as a child), and so does the
 # fuzzer under `timeout`: stopping a group stops all of it. For wrangler, TERM first, KILL if
 # it is still there after 10 s.
 cleanup() {
-  if [ -n "$FUZZER" ]; then
-    kill -TERM -- "-$FUZZER" 2>/dev/null || true
-  fi
+  for fuzzer in "${FUZZERS[@]}"; do
+    kill -TERM -- "-$fuzzer" 2>/dev/null || true
+  done
   if [ -n "$WRANGLER" ] && kill -0 -- "-$WRANGLER" 2>/dev/null; then
     kill -TERM -- "-$WRANGLER" 2>/dev/null || true
     for _ in $(seq 1 40); do kill -0 -- "-$WRANGLER" 2>/dev/null || break; sleep 0.25; done
@@ -98,28 +100,63 @@ SEEDED=$(.venv/bin/python tests/contract/seed.py "$BASE" "$EDGECLOCK_OPERATOR_TO
 eval "$SEEDED"
 
 export CONTRACT_DROPPED_LOG=$REPORTS/dropped.ndjson
-echo "contract: fuzzing $BASE with openapi.json (seed $FUZZ_SEED, $MAX_EXAMPLES examples per operation)"
+echo "contract: fuzzing $BASE with openapi.json (seed $FUZZ_SEED, $MAX_EXAMPLES examples per operation, $SHARDS shards)"
 # In the background, so that an interrupt or TERM reaches the traps at once (bash runs them
 # only between commands), and under a hard stop well above a normal run's length. Output is not
 # sanitised: reproductions then show the Idempotency-Key sent, and the only secrets are this
 # server's throwaway key and the local operator token.
-timeout --kill-after=30 "$TIME_LIMIT" .venv/bin/schemathesis --config-file tests/contract/schemathesis.toml run ./openapi.json \
-  --url "$BASE" \
-  --include-path-regex '^/v1/' \
-  --checks all \
-  --phases examples,coverage,fuzzing,stateful \
-  --max-examples "$MAX_EXAMPLES" \
-  --seed "$FUZZ_SEED" \
-  --workers "$WORKERS" \
-  --generation-database none \
-  --request-timeout 30 \
-  --report junit,ndjson --report-junit-path "$REPORTS/junit.xml" --report-ndjson-path "$REPORTS/events.ndjson" \
-  --output-sanitize false \
-  --no-color "$@" &
-FUZZER=$!
+# The fuzzer is one Python process per shard: each takes whole resource families (the paths
+# under one /v1/<family>, so the stateful phase still chains a create to its reads), balanced
+# by the number of operations; one process keeps one core busy, and the server has room for
+# more (CPython's threads are no way out: schemathesis' --workers race in its ast module,
+# CPython issue gh-106905).
+mapfile -t PATTERNS < <(.venv/bin/python - "$SHARDS" <<'PY'
+import json, sys
+shards = int(sys.argv[1])
+paths = json.load(open("openapi.json"))["paths"]
+families = {}
+for path, item in paths.items():
+    if path.startswith("/v1/"):
+        family = path.split("/")[2]
+        families[family] = families.get(family, 0) + sum(1 for m in item if m in
+            ("get", "put", "post", "patch", "delete", "head", "options", "trace"))
+bins = [[0, []] for _ in range(shards)]
+for family, ops in sorted(families.items(), key=lambda f: (-f[1], f[0])):
+    lightest = min(bins, key=lambda b: b[0])
+    lightest[0] += ops
+    lightest[1].append(family)
+for _, names in bins:
+    if names:
+        print("^/v1/(" + "|".join(sorted(names)) + ")(/|$)")
+PY
+)
+FUZZERS=()
+for i in "${!PATTERNS[@]}"; do
+  timeout --kill-after=30 "$TIME_LIMIT" .venv/bin/schemathesis --config-file tests/contract/schemathesis.toml run ./openapi.json \
+    --url "$BASE" \
+    --include-path-regex "${PATTERNS[$i]}" \
+    --checks all \
+    --phases examples,coverage,fuzzing,stateful \
+    --max-examples "$MAX_EXAMPLES" \
+    --seed "$FUZZ_SEED" \
+    --workers "$WORKERS" \
+    --generation-database none \
+    --request-timeout 30 \
+    --report junit,ndjson --report-junit-path "$REPORTS/junit-$i.xml" --report-ndjson-path "$REPORTS/events-$i.ndjson" \
+    --output-sanitize false \
+    --no-color "$@" >"$REPORTS/shard-$i.log" 2>&1 &
+  FUZZERS+=("$!")
+done
 status=0
-wait "$FUZZER" || status=$?
-FUZZER=
+for i in "${!FUZZERS[@]}"; do
+  shard_status=0
+  wait "${FUZZERS[$i]}" || shard_status=$?
+  echo
+  echo "==== contract shard $((i + 1)) of ${#FUZZERS[@]}: ${PATTERNS[$i]} (exit $shard_status) ===="
+  cat "$REPORTS/shard-$i.log"
+  [ "$shard_status" -eq 0 ] || status=$shard_status
+done
+FUZZERS=()
 
 [ "$status" -ne 124 ] || echo "contract: schemathesis did not finish within $TIME_LIMIT s" >&2
 requests=$(grep -c '^\[wrangler:info\] [A-Z]* /' "$LOG" || true)
