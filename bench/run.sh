@@ -4,7 +4,9 @@
 #   (a) the size of build/index_bg.wasm, raw and gzip -9;
 #   (b) requests/s, p50 and p99 latency of `GET /v1/workers?limit=50` (valid key, 50 workers);
 #   (c) the same for bench/hello (the throughput ceiling of the local stack);
-#   (d) the ratios edgeclock/hello.
+#   (d) the ratios edgeclock/hello;
+#   and, unless BREAKDOWN=0, the layers under the list page (an unknown route, an unknown key,
+#   /v1/me with the key), each next to hello, with the server's CPU-ms per request.
 # Assumes `make build` has run (`make bench` does that first). Everything listens on
 # 127.0.0.1 only; state, logs and wrk output live in a temp dir that is removed on exit,
 # together with every process this script started. Load is bounded by wrk's -d.
@@ -199,6 +201,21 @@ if [ "$E_NON2XX" != 0 ] || [ "$ERR_AFTER" != "$ERR_BEFORE" ]; then
   echo "bench: WARNING: edgeclock had $E_NON2XX non-2xx responses and $((ERR_AFTER - ERR_BEFORE)) new error lines in its log under load" >&2
   echo "---- last 40 lines of $LOG ----" >&2; tail -n 40 "$LOG" >&2
 fi
+# The layers under the list page, one row each (BREAKDOWN=0 skips them): the pipeline alone
+# (an unknown route: no I/O), a well-formed unknown key (a KV lookup, 401), a valid key on
+# /v1/me (cached record, gate call, audit) — so the cost of each layer stays visible.
+ROWS=()
+if [ "${BREAKDOWN:-1}" != 0 ]; then
+  UNKNOWN_KEY="ec_live_$(printf 'x%.0s' $(seq 1 32))"
+  for row in "unknown route (404)|/v1/no-such-route|" \
+             "/v1/me unknown key (401)|/v1/me|$UNKNOWN_KEY" \
+             "/v1/me (gate, audit)|/v1/me|$KEY"; do
+    IFS='|' read -r label path key <<<"$row"
+    echo "edgeclock: $label" >&2
+    if [ -n "$key" ]; then load layer "$BASE$path" -H "Authorization: Bearer $key"; else load layer "$BASE$path"; fi
+    ROWS+=("$label|$RPS|$P50|$P99|$REQS|$NON2XX|$SRV_CPU|$REST_CPU")
+  done
+fi
 stop_server
 
 # --- (c) hello -----------------------------------------------------------------------------
@@ -221,10 +238,20 @@ echo "build: commit $COMMIT at start, wasm sha256 $WASM_SHA"
 echo "machine: load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews these figures)"
 echo "load: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, 127.0.0.1, one server at a time, $(nproc) CPU(s) shared by wrk and workerd"
 echo
-F='%-34s %11s %9s %9s %9s %8s %11s %11s\n'
-printf "$F" "target" "requests/s" "p50 ms" "p99 ms" "requests" "non-2xx" "server CPU%" "wrk+rest%"
-printf "$F" "edgeclock GET $LIST_PATH" "$E_RPS" "$E_P50" "$E_P99" "$E_REQS" "$E_NON2XX" "$E_SRV" "$E_REST"
-printf "$F" "hello (static JSON)" "$H_RPS" "$H_P50" "$H_P99" "$H_REQS" "$H_NON2XX" "$H_SRV" "$H_REST"
+F='%-34s %11s %9s %9s %9s %8s %11s %11s %11s\n'
+# Server CPU-ms per request: less sensitive to other work on the machine than requests/s.
+cpu_ms() { awk -v c="$1" -v r="$2" 'BEGIN { if (r > 0) printf "%.2f", 10 * c / r; else print "n/a" }'; }
+printf "$F" "target" "requests/s" "p50 ms" "p99 ms" "requests" "non-2xx" "server CPU%" "wrk+rest%" "CPU ms/req"
+printf "$F" "edgeclock GET $LIST_PATH" "$E_RPS" "$E_P50" "$E_P99" "$E_REQS" "$E_NON2XX" "$E_SRV" "$E_REST" "$(cpu_ms "$E_SRV" "$E_RPS")"
+for row in "${ROWS[@]}"; do
+  IFS='|' read -r label rps p50 p99 reqs non2xx srv rest <<<"$row"
+  printf "$F" "  $label" "$rps" "$p50" "$p99" "$reqs" "$non2xx" "$srv" "$rest" "$(cpu_ms "$srv" "$rps")"
+done
+printf "$F" "hello (static JSON)" "$H_RPS" "$H_P50" "$H_P99" "$H_REQS" "$H_NON2XX" "$H_SRV" "$H_REST" "$(cpu_ms "$H_SRV" "$H_RPS")"
 printf "$F" "ratio edgeclock/hello" "$(ratio "$E_RPS" "$H_RPS")" "$(ratio "$E_P50" "$H_P50")" "$(ratio "$E_P99" "$H_P99")"
+for row in "${ROWS[@]}"; do
+  IFS='|' read -r label rps _ <<<"$row"
+  printf "$F" "  ratio $label" "$(ratio "$rps" "$H_RPS")"
+done
 echo "(CPU columns: % of one core during the measured run, out of $(( $(nproc) * 100 ))%; 'wrk+rest' is all other busy time)"
 [ "$E_SOCK" = none ] && [ "$H_SOCK" = none ] || echo "socket errors: edgeclock: $E_SOCK; hello: $H_SOCK"
