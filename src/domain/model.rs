@@ -10,6 +10,9 @@ use super::listing::Arg;
 pub enum Kind {
     /// A string of 1..=n characters once surrounding whitespace is removed.
     Text(usize),
+    /// A web address of at most this many characters: `http(s)://` and a host; which hosts
+    /// and schemes a deployment calls is the handler's rule (webhooks, SPEC §7).
+    Url(usize),
     Email,
     Phone,
     Int(i64, i64),
@@ -37,6 +40,8 @@ pub enum Kind {
     /// A list of `min..=max` objects of this shape that the handler reads one by one (each item
     /// gets its own outcome); anything but a list is `required`, a count out of bounds `out_of_range`.
     Items(&'static Shape, usize, usize),
+    /// A list of 1..=n distinct values from this set (duplicates dropped), stored as JSON text.
+    Names(&'static [&'static str], usize),
     /// Scopes to give: a preset (`read-only`, `read-write`) or a list of 1–64 scopes.
     Scopes,
 }

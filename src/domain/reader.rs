@@ -94,7 +94,7 @@ fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<super::model::RefCheck>) ->
     let arg = |p: Patch<String>| p.map(|s| Val::Arg(Arg::Text(s)));
     let id = |f: &mut Fields, prefix: &str| f.text_where(d.name, 64, |s| ids::is_id(prefix, s));
     match d.kind {
-        Kind::Text(max) => arg(f.text(d.name, max)),
+        Kind::Text(max) | Kind::Url(max) => arg(f.text(d.name, max)),
         Kind::Email => arg(f.text_where(d.name, 254, is_email)),
         Kind::Phone => arg(f.text_where(d.name, 32, is_phone)),
         Kind::Code(max) => arg(f.text_where(d.name, max, is_code)),
@@ -164,6 +164,20 @@ fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<super::model::RefCheck>) ->
             }
             other => other.map(|_| Val::Arg(Arg::Null)),
         },
+        Kind::Names(values, max) => match f.array(d.name) {
+            Patch::Set(items) if items.is_empty() || items.len() > max => {
+                f.fail(d.name, FieldCode::OutOfRange);
+                Patch::Absent
+            }
+            Patch::Set(items) => match names_of(items, values) {
+                Some(list) => Patch::Set(Val::Arg(Arg::Text(Value::from(list).to_string()))),
+                None => {
+                    f.fail(d.name, FieldCode::Invalid);
+                    Patch::Absent
+                }
+            },
+            other => other.map(|_| Val::Arg(Arg::Null)),
+        },
         Kind::Scopes => match f.value(d.name) {
             Patch::Set(v) => match scope_list(f, d.name, v) {
                 Some(list) => Patch::Set(Val::Nested(Nested::Scopes(list))),
@@ -172,6 +186,18 @@ fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<super::model::RefCheck>) ->
             other => other.map(|_| Val::Arg(Arg::Null)),
         },
     }
+}
+
+/// The items as values of `allowed`, in order, duplicates dropped; `None` if any is not one.
+fn names_of(items: &[Value], allowed: &[&str]) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    for item in items {
+        let name = item.as_str().filter(|n| allowed.contains(n))?;
+        if !out.iter().any(|x| x == name) {
+            out.push(name.to_string());
+        }
+    }
+    Some(out)
 }
 
 fn put(cols: &mut Columns, name: &'static str, value: Val) {
@@ -363,5 +389,20 @@ mod tests {
         assert_eq!(fields, vec!["at.x", "at.latitude", "at.longitude", "stops[1]", "limit"]);
         assert!(parse_with(&json!({"limit": 3, "tier": "enterprise"}), NESTED, RULES, &[], true).is_ok());
         assert!(parse_with(&json!({"tier": null}), NESTED, RULES, &[], false).is_err());
+    }
+
+    #[test]
+    fn names_are_a_non_empty_list_of_known_values() {
+        const NAMES: &[FieldDef] = &[required("events", Kind::Names(&["a", "b", "c"], 3))];
+        let c = parse(&json!({"events": ["b", "a", "b"]}), NAMES, &[], true).unwrap();
+        assert_eq!(c.text("events"), Some(r#"["b","a"]"#));
+        let code = |v: Value| parse(&v, NAMES, &[], true).unwrap_err().details[0].code;
+        assert_eq!(code(json!({"events": []})), FieldCode::OutOfRange);
+        // The count is judged as sent (the documented `maxItems`), before duplicates are dropped.
+        assert_eq!(code(json!({"events": ["a", "b", "c", "a"]})), FieldCode::OutOfRange);
+        assert_eq!(code(json!({"events": ["d"]})), FieldCode::Invalid);
+        assert_eq!(code(json!({"events": [1]})), FieldCode::Invalid);
+        assert_eq!(code(json!({"events": "a"})), FieldCode::WrongType);
+        assert_eq!(code(json!({})), FieldCode::Required);
     }
 }

@@ -47,6 +47,20 @@ fn email_pattern() -> String {
     format!("^{TRIMMED}[^{c}]+@[^{c}.][^{c}]*\\.[^{c}]*[^{c}.]{TRIMMED}$")
 }
 
+/// The addresses `domain::webhooks::url::check` reads with its scheme and host rules lifted (as
+/// local runs and tests have them): `http(s)://`, optional credentials up to the last `@`, a host
+/// (or a bracketed one) with an optional port of 1–5 digits, then a path, query or fragment;
+/// no whitespace or control character inside. Production also wants `https` and a public host.
+fn url_pattern() -> String {
+    let c = r"\s\x00-\x1f\x7f-\x9f";
+    let auth = format!("[^{c}/?#@]");
+    format!(
+        "^{TRIMMED}[Hh][Tt][Tt][Pp][Ss]?://(?:[^{c}/?#]*@)?\
+         (?:\\[[^{c}/?#@\\]]+\\](?:[^{c}/?#@:]{auth}*|:[0-9]{{1,5}})?|[^{c}/?#@:\\[][^{c}/?#@:]*(?::[0-9]{{1,5}})?)\
+         (?:[/?#][^{c}]*)?{TRIMMED}$"
+    )
+}
+
 fn code_pattern() -> String {
     format!("^{TRIMMED}[A-Za-z0-9._-]+{TRIMMED}$")
 }
@@ -74,6 +88,7 @@ fn value(kind: Kind, mode: Mode, reg: &mut Registry) -> Value {
     };
     match kind {
         Kind::Text(max) => Value::inline(text(max)),
+        Kind::Url(max) => Value::inline(dsl::string().max_length(Some(max)).pattern(Some(url_pattern()))),
         // No `format: email`: the API accepts internationalised addresses (RFC 6531) that
         // validators of that format refuse; the pattern is the rule it applies.
         Kind::Email => Value::inline(dsl::string().max_length(Some(254)).pattern(Some(email_pattern()))),
@@ -108,6 +123,9 @@ fn value(kind: Kind, mode: Mode, reg: &mut Registry) -> Value {
             )));
             Value::list(dsl::array(item.build(), "").min_items(Some(min)).max_items(Some(max)))
         }
+        Kind::Names(values, max) => {
+            Value::list(dsl::array(dsl::one_of(values), "").min_items(Some(1)).max_items(Some(max)))
+        }
         Kind::Scopes if read => Value::list(dsl::array(reference("Scope"), "")),
         Kind::Scopes => Value::Named("ScopesInput"),
     }
@@ -119,6 +137,7 @@ fn kind_note(kind: Kind) -> String {
         Kind::Email => "One `@`, a dotted domain, no whitespace.".into(),
         Kind::Phone => "Digits with optional `+`, spaces, dots, dashes and parentheses; at least three digits.".into(),
         Kind::Code(_) => "Letters, digits, `-`, `_` or `.`.".into(),
+        Kind::Url(_) => "An `http://` or `https://` address with a host.".into(),
         Kind::Ref(_, table) => {
             format!("Must name a live {} of this tenant, else `422` with `details[].code` `not_found`.", noun(table))
         }
@@ -342,6 +361,33 @@ mod tests {
         let code = regex::Regex::new(&code_pattern()).expect("code pattern");
         for s in ["EMP-0042", "a.b_c", "a b", "é", "x/y", " EMP-1\t"] {
             assert_eq!(code.is_match(s), crate::domain::reader::is_code(s.trim()), "{s:?}");
+        }
+        let url = regex::Regex::new(&url_pattern()).expect("url pattern");
+        for s in [
+            "https://hooks.example.com/edgeclock?x=1#f",
+            "http://127.0.0.1:8080/in",
+            "HTTPS://A.B",
+            "https://user:pw@host@example.com/p",
+            "https://[::1]:443/x",
+            "https://[::1]junk",
+            "https://[]/x",
+            "https://[::1",
+            "https://host:/x",
+            "https://host:123456",
+            "https://host:80a",
+            "https://:80",
+            "https:///path",
+            "ftp://example.com",
+            "0",
+            "https://exa mple.com",
+            "https://ex\u{7}.com",
+            " https://a.b\t",
+            "https://a.b/x\u{85}y",
+            "https://ñ.example/é",
+            "https://a@",
+        ] {
+            let api = crate::domain::webhooks::url::check(s.trim(), true).is_ok();
+            assert_eq!(url.is_match(s), api, "{s:?}");
         }
     }
 }
