@@ -40,8 +40,14 @@ pub enum Kind {
     /// A list of `min..=max` objects of this shape that the handler reads one by one (each item
     /// gets its own outcome); anything but a list is `required`, a count out of bounds `out_of_range`.
     Items(&'static Shape, usize, usize),
-    /// A list of 1..=n distinct values from this set (duplicates dropped), stored as JSON text.
-    Names(&'static [&'static str], usize),
+    /// A list of 1..=`max` values from `values` (counted as sent; duplicates then dropped),
+    /// stored as JSON text. `alone`, if given, is a value that may only be listed by itself
+    /// (`*`: all of them); listed with others it is `not_allowed`.
+    Names {
+        values: &'static [&'static str],
+        max: usize,
+        alone: Option<&'static str>,
+    },
     /// Scopes to give: a preset (`read-only`, `read-write`) or a list of 1–64 scopes.
     Scopes,
 }

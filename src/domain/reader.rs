@@ -164,12 +164,16 @@ fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<super::model::RefCheck>) ->
             }
             other => other.map(|_| Val::Arg(Arg::Null)),
         },
-        Kind::Names(values, max) => match f.array(d.name) {
+        Kind::Names { values, max, alone } => match f.array(d.name) {
             Patch::Set(items) if items.is_empty() || items.len() > max => {
                 f.fail(d.name, FieldCode::OutOfRange);
                 Patch::Absent
             }
             Patch::Set(items) => match names_of(items, values) {
+                Some(list) if list.len() > 1 && alone.is_some_and(|a| list.iter().any(|n| n == a)) => {
+                    f.fail(d.name, FieldCode::NotAllowed);
+                    Patch::Absent
+                }
                 Some(list) => Patch::Set(Val::Arg(Arg::Text(Value::from(list).to_string()))),
                 None => {
                     f.fail(d.name, FieldCode::Invalid);
@@ -393,13 +397,19 @@ mod tests {
 
     #[test]
     fn names_are_a_non_empty_list_of_known_values() {
-        const NAMES: &[FieldDef] = &[required("events", Kind::Names(&["a", "b", "c"], 3))];
+        const NAMES: &[FieldDef] =
+            &[required("events", Kind::Names { values: &["*", "a", "b", "c"], max: 4, alone: Some("*") })];
         let c = parse(&json!({"events": ["b", "a", "b"]}), NAMES, &[], true).unwrap();
         assert_eq!(c.text("events"), Some(r#"["b","a"]"#));
+        // The value that stands alone may be repeated, but not listed with another.
+        let c = parse(&json!({"events": ["*", "*"]}), NAMES, &[], true).unwrap();
+        assert_eq!(c.text("events"), Some(r#"["*"]"#));
         let code = |v: Value| parse(&v, NAMES, &[], true).unwrap_err().details[0].code;
+        assert_eq!(code(json!({"events": ["*", "a"]})), FieldCode::NotAllowed);
+        assert_eq!(code(json!({"events": ["a", "*", "a"]})), FieldCode::NotAllowed);
         assert_eq!(code(json!({"events": []})), FieldCode::OutOfRange);
         // The count is judged as sent (the documented `maxItems`), before duplicates are dropped.
-        assert_eq!(code(json!({"events": ["a", "b", "c", "a"]})), FieldCode::OutOfRange);
+        assert_eq!(code(json!({"events": ["a", "b", "c", "a", "b"]})), FieldCode::OutOfRange);
         assert_eq!(code(json!({"events": ["d"]})), FieldCode::Invalid);
         assert_eq!(code(json!({"events": [1]})), FieldCode::Invalid);
         assert_eq!(code(json!({"events": "a"})), FieldCode::WrongType);

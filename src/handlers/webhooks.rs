@@ -1,7 +1,7 @@
 //! Webhook endpoints (SPEC §7): create (the signing secret shown once), list, detail, PATCH,
 //! delete (a tombstone), secret rotation with an optional overlap, and `test`, which sends a
 //! `ping` through the delivery side. Bodies are read against the declarations below; the rules
-//! their kinds cannot state (URL safety, `*` alone, the filters' shape) are checked here, all
+//! their kinds cannot state (URL safety, the filters' shape) are checked here, all
 //! reported in one 422.
 
 use serde_json::Value;
@@ -13,7 +13,7 @@ use crate::domain::webhooks::endpoint::{self, EVENTS, FORMATS, MAX_DESCRIPTION, 
 use crate::domain::webhooks::{filters, secret, url};
 use crate::domain::{ids, listing::Arg, reader};
 use crate::error::{ApiError, ApiResult};
-use crate::i18n::{FieldCode, Msg, Noun};
+use crate::i18n::{Msg, Noun};
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
 #[cfg(not(target_arch = "wasm32"))]
@@ -30,7 +30,7 @@ pub static FIELDS: &[FieldDef] = &[
     required("url", Kind::Url(url::MAX_URL)).doc(
         "Where deliveries are posted: `https://`, not `localhost` nor an IP literal in a loopback, private, link-local or unique-local range, and a host in ASCII form (an international name as its `xn--` form; `not_allowed` otherwise). A server run with `ALLOW_HTTP_WEBHOOKS=true` accepts `http://` and local addresses.",
     ),
-    required("events", Kind::Names(EVENTS, EVENTS.len())).doc(
+    required("events", Kind::Names { values: EVENTS, max: EVENTS.len(), alone: Some(endpoint::ALL) }).doc(
         "The event names to receive, or `[\"*\"]` alone for all (`*` with others is `not_allowed`). `ping` is not subscribable: `test` sends it whatever the endpoint subscribes to.",
     ),
     field("description", Kind::Text(MAX_DESCRIPTION)).doc("Free text."),
@@ -64,11 +64,6 @@ fn check(call: &Call<'_>, cols: &mut Columns, f: &mut Fields) {
     if let Some(u) = cols.text("url") {
         if let Err(code) = url::check(u, allow_http(call)) {
             f.fail("url", code);
-        }
-    }
-    if let Some(events) = cols.text("events").and_then(|e| serde_json::from_str::<Vec<String>>(e).ok()) {
-        if !endpoint::star_alone(&events) {
-            f.fail("events", FieldCode::NotAllowed);
         }
     }
     if let Some(raw) = cols.text("filters").and_then(|t| serde_json::from_str::<Value>(t).ok()) {

@@ -2,7 +2,7 @@
 //! or update (merge-patch) form, the nested objects they carry, and the fields of the objects the
 //! API answers. Every constraint comes from the declaration the validator reads.
 
-use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, Schema, SchemaType, Type};
+use utoipa::openapi::schema::{AllOfBuilder, AnyOf, ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::RefOr;
 
 use super::dsl::{self, any_of, or_null, ref_or_null, reference};
@@ -20,11 +20,13 @@ pub enum Mode {
     Read,
 }
 
-/// A field's value schema before nullability: an inline schema or a named component.
+/// A field's value schema before nullability: an inline schema, a named component, a list, or
+/// a choice between alternatives.
 enum Value {
     Inline(Box<ObjectBuilder>),
     Named(&'static str),
     List(Box<utoipa::openapi::schema::ArrayBuilder>),
+    Choice(Box<AnyOf>),
 }
 
 impl Value {
@@ -123,8 +125,17 @@ fn value(kind: Kind, mode: Mode, reg: &mut Registry) -> Value {
             )));
             Value::list(dsl::array(item.build(), "").min_items(Some(min)).max_items(Some(max)))
         }
-        Kind::Names(values, max) => {
-            Value::list(dsl::array(dsl::one_of(values), "").min_items(Some(1)).max_items(Some(max)))
+        Kind::Names { values, max, alone } => {
+            let list = |names: &[&str]| dsl::array(dsl::one_of(names), "").min_items(Some(1)).max_items(Some(max));
+            match alone {
+                None => Value::list(list(values)),
+                // The value that stands alone, by itself (repeats are dropped), or any of the others.
+                Some(alone) => {
+                    let others: Vec<&str> = values.iter().copied().filter(|v| *v != alone).collect();
+                    let branches = vec![Schema::Array(list(&[alone]).build()), Schema::Array(list(&others).build())];
+                    Value::Choice(Box::new(any_of(branches.into_iter().map(RefOr::T).collect(), "")))
+                }
+            }
         }
         Kind::Scopes if read => Value::list(dsl::array(reference("Scope"), "")),
         Kind::Scopes => Value::Named("ScopesInput"),
@@ -213,6 +224,14 @@ pub fn field(d: &FieldDef, mode: Mode, reg: &mut Registry) -> RefOr<Schema> {
             }
             RefOr::T(Schema::Array(a))
         }
+        Value::Choice(mut a) => {
+            if null {
+                a.items.push(dsl::typed(Type::Null).into());
+            }
+            a.description = Some(description).filter(|d| !d.is_empty());
+            a.default = default;
+            RefOr::T(Schema::AnyOf(*a))
+        }
     }
 }
 
@@ -222,6 +241,7 @@ fn set(d: &FieldDef, reg: &mut Registry) -> RefOr<Schema> {
         Value::Inline(b) => RefOr::T(Schema::Object(b.build())),
         Value::Named(name) => reference(name),
         Value::List(b) => RefOr::T(Schema::Array(b.build())),
+        Value::Choice(a) => RefOr::T(Schema::AnyOf(*a)),
     }
 }
 

@@ -1,5 +1,6 @@
 //! What an endpoint subscribes to and the values its other fields take (SPEC §7): `events` is
-//! a non-empty list of event names or `["*"]` alone. `ping` is not subscribable: it is sent
+//! a non-empty list of event names or `["*"]` alone (the field's declaration, `Kind::Names`
+//! with [`ALL`] standing alone, enforces it). `ping` is not subscribable: it is sent
 //! only by the endpoint's `test` route, whatever the endpoint subscribes to, so listing it
 //! would promise deliveries that never come from anything else: it is `invalid` in `events`.
 
@@ -16,10 +17,13 @@ pub const DISABLED_BY_TENANT: &str = "disabled by the tenant";
 /// Longest overlap of a rotated secret, in seconds.
 pub const MAX_EXPIRE_PREVIOUS: i64 = 86_400;
 
+/// In `events`, every event; listed only by itself.
+pub const ALL: &str = "*";
+
 /// What `events` may list: `*` and every event name but `ping` (a test keeps it in step with
 /// [`crate::domain::events::Event`]).
 pub const EVENTS: &[&str] = &[
-    "*",
+    ALL,
     "time_entry.created",
     "time_entry.updated",
     "time_entry.approved",
@@ -42,11 +46,6 @@ pub const EVENTS: &[&str] = &[
     "invoice.paid",
 ];
 
-/// The rule across `events` the field's kind cannot state: `*` stands alone.
-pub fn star_alone(events: &[String]) -> bool {
-    events.len() == 1 || !events.iter().any(|e| e == "*")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,15 +54,7 @@ mod tests {
     #[test]
     fn subscribable_names_are_every_event_but_ping_and_star() {
         let names: Vec<&str> = Event::ALL.iter().filter(|e| **e != Event::Ping).map(|e| e.as_str()).collect();
-        assert_eq!(EVENTS[0], "*");
+        assert_eq!(EVENTS[0], ALL);
         assert_eq!(&EVENTS[1..], &names[..]);
-    }
-
-    #[test]
-    fn star_stands_alone() {
-        let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert!(star_alone(&list(&["*"])));
-        assert!(star_alone(&list(&["job.created", "worker.created"])));
-        assert!(!star_alone(&list(&["*", "job.created"])));
     }
 }

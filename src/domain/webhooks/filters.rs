@@ -93,7 +93,7 @@ impl Filters {
 
 /// Whether an endpoint subscribed to `events` wants `event`: `*` or its name.
 pub fn subscribes(events: &[String], event: Event) -> bool {
-    events.iter().any(|e| e == "*" || e == event.as_str())
+    events.iter().any(|e| e == super::endpoint::ALL || e == event.as_str())
 }
 
 /// Reads `filters` from a body: an object of the five filters, each optional (`null` = not
