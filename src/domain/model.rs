@@ -33,6 +33,10 @@ pub enum Kind {
     Code(usize),
     /// Any JSON object of at most this many bytes, kept as text.
     Json(usize),
+    /// A JSON object whose shape a domain reader checks (the handler runs it on the text; its
+    /// errors are named `field.inner`), bounded only by the body limit. The OpenAPI component
+    /// of this name states exactly what that reader accepts.
+    Checked(&'static str),
     /// A nested object with fields of its own (errors are named `field.inner`).
     Object(&'static Shape),
     /// A list of at most this many nested objects (errors are named `field[i].inner`).

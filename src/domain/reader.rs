@@ -114,10 +114,10 @@ fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<super::model::RefCheck>) ->
             }
             other => arg(other),
         },
-        Kind::Json(max) => match f.object(d.name) {
+        Kind::Json(_) | Kind::Checked(_) => match f.object(d.name) {
             Patch::Set(obj) => {
                 let text = obj.to_string();
-                if text.len() > max {
+                if matches!(d.kind, Kind::Json(max) if text.len() > max) {
                     f.fail(d.name, FieldCode::TooLong);
                     return Patch::Absent;
                 }
@@ -393,6 +393,17 @@ mod tests {
         assert_eq!(fields, vec!["at.x", "at.latitude", "at.longitude", "stops[1]", "limit"]);
         assert!(parse_with(&json!({"limit": 3, "tier": "enterprise"}), NESTED, RULES, &[], true).is_ok());
         assert!(parse_with(&json!({"tier": null}), NESTED, RULES, &[], false).is_err());
+    }
+
+    #[test]
+    fn a_checked_object_is_bounded_by_its_reader_not_by_a_size() {
+        const OBJECTS: &[FieldDef] = &[field("free", Kind::Json(100)), field("checked", Kind::Checked("Shape"))];
+        let big: Vec<String> = (0..300).map(|i| format!("site_{i:032x}")).collect();
+        let c = parse(&json!({ "checked": { "site_ids": big } }), OBJECTS, &[], true).unwrap();
+        assert!(c.text("checked").is_some_and(|t| t.len() > 10_000));
+        let code = |v: Value| parse(&v, OBJECTS, &[], true).unwrap_err().details[0].code;
+        assert_eq!(code(json!({ "free": { "site_ids": big } })), FieldCode::TooLong);
+        assert_eq!(code(json!({ "checked": [] })), FieldCode::WrongType);
     }
 
     #[test]

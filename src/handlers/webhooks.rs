@@ -1,8 +1,8 @@
 //! Webhook endpoints (SPEC §7): create (the signing secret shown once), list, detail, PATCH,
 //! delete (a tombstone), secret rotation with an optional overlap, and `test`, which sends a
 //! `ping` through the delivery side. Bodies are read against the declarations below; the rules
-//! their kinds cannot state (URL safety, the filters' shape) are checked here, all
-//! reported in one 422.
+//! their kinds leave to the handler (URL safety, and the filters, a `Kind::Checked` object read
+//! by `domain::webhooks::filters`) are checked here, all reported in one 422.
 
 use serde_json::Value;
 
@@ -34,8 +34,8 @@ pub static FIELDS: &[FieldDef] = &[
         "The event names to receive, or `[\"*\"]` alone for all (`*` with others is `not_allowed`). `ping` is not subscribable: `test` sends it whatever the endpoint subscribes to.",
     ),
     field("description", Kind::Text(MAX_DESCRIPTION)).doc("Free text."),
-    field("filters", Kind::Json(8192)).doc(
-        "All optional; an event must pass every one given: `site_ids`, `worker_ids`, `department_ids` (1–100 ids each; an event without one does not pass), `days_of_week` (ISO 1 = Monday … 7) and `time_range` `{start: \"HH:MM\", end: \"HH:MM\"}` (start inclusive, end exclusive, may wrap midnight), both in the tenant's zone. Errors are named `filters.<name>`.",
+    field("filters", Kind::Checked("WebhookFilters")).doc(
+        "All optional; an event must pass every one given: `site_ids`, `worker_ids`, `department_ids` (1–100 ids each; an event without one does not pass), `days_of_week` (ISO 1 = Monday … 7) and `time_range` `{start: \"HH:MM\", end: \"HH:MM\"}` (start inclusive, end exclusive, may wrap midnight; `start` equal to `end` is `out_of_range`), both in the tenant's zone. Errors are named `filters.<name>`; `{}` is stored as no filters (`null`).",
     ),
     defaulted("format", Kind::OneOf(FORMATS), DefaultValue::Text("json"))
         .doc("`json`: the event body; `slack`: `{\"text\": …}` rendered from `template`."),
@@ -58,8 +58,8 @@ fn allow_http(call: &Call<'_>) -> bool {
     call.env.var("ALLOW_HTTP_WEBHOOKS").map(|v| v.to_string() == "true").unwrap_or(false)
 }
 
-/// The checks the field kinds cannot make, on the fields the body set; `filters` is stored
-/// normalized (`NULL` when it filters nothing).
+/// The checks the field kinds leave to the handler, on the fields the body set; `filters` is
+/// stored normalized (`NULL` when it filters nothing).
 fn check(call: &Call<'_>, cols: &mut Columns, f: &mut Fields) {
     if let Some(u) = cols.text("url") {
         if let Err(code) = url::check(u, allow_http(call)) {

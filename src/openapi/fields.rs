@@ -110,6 +110,7 @@ fn value(kind: Kind, mode: Mode, reg: &mut Registry) -> Value {
         Kind::Instant => Value::Named("Instant"),
         Kind::EndInstant => Value::Named("EndInstant"),
         Kind::Json(_) => Value::inline(dsl::typed(Type::Object)),
+        Kind::Checked(component) => Value::Named(component),
         Kind::Object(shape) if read => Value::Named(read_component(shape, reg)),
         Kind::Object(shape) => Value::Named(shape_component(shape, reg)),
         Kind::List(shape, _) if read => Value::list(dsl::array(reference(read_component(shape, reg)), "")),

@@ -17,6 +17,16 @@ use crate::i18n::FieldCode;
 /// Most ids one filter lists.
 pub const MAX_IDS: usize = 100;
 
+/// The filters that list ids, and the prefix of those ids.
+pub const ID_LISTS: [(&str, &str); 3] = [("site_ids", "site"), ("worker_ids", "wkr"), ("department_ids", "dep")];
+
+/// The other two filters (with the id lists, every filter a body may give).
+pub const DAYS_OF_WEEK: &str = "days_of_week";
+pub const TIME_RANGE: &str = "time_range";
+
+/// ISO weekdays: 1 = Monday … 7 = Sunday.
+pub const DAYS: (i64, i64) = (1, 7);
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TimeRange {
     pub start: String,
@@ -102,13 +112,11 @@ pub fn read(value: &Value) -> Result<Filters, Vec<FieldError>> {
     let Some(obj) = value.as_object() else { return Err(vec![FieldError::new("filters", FieldCode::WrongType)]) };
     let mut errors = Vec::new();
     let mut fail = |name: &str, code| errors.push(FieldError::new(format!("filters.{name}"), code));
-    const KNOWN: &[&str] = &["site_ids", "worker_ids", "department_ids", "days_of_week", "time_range"];
-    for key in obj.keys().filter(|k| !KNOWN.contains(&k.as_str())) {
+    let known = |k: &str| k == DAYS_OF_WEEK || k == TIME_RANGE || ID_LISTS.iter().any(|(name, _)| *name == k);
+    for key in obj.keys().filter(|k| !known(k)) {
         fail(key, FieldCode::UnknownField);
     }
-    let site_ids = id_list(obj, "site_ids", "site", &mut fail);
-    let worker_ids = id_list(obj, "worker_ids", "wkr", &mut fail);
-    let department_ids = id_list(obj, "department_ids", "dep", &mut fail);
+    let [site_ids, worker_ids, department_ids] = ID_LISTS.map(|(name, prefix)| id_list(obj, name, prefix, &mut fail));
     let days_of_week = days(obj, &mut fail);
     let time_range = range(obj, &mut fail);
     if errors.is_empty() {
@@ -156,24 +164,26 @@ fn id_list(
 
 /// 1…7 ISO weekdays, duplicates dropped, sorted.
 fn days(obj: &Map<String, Value>, fail: &mut dyn FnMut(&str, FieldCode)) -> Option<Vec<u32>> {
-    let items = match obj.get("days_of_week") {
+    let items = match obj.get(DAYS_OF_WEEK) {
         None | Some(Value::Null) => return None,
         Some(Value::Array(items)) if !items.is_empty() => items,
         Some(Value::Array(_)) => {
-            fail("days_of_week", FieldCode::OutOfRange);
+            fail(DAYS_OF_WEEK, FieldCode::OutOfRange);
             return None;
         }
         Some(_) => {
-            fail("days_of_week", FieldCode::WrongType);
+            fail(DAYS_OF_WEEK, FieldCode::WrongType);
             return None;
         }
     };
+    let (first, last) = (DAYS.0 as f64, DAYS.1 as f64);
     let mut out: Vec<u32> = Vec::new();
     for item in items {
-        match item.as_u64() {
-            Some(d @ 1..=7) => out.push(d as u32),
+        // JSON has one number type: `5.0` is the day 5, as JSON Schema's `integer` reads it.
+        match item.as_f64() {
+            Some(d) if d.fract() == 0.0 && (first..=last).contains(&d) => out.push(d as u32),
             _ => {
-                fail("days_of_week", FieldCode::OutOfRange);
+                fail(DAYS_OF_WEEK, FieldCode::OutOfRange);
                 return None;
             }
         }
@@ -185,11 +195,11 @@ fn days(obj: &Map<String, Value>, fail: &mut dyn FnMut(&str, FieldCode)) -> Opti
 
 /// `{start, end}`, both `HH:MM`, different (an empty range would match nothing).
 fn range(obj: &Map<String, Value>, fail: &mut dyn FnMut(&str, FieldCode)) -> Option<TimeRange> {
-    let r = match obj.get("time_range") {
+    let r = match obj.get(TIME_RANGE) {
         None | Some(Value::Null) => return None,
         Some(Value::Object(r)) => r,
         Some(_) => {
-            fail("time_range", FieldCode::WrongType);
+            fail(TIME_RANGE, FieldCode::WrongType);
             return None;
         }
     };
@@ -284,6 +294,7 @@ mod tests {
         assert_eq!(codes(json!({"department_ids": "dep"})), vec![("filters.department_ids".into(), "wrong_type")]);
         assert_eq!(codes(json!({"days_of_week": [0]})), vec![("filters.days_of_week".into(), "out_of_range")]);
         assert_eq!(codes(json!({"days_of_week": [8]})), vec![("filters.days_of_week".into(), "out_of_range")]);
+        assert_eq!(codes(json!({"days_of_week": [1.5]})), vec![("filters.days_of_week".into(), "out_of_range")]);
         assert_eq!(codes(json!({"time_range": {"start": "24:00", "end": "7:00"}})).len(), 2);
         assert_eq!(
             codes(json!({"time_range": {"start": "06:00"}})),
@@ -299,7 +310,7 @@ mod tests {
 
     #[test]
     fn read_filters_round_trip_through_storage() {
-        let f = read(&json!({"site_ids": [SITE, SITE], "days_of_week": [5, 1, 5], "worker_ids": null})).unwrap();
+        let f = read(&json!({"site_ids": [SITE, SITE], "days_of_week": [5, 1.0, 5e0], "worker_ids": null})).unwrap();
         assert_eq!(f.site_ids.as_deref(), Some(&[SITE.to_string()][..]));
         assert_eq!(f.days_of_week, Some(vec![1, 5]));
         let stored = serde_json::to_string(&f).unwrap();
