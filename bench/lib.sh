@@ -52,3 +52,22 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 json_get() { # $1 = dotted path; reads JSON on stdin
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let v=JSON.parse(s);for(const k of process.argv[1].split("."))v=v?.[k];console.log(typeof v==="object"?JSON.stringify(v):v)})' "$1"
 }
+
+# serve NAME STATE [wrangler dev arguments…] -> PORT, BASE, LOG, SERVER_PID: serves the build
+# over the local state in STATE on a port from $PORTS, in its own process group (added to
+# PGIDS, for the caller's cleanup), and waits up to 120 s for /openapi.json. Needs TMP.
+serve() {
+  local name=$1 state=$2; shift 2
+  PORT=$(pick_port)
+  BASE="http://127.0.0.1:$PORT"; LOG="$TMP/$name.log"
+  setsid wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$state" \
+    --show-interactive-dev-session=false "$@" >"$LOG" 2>&1 </dev/null &
+  SERVER_PID=$!
+  PGIDS+=("$SERVER_PID")   # setsid in a non-interactive shell: the child is its own group leader
+  for _ in $(seq 1 240); do
+    curl -fsS -o /dev/null --max-time 2 "$BASE/openapi.json" 2>/dev/null && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || fail_with_log "$LOG" "wrangler dev exited before answering"
+    sleep 0.5
+  done
+  fail_with_log "$LOG" "$BASE did not answer within 120 s"
+}

@@ -7,8 +7,10 @@
 //! - [`domain`]: the rules, as pure functions tested natively;
 //! - [`storage`]: adapters to D1, KV, Durable Objects and Queues;
 //! - [`objects`]: the Durable Object classes;
+//! - [`delivery`]: webhook fan-out, the queue consumer and the sweeper, off the request path;
 //! - `openapi` (native builds only): the OpenAPI document, generated from the declarations.
 
+pub mod delivery;
 pub mod domain;
 pub mod error;
 pub mod handlers;
@@ -26,10 +28,8 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     Ok(pipeline::handle(req, env, ctx).await)
 }
 
-/// Webhook deliveries. Until delivery exists, messages are retried rather than dropped, so
-/// nothing enqueued is ever lost (after `max_retries` they move to the dead-letter queue).
+/// Webhook deliveries: one attempt per message (SPEC §7).
 #[event(queue)]
-async fn queue(batch: MessageBatch<serde_json::Value>, _env: Env, _ctx: Context) -> Result<()> {
-    batch.retry_all();
-    Ok(())
+async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
+    delivery::consumer::consume(batch, env).await
 }

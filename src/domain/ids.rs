@@ -76,6 +76,19 @@ pub fn is_id(prefix: &str, s: &str) -> bool {
         && s[prefix.len() + 1..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// When an id made by [`new_id`] was made (unix ms): its UUIDv7's first 48 bits. For ordering
+/// objects of different kinds in time (an event and an endpoint); `None` for anything else.
+pub fn millis(id: &str) -> Option<i64> {
+    let (_, uuid) = id.split_once('_')?;
+    i64::from_str_radix(uuid.get(..12)?, 16).ok()
+}
+
+/// The least id with `prefix` that [`new_id`] could make at `ms`: every id made before `ms`
+/// sorts below it, so `id < floor(…)` is a time bound that an index on `id` can range over.
+pub fn floor(prefix: &str, ms: i64) -> String {
+    format!("{prefix}_{:012x}{}", ms.clamp(0, 0xFFFF_FFFF_FFFF), "0".repeat(20))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +120,20 @@ mod tests {
         assert!(!is_id("job", &id));
         assert!(!is_id("wkr", "wkr_xyz"));
         assert!(new_id("wkr", 1_700_000_000_000) > id);
+    }
+
+    #[test]
+    fn ids_carry_their_time_and_floors_bound_it() {
+        let at = 1_700_000_000_123;
+        let id = new_id("evt", at as u64);
+        assert_eq!(millis(&id), Some(at));
+        assert_eq!(millis("evt_xyz"), None);
+        assert_eq!(millis("nounderscore"), None);
+        let f = floor("evt", at);
+        assert!(is_id("evt", &f), "{f}");
+        assert!(f.as_str() <= id.as_str());
+        assert!(id < floor("evt", at + 1));
+        let earlier = IdGen::default().next((at - 1) as u64, [0xff; 10]);
+        assert!(format!("evt_{}", hex(&earlier)) < f);
     }
 }

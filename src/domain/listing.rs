@@ -105,6 +105,17 @@ pub struct ListQuery {
 pub const COMMON: &[&str] = &["limit", "cursor", "updated_since", "include_deleted", "from", "to"];
 pub use super::filters::{MAX_SEARCH, MAX_VALUES, MAX_VALUE_CHARS};
 
+/// `limit` of a page: 1–200, default 50 (400 otherwise).
+pub fn page_limit(query: &Query) -> ApiResult<usize> {
+    match query.get("limit") {
+        None => Ok(DEFAULT_LIMIT),
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+            _ => Err(bad("limit")),
+        },
+    }
+}
+
 /// Validates `query` against `spec` and compiles the statement for one page of `tenant_id`'s
 /// objects (of all objects for `None`: the operator's cross-tenant views).
 pub fn compile(spec: &ListSpec, tenant_id: Option<&str>, query: &Query) -> ApiResult<ListQuery> {
@@ -115,13 +126,7 @@ pub fn compile(spec: &ListSpec, tenant_id: Option<&str>, query: &Query) -> ApiRe
     }
     query.only(&allowed)?;
 
-    let limit = match query.get("limit") {
-        None => DEFAULT_LIMIT,
-        Some(v) => match v.parse::<usize>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-            _ => return Err(bad("limit")),
-        },
-    };
+    let limit = page_limit(query)?;
     let include_deleted = query.bool("include_deleted")?.unwrap_or(false);
 
     let mut clauses = Vec::new();

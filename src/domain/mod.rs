@@ -25,4 +25,5 @@ pub mod shifts;
 pub mod tenants;
 pub mod time;
 pub mod time_entries;
+pub mod webhooks;
 pub mod workers;

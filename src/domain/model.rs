@@ -10,6 +10,9 @@ use super::listing::Arg;
 pub enum Kind {
     /// A string of 1..=n characters once surrounding whitespace is removed.
     Text(usize),
+    /// A web address of at most this many characters: `http(s)://` and a host; which hosts
+    /// and schemes a deployment calls is the handler's rule (webhooks, SPEC §7).
+    Url(usize),
     Email,
     Phone,
     Int(i64, i64),
@@ -30,6 +33,10 @@ pub enum Kind {
     Code(usize),
     /// Any JSON object of at most this many bytes, kept as text.
     Json(usize),
+    /// A JSON object whose shape a domain reader checks (the handler runs it on the text; its
+    /// errors are named `field.inner`), bounded only by the body limit. The OpenAPI component
+    /// of this name states exactly what that reader accepts.
+    Checked(&'static str),
     /// A nested object with fields of its own (errors are named `field.inner`).
     Object(&'static Shape),
     /// A list of at most this many nested objects (errors are named `field[i].inner`).
@@ -37,6 +44,14 @@ pub enum Kind {
     /// A list of `min..=max` objects of this shape that the handler reads one by one (each item
     /// gets its own outcome); anything but a list is `required`, a count out of bounds `out_of_range`.
     Items(&'static Shape, usize, usize),
+    /// A list of 1..=`max` values from `values` (counted as sent; duplicates then dropped),
+    /// stored as JSON text. `alone`, if given, is a value that may only be listed by itself
+    /// (`*`: all of them); listed with others it is `not_allowed`.
+    Names {
+        values: &'static [&'static str],
+        max: usize,
+        alone: Option<&'static str>,
+    },
     /// Scopes to give: a preset (`read-only`, `read-write`) or a list of 1–64 scopes.
     Scopes,
 }

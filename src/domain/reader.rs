@@ -94,7 +94,7 @@ fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<super::model::RefCheck>) ->
     let arg = |p: Patch<String>| p.map(|s| Val::Arg(Arg::Text(s)));
     let id = |f: &mut Fields, prefix: &str| f.text_where(d.name, 64, |s| ids::is_id(prefix, s));
     match d.kind {
-        Kind::Text(max) => arg(f.text(d.name, max)),
+        Kind::Text(max) | Kind::Url(max) => arg(f.text(d.name, max)),
         Kind::Email => arg(f.text_where(d.name, 254, is_email)),
         Kind::Phone => arg(f.text_where(d.name, 32, is_phone)),
         Kind::Code(max) => arg(f.text_where(d.name, max, is_code)),
@@ -114,10 +114,10 @@ fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<super::model::RefCheck>) ->
             }
             other => arg(other),
         },
-        Kind::Json(max) => match f.object(d.name) {
+        Kind::Json(_) | Kind::Checked(_) => match f.object(d.name) {
             Patch::Set(obj) => {
                 let text = obj.to_string();
-                if text.len() > max {
+                if matches!(d.kind, Kind::Json(max) if text.len() > max) {
                     f.fail(d.name, FieldCode::TooLong);
                     return Patch::Absent;
                 }
@@ -164,6 +164,24 @@ fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<super::model::RefCheck>) ->
             }
             other => other.map(|_| Val::Arg(Arg::Null)),
         },
+        Kind::Names { values, max, alone } => match f.array(d.name) {
+            Patch::Set(items) if items.is_empty() || items.len() > max => {
+                f.fail(d.name, FieldCode::OutOfRange);
+                Patch::Absent
+            }
+            Patch::Set(items) => match names_of(items, values) {
+                Some(list) if list.len() > 1 && alone.is_some_and(|a| list.iter().any(|n| n == a)) => {
+                    f.fail(d.name, FieldCode::NotAllowed);
+                    Patch::Absent
+                }
+                Some(list) => Patch::Set(Val::Arg(Arg::Text(Value::from(list).to_string()))),
+                None => {
+                    f.fail(d.name, FieldCode::Invalid);
+                    Patch::Absent
+                }
+            },
+            other => other.map(|_| Val::Arg(Arg::Null)),
+        },
         Kind::Scopes => match f.value(d.name) {
             Patch::Set(v) => match scope_list(f, d.name, v) {
                 Some(list) => Patch::Set(Val::Nested(Nested::Scopes(list))),
@@ -172,6 +190,18 @@ fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<super::model::RefCheck>) ->
             other => other.map(|_| Val::Arg(Arg::Null)),
         },
     }
+}
+
+/// The items as values of `allowed`, in order, duplicates dropped; `None` if any is not one.
+fn names_of(items: &[Value], allowed: &[&str]) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    for item in items {
+        let name = item.as_str().filter(|n| allowed.contains(n))?;
+        if !out.iter().any(|x| x == name) {
+            out.push(name.to_string());
+        }
+    }
+    Some(out)
 }
 
 fn put(cols: &mut Columns, name: &'static str, value: Val) {
@@ -278,90 +308,4 @@ pub fn parse_with(body: &Value, defs: &[FieldDef], rules: &[Rule], extra: &[&str
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::model::{defaulted, field, required, DefaultValue};
-    use serde_json::json;
-
-    const DEFS: &[FieldDef] = &[
-        required("name", Kind::Text(10)),
-        field("latitude", Kind::Real(-90.0, 90.0)),
-        field("billable", Kind::Bool),
-        field("currency", Kind::Currency),
-        field("site_id", Kind::Ref("site", "sites")),
-        field("starts_at", Kind::Instant),
-        field("code", Kind::Code(8)),
-    ];
-
-    #[test]
-    fn reads_every_kind() {
-        let c = parse(
-            &json!({"name": "A", "latitude": 41.5, "billable": true, "currency": "EUR",
-                    "site_id": "site_0193c2aa000070008000000000000001", "starts_at": "2026-05-30T16:00:00+02:00", "code": "X-1"}),
-            DEFS,
-            &[],
-            true,
-        )
-        .unwrap();
-        assert_eq!(c.get("latitude"), Some(&Arg::Real(41.5)));
-        assert_eq!(c.get("billable"), Some(&Arg::Int(1)));
-        assert_eq!(c.get("starts_at"), Some(&Arg::Text("2026-05-30T14:00:00Z".into())));
-        assert_eq!(c.refs, vec![("site_id", "sites", "site_0193c2aa000070008000000000000001".to_string())]);
-    }
-
-    #[test]
-    fn reports_each_bad_field() {
-        let e = parse(
-            &json!({"latitude": 91, "billable": "yes", "currency": "XXX", "site_id": "job_1", "starts_at": "soon", "code": "a b"}),
-            DEFS,
-            &[],
-            true,
-        )
-        .unwrap_err();
-        let fields: Vec<_> = e.details.iter().map(|d| d.field.as_str()).collect();
-        assert_eq!(fields, vec!["name", "latitude", "billable", "currency", "site_id", "starts_at", "code"]);
-    }
-
-    #[test]
-    fn update_keeps_absent_and_clears_null() {
-        let c = parse(&json!({"latitude": null}), DEFS, &[], false).unwrap();
-        assert_eq!(c.values, vec![("latitude", Arg::Null)]);
-        assert!(parse(&json!({"name": null}), DEFS, &[], false).is_err());
-        assert!(parse(&json!({"budget": 1}), DEFS, &["budget"], false).is_ok());
-    }
-
-    const POINT: Shape = Shape::new(
-        &[required("latitude", Kind::Real(-90.0, 90.0)), required("longitude", Kind::Real(-180.0, 180.0))],
-        &[],
-        "Point",
-        "",
-    );
-    const NESTED: &[FieldDef] = &[
-        field("at", Kind::Object(&POINT)),
-        field("stops", Kind::List(&POINT, 2)),
-        defaulted("tier", Kind::OneOf(&["standard", "enterprise"]), DefaultValue::Text("standard")),
-        field("limit", Kind::Int(1, 9)),
-    ];
-    const RULES: &[Rule] = &[Rule::OnlyWhen("limit", "tier", "enterprise")];
-
-    #[test]
-    fn nested_objects_lists_defaults_and_rules() {
-        let c = parse_with(&json!({"at": {"latitude": 1, "longitude": 2}, "stops": null}), NESTED, RULES, &[], true)
-            .unwrap();
-        assert!(matches!(c.nested("at"), Some(Nested::Object(p)) if p.real("longitude") == Some(2.0)));
-        assert_eq!(c.nested("stops"), Some(&Nested::Null));
-        assert_eq!(c.text("tier"), Some("standard"));
-        let e = parse_with(
-            &json!({"at": {"latitude": 100, "x": 1}, "stops": [{"latitude": 1, "longitude": 1}, 5], "limit": 3}),
-            NESTED,
-            RULES,
-            &[],
-            true,
-        )
-        .unwrap_err();
-        let fields: Vec<_> = e.details.iter().map(|d| d.field.as_str()).collect();
-        assert_eq!(fields, vec!["at.x", "at.latitude", "at.longitude", "stops[1]", "limit"]);
-        assert!(parse_with(&json!({"limit": 3, "tier": "enterprise"}), NESTED, RULES, &[], true).is_ok());
-        assert!(parse_with(&json!({"tier": null}), NESTED, RULES, &[], false).is_err());
-    }
-}
+mod tests;

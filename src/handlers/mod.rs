@@ -8,6 +8,7 @@ pub mod audit;
 pub mod catalog;
 pub mod catalog_routes;
 pub mod crud;
+pub mod deliveries;
 pub mod divisions;
 pub mod docs;
 pub mod jobs;
@@ -17,6 +18,7 @@ pub mod partnerships;
 pub mod shifts;
 pub mod time_entries;
 pub mod time_entry_routes;
+pub mod webhooks;
 pub mod workers;
 
 use crate::pipeline::router::RouteDef;
@@ -38,4 +40,6 @@ pub static ROUTES: &[&[RouteDef]] = &[
     time_entry_routes::ROUTES,
     attendance::ROUTES,
     attendance_views::ROUTES,
+    webhooks::ROUTES,
+    deliveries::ROUTES,
 ];

@@ -76,6 +76,8 @@ pub enum Noun {
     Job,
     Shift,
     TimeEntry,
+    Webhook,
+    WebhookDelivery,
     Object,
 }
 

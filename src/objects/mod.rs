@@ -3,3 +3,4 @@
 pub mod claims;
 pub mod key_gate;
 pub mod live_feed;
+pub mod webhook_sweeper;

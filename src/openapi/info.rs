@@ -32,6 +32,10 @@ const TAGS: &[(&str, &str)] = &[
         "Attendance",
         "The kiosk's clock-in, clock-out and breaks, and daily, range, monthly, today and per-worker views.",
     ),
+    (
+        "Webhooks",
+        "Signed event deliveries to the tenant's endpoints, retried for over 24 hours: the delivery log and replays.",
+    ),
 ];
 
 pub fn info() -> Info {

@@ -13,6 +13,7 @@ mod fields;
 mod info;
 mod operations;
 mod params;
+mod patterns;
 mod responses;
 mod schemas;
 

@@ -44,6 +44,8 @@ const PATH_IDS: &[(&str, &str, &str)] = &[
     ("job_id", "job", "job"),
     ("shift_id", "shf", "shift"),
     ("time_entry_id", "te", "time entry"),
+    ("webhook_id", "whk", "webhook endpoint"),
+    ("delivery_id", "dlv", "webhook delivery"),
 ];
 
 pub fn path(name: &str) -> Parameter {

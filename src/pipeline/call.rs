@@ -9,6 +9,7 @@ use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Msg;
 use crate::pipeline::auth::Principal;
+use crate::storage::outbox::{Committed, Recorded};
 
 pub struct Call<'a> {
     pub env: &'a Env,
@@ -24,9 +25,11 @@ pub struct Call<'a> {
     pub principal: Option<Principal>,
     /// The language errors are written in (for errors inside a 207 body).
     pub lang: crate::i18n::Lang,
+    /// The outbox events this request's writes have committed, for webhook fan-out.
+    pub committed: &'a Committed,
 }
 
-impl Call<'_> {
+impl<'a> Call<'a> {
     /// The path parameter `name` of the route's pattern (empty if the pattern has none: a
     /// declaration naming a parameter its path lacks fails the route-table test).
     pub fn param(&self, name: &str) -> &str {
@@ -51,7 +54,8 @@ impl Call<'_> {
         self.principal()?.tenant_id.as_deref().ok_or_else(|| ApiError::forbidden(Msg::TenantHeaderRequired))
     }
 
-    pub fn db(&self) -> ApiResult<worker::D1Database> {
-        crate::storage::d1::db(self.env)
+    /// The database, noting the outbox events each committed write inserts.
+    pub fn db(&self) -> ApiResult<Recorded<'a, worker::D1Database>> {
+        Ok(Recorded { db: crate::storage::d1::db(self.env)?, committed: self.committed })
     }
 }

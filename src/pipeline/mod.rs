@@ -1,6 +1,7 @@
 //! The request pipeline: request id → route → credentials → key gate (revocation and rate
 //! limits, one Durable Object call) → tenant and scope → body → handler → envelope, with the
-//! audit entry written after the response (`waitUntil`).
+//! audit entry written after the response (`waitUntil`), and so is the webhook fan-out of the
+//! events the request's writes committed.
 //!
 //! Every request passes through [`handle`], which always produces a response: errors from
 //! any stage become the error envelope, and no stage may panic.
@@ -25,6 +26,7 @@ use crate::domain::scopes::{self, Action, Resource};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::i18n::{Lang, Msg};
 use crate::storage;
+use crate::storage::outbox::Committed;
 use auth::Principal;
 use call::Call;
 use envelope::{Body, Reply};
@@ -49,6 +51,8 @@ struct Trace {
     /// The idempotency record this request claimed, to finish once the response is known.
     claimed: Option<String>,
     replay: bool,
+    /// The outbox events the request's writes committed, for webhook fan-out.
+    committed: Committed,
 }
 
 /// Serves one request.
@@ -131,6 +135,13 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
         };
         let env = env.clone();
         ctx.wait_until(async move { storage::audit::record(&env, entry).await });
+    }
+
+    // The events this request committed go to webhook fan-out after the response (SPEC §7);
+    // a request that wrote none costs nothing here.
+    let events = trace.committed.take();
+    if !events.is_empty() {
+        ctx.wait_until(crate::delivery::fanout::after_write(env.clone(), events));
     }
 
     let headers = worker::Headers::new();
@@ -271,7 +282,8 @@ async fn run(
         serde_json::Value::Null
     };
 
-    let call = Call { env, ctx, request_id, now_ms: now, params, query, body, principal, lang };
+    let call =
+        Call { env, ctx, request_id, now_ms: now, params, query, body, principal, lang, committed: &trace.committed };
     (def.handler)(&call).await
 }
 

@@ -50,11 +50,19 @@ impl From<DbError> for ApiError {
 pub struct Statement {
     pub sql: String,
     pub args: Vec<Arg>,
+    /// For an insert into the `events` outbox: the id of the event it inserts (when it changes
+    /// a row), so the request can hand what it committed to webhook delivery.
+    pub event_id: Option<String>,
 }
 
 impl Statement {
     pub fn new(sql: impl Into<String>, args: impl Into<Vec<Arg>>) -> Self {
-        Statement { sql: sql.into(), args: args.into() }
+        Statement { sql: sql.into(), args: args.into(), event_id: None }
+    }
+    /// Marks this statement as the outbox insert of event `id`.
+    pub fn inserting_event(mut self, id: &str) -> Self {
+        self.event_id = Some(id.to_string());
+        self
     }
 }
 
@@ -84,6 +92,19 @@ pub trait Database {
 
     /// Runs the statements in order as one transaction: all take effect or none does.
     async fn batch(&self, stmts: Vec<Statement>) -> DbResult<Vec<Written>>;
+}
+
+/// A borrowed database is one too (a wrapper such as the request's may hold either).
+impl<D: Database> Database for &D {
+    async fn first<T: DeserializeOwned>(&self, sql: &str, args: &[Arg]) -> DbResult<Option<T>> {
+        (*self).first(sql, args).await
+    }
+    async fn raw<T: DeserializeOwned>(&self, sql: &str, args: &[Arg]) -> DbResult<Vec<T>> {
+        (*self).raw(sql, args).await
+    }
+    async fn batch(&self, stmts: Vec<Statement>) -> DbResult<Vec<Written>> {
+        (*self).batch(stmts).await
+    }
 }
 
 /// The first row of a query, its columns by position.

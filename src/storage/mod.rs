@@ -7,16 +7,20 @@ pub mod attendance;
 pub mod audit;
 pub mod d1;
 pub mod db;
+pub mod deliveries;
+pub mod events;
 pub mod gate;
 pub mod gate_queue;
 pub mod jobs;
 pub mod keys;
+pub mod outbox;
 pub mod partnerships;
 pub mod resource;
 pub mod shifts;
 pub mod tenants;
 pub mod time_entries;
 pub mod vendors;
+pub mod webhooks;
 pub mod workers;
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ fn specs() -> Vec<(&'static str, &'static ListSpec, bool)> {
         ("partnerships", &crate::storage::partnerships::PARTNERSHIPS.list, true),
         ("audit_log", &crate::storage::audit::AUDIT_LOG, true),
         ("divisions", &crate::storage::tenants::DIVISIONS.list, true),
+        ("webhooks", &crate::storage::webhooks::WEBHOOKS.list, true),
         ("tenants", &crate::storage::tenants::TENANT_LIST, false),
         ("vendors", &crate::storage::vendors::VENDOR_LIST, false),
     ]
@@ -103,5 +104,41 @@ fn many_valued_filters_keep_the_range_scan() {
         assert!(p.contains("USING INDEX") || p.contains("USING COVERING INDEX"), "{}: {p}", spec.table);
         assert!(p.contains("(tenant_id=?"), "{}: not a range on the owner: {p}", spec.table);
         assert!(!p.contains("TEMP B-TREE"), "{}: {p}", spec.table);
+    }
+}
+
+/// Webhook delivery's queries (SPEC §7): the delivery log is a range of its endpoint, and the
+/// sweeper's scans (undispatched events, overdue deliveries, 30-day purges) are ranges of their
+/// indexes, however large the tables grow.
+#[test]
+fn webhook_delivery_queries_use_their_indexes() {
+    use crate::domain::ids;
+    let db = Sqlite::open();
+    let conn = db.conn();
+    let c = cursor::encode("dlv_0193c2aa000070008000000000000001");
+    let q = |pairs: &[(&str, &str)]| Query::new(pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect());
+    for query in [q(&[]), q(&[("cursor", &c), ("status", "pending"), ("event", "ping,worker.created")])] {
+        let lq = crate::storage::deliveries::page_query("ten_1", "whk_1", &query).unwrap();
+        let p = plan(conn, &lq.sql, &lq.args);
+        assert!(p.contains("webhook_deliveries_webhook (tenant_id=? AND webhook_id=?"), "{p}");
+        assert!(!p.contains("TEMP B-TREE"), "{p}");
+    }
+    let t = Arg::Text("2026-01-01T00:00:00Z".into());
+    let n = Arg::Int(200);
+    use crate::storage::{deliveries, events};
+    let cases: Vec<(&str, Vec<Arg>, &str)> = vec![
+        (events::STALE, vec![ids::floor("evt", 1).into(), n.clone()], "events_undispatched (dispatched_at=? AND id<?)"),
+        (
+            deliveries::OVERDUE,
+            vec![t.clone(), n.clone()],
+            "webhook_deliveries_pending (status=? AND next_attempt_at<?)",
+        ),
+        (deliveries::PURGE, vec![t.clone(), n.clone()], "webhook_deliveries_created (created_at<?)"),
+        (events::PURGE, vec![t, n], "events_undispatched (dispatched_at<?)"),
+    ];
+    for (sql, args, expected) in cases {
+        let p = plan(conn, sql, &args);
+        assert!(p.contains(expected), "{sql}: {p}");
+        assert!(!p.contains("TEMP B-TREE"), "{sql}: {p}");
     }
 }

@@ -51,15 +51,16 @@ pub fn event_stmt(t: &Table, event: Event, tenant: &str, id: &str, now_ms: i64) 
         t.name(),
         t.scope()
     );
+    let event_id = ids::new_id("evt", now_ms as u64);
     let args = [
-        Arg::Text(ids::new_id("evt", now_ms as u64)),
+        Arg::Text(event_id.clone()),
         tenant.into(),
         event.into(),
         crate::domain::time::fmt_ms(now_ms).into(),
         tenant.into(),
         id.into(),
     ];
-    Statement::new(sql, args)
+    Statement::new(sql, args).inserting_event(&event_id)
 }
 
 /// Runs a statement `… RETURNING <json> AS j` (plus its events) and returns the JSON.

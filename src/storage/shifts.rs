@@ -66,6 +66,7 @@ pub async fn times(db: &impl Database, tenant: &str, id: &str) -> ApiResult<Opti
 pub async fn publish(db: &impl Database, tenant: &str, from: &str, to: &str, now_ms: i64) -> ApiResult<Vec<String>> {
     let now = crate::domain::time::fmt_ms(now_ms);
     let drafts = "FROM shifts WHERE tenant_id = ?2 AND published = 0 AND deleted_at IS NULL AND starts_at >= ?3 AND starts_at <= ?4";
+    let event_id = ids::new_id("evt", now_ms as u64);
     let event = Statement::new(
         format!(
             "INSERT INTO events (id, tenant_id, type, occurred_at, data) \
@@ -73,14 +74,15 @@ pub async fn publish(db: &impl Database, tenant: &str, from: &str, to: &str, now
              'count', count(*)) {drafts} HAVING count(*) > 0"
         ),
         [
-            Arg::Text(ids::new_id("evt", now_ms as u64)),
+            Arg::Text(event_id.clone()),
             tenant.into(),
             from.into(),
             to.into(),
             now.clone().into(),
             Event::SchedulePublished.into(),
         ],
-    );
+    )
+    .inserting_event(&event_id);
     let update = Statement::new(
         format!("UPDATE shifts SET published = 1, updated_at = ?1 WHERE id IN (SELECT id {drafts}) RETURNING id"),
         [now.into(), tenant.into(), from.into(), to.into()],

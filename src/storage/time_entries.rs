@@ -195,17 +195,21 @@ pub async fn announce(
     let budget_used = serde_json::to_value(&job.used)?;
     for t in &crossed {
         let data = serde_json::json!({"job_id": job_id, "threshold": t, "percent": job.used.percent, "budget": job.job["budget"], "budget_used": budget_used});
-        stmts.push(Statement::new(
-            // `changes()` is the previous statement's: the mask update won, then each event landed.
-            "INSERT INTO events (id, tenant_id, type, occurred_at, data) SELECT ?, ?, ?, ?, ? WHERE changes() = 1",
-            [
-                Arg::Text(ids::new_id("evt", now_ms as u64)),
-                tenant.into(),
-                Event::JobBudgetThreshold.into(),
-                now.clone().into(),
-                Arg::Text(data.to_string()),
-            ],
-        ));
+        let event_id = ids::new_id("evt", now_ms as u64);
+        stmts.push(
+            Statement::new(
+                // `changes()` is the previous statement's: the mask update won, then each event landed.
+                "INSERT INTO events (id, tenant_id, type, occurred_at, data) SELECT ?, ?, ?, ?, ? WHERE changes() = 1",
+                [
+                    Arg::Text(event_id.clone()),
+                    tenant.into(),
+                    Event::JobBudgetThreshold.into(),
+                    now.clone().into(),
+                    Arg::Text(data.to_string()),
+                ],
+            )
+            .inserting_event(&event_id),
+        );
     }
     let won = db::write(db, stmts, "id").await?.first().is_some_and(|mask_update| mask_update.changes == 1);
     Ok(if won { crossed } else { Vec::new() })

@@ -49,6 +49,9 @@ RULES = {
     ("POST /v1/time-entries", "ended_at", "out_of_range"),
     ("PATCH /v1/time-entries/{time_entry_id}", "started_at", "out_of_range"),
     ("PATCH /v1/time-entries/{time_entry_id}", "ended_at", "out_of_range"),
+    # A webhook filter's time range cannot end where it starts (it would match nothing).
+    ("POST /v1/webhooks", "filters.time_range.end", "out_of_range"),
+    ("PATCH /v1/webhooks/{webhook_id}", "filters.time_range.end", "out_of_range"),
 }
 # A new key expires in the future and never exceeds its owner's limits.
 for route in KEY_ROUTES:

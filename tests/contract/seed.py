@@ -58,6 +58,9 @@ division = make("/v1/divisions", {"name": "Contract North"})
 spare_key = make("/v1/api-keys", {"label": "Spare", "scopes": "read-only"})
 vendor = call("POST", "/v1/operator/vendors", OPERATOR, {"name": "PayrollHub"})["data"]["id"]
 partnership = make("/v1/partnerships", {"vendor_id": vendor, "scopes": "read-only"})
+# An endpoint on a dead loopback port, and one delivery to it (a ping) for the deliveries routes.
+webhook = make("/v1/webhooks", {"url": "http://127.0.0.1:9/contract-hook", "events": ["*"]})
+delivery = call("POST", f"/v1/webhooks/{webhook}/test", key, {})["data"]["id"]
 
 dictionaries = {
     "tenant_ids": [tenant["id"]],
@@ -74,6 +77,8 @@ dictionaries = {
     "worker_ids": [worker],
     "shift_ids": [shift],
     "time_entry_ids": [entry],
+    "webhook_ids": [webhook],
+    "delivery_ids": [delivery],
 }
 DIR.mkdir(parents=True, exist_ok=True)
 for name, values in dictionaries.items():

@@ -195,12 +195,18 @@ impl Tenant {
 
 /// Polls `f` until it returns `Some` or about five seconds pass (for work done after the
 /// response, such as audit entries).
-pub fn eventually<T>(mut f: impl FnMut() -> Option<T>) -> T {
-    for _ in 0..50 {
+pub fn eventually<T>(f: impl FnMut() -> Option<T>) -> T {
+    eventually_within(Duration::from_secs(5), f)
+}
+
+/// Polls `f` every 100 ms until it returns `Some` or `timeout` passes.
+pub fn eventually_within<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + timeout;
+    while std::time::Instant::now() < deadline {
         if let Some(v) = f() {
             return v;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    f().expect("condition not met within 5 s")
+    f().unwrap_or_else(|| panic!("condition not met within {timeout:?}"))
 }

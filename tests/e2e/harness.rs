@@ -53,9 +53,14 @@ fn wrangler(args: &[&str], state: &Path) -> Command {
     c
 }
 
+/// What every server of the suite runs with besides `ALLOW_HTTP_WEBHOOKS`: a fast webhook
+/// retry schedule (fifteen retries a second apart) and a sweeper every two seconds, so the
+/// delivery tests see retries, failures and recoveries in seconds rather than hours.
+pub const WEBHOOK_VARS: &[&str] = &["WEBHOOK_RETRY_SCHEDULE:1,1,1,1,1,1,1,1,1,1,1,1,1,1,1", "WEBHOOK_SWEEP_SECONDS:2"];
+
 /// The shared server, started on first use.
 pub fn server() -> &'static Server {
-    SERVER.get_or_init(|| start("main", &[]))
+    SERVER.get_or_init(|| start("main", WEBHOOK_VARS))
 }
 
 /// A second server whose idempotency records expire after three seconds, for expiry tests.

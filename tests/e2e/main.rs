@@ -3,6 +3,9 @@
 
 mod client;
 mod harness;
+mod receiver;
+mod webhook_endpoints;
+mod webhook_verify;
 
 mod attendance;
 mod audit;
@@ -20,4 +23,8 @@ mod shifts;
 mod tenancy;
 mod time_entries;
 mod upgrade;
+mod webhooks_api;
+mod webhooks_delivery;
+mod webhooks_log;
+mod webhooks_recovery;
 mod workers;

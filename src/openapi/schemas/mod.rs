@@ -4,7 +4,9 @@
 
 mod access;
 mod common;
+mod deliveries;
 mod time;
+mod webhooks;
 mod work;
 
 use std::collections::BTreeMap;
@@ -32,6 +34,8 @@ impl Registry {
         access::add(&mut reg);
         work::add(&mut reg);
         time::add(&mut reg);
+        webhooks::add(&mut reg);
+        deliveries::add(&mut reg);
         reg
     }
     pub fn has(&self, name: &str) -> bool {

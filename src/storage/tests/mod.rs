@@ -6,12 +6,14 @@
 //! [`Database`]: crate::storage::db::Database
 
 mod audit;
+mod deliveries;
 mod employee_codes;
 mod listing;
 mod outbox;
 mod overlap;
 mod references;
 mod thresholds;
+mod webhooks;
 
 use std::cell::Cell;
 

@@ -176,3 +176,54 @@ fn publishing_records_one_event_with_the_shifts() {
     assert!(again.is_empty());
     assert_eq!(types(&fx).iter().filter(|t| *t == "schedule.published").count(), 1);
 }
+
+/// The request's database notes the ids of exactly the events that committed (the fan-out
+/// after the response delivers those and no others).
+#[test]
+fn the_request_notes_exactly_the_events_it_committed() {
+    use crate::storage::outbox::{Committed, Recorded};
+    let fx = Fx::new();
+    let committed = Committed::default();
+    let db = Recorded { db: &fx.db, committed: &committed };
+    // Written through the fixture's own database, not the request's: not noted.
+    let w = fx.worker();
+    let first_id = "te_0193c2aa000070008000000000000001";
+    let span = crate::domain::time_entries::Span { started_at: at("09:00"), ended_at: None, breaks: vec![] };
+    let guard = time_entries::guard(&fx.tenant, &w, first_id, &span, false);
+    let cols = || vec![("worker_id", Arg::from(w.as_str())), ("started_at", Arg::from(at("09:00")))];
+    let events = [Event::AttendanceClockIn];
+    let made = block_on(resource::create_if(
+        &db,
+        &TIME_ENTRIES,
+        &fx.tenant,
+        first_id,
+        fx.tick(),
+        cols(),
+        resource::Guarded { guard: Some(guard), events: &events },
+    ));
+    assert!(made.unwrap().is_some());
+    // Refused by the no-overlap guard: its events do not land and are not noted.
+    let second_id = "te_0193c2aa000070008000000000000002";
+    let guard = time_entries::guard(&fx.tenant, &w, second_id, &span, false);
+    let refused = block_on(resource::create_if(
+        &db,
+        &TIME_ENTRIES,
+        &fx.tenant,
+        second_id,
+        fx.tick(),
+        cols(),
+        resource::Guarded { guard: Some(guard), events: &events },
+    ));
+    assert_eq!(refused.unwrap(), None);
+    // A batch that fails commits nothing, so notes nothing.
+    let event = resource::event_stmt(&WORKERS, Event::WorkerUpdated, &fx.tenant, &w, fx.tick());
+    let broken = Statement::new("INSERT INTO no_such_table VALUES (1)", Vec::new());
+    assert!(block_on(db.batch(vec![event, broken])).is_err());
+
+    let noted = committed.take();
+    let sql = "SELECT id FROM events WHERE tenant_id = ? AND type != 'worker.created' ORDER BY id";
+    let landed: Vec<(String,)> = block_on(fx.db.raw(sql, &[fx.tenant.as_str().into()])).unwrap();
+    assert_eq!(noted, landed.into_iter().map(|(id,)| id).collect::<Vec<_>>());
+    assert_eq!(noted.len(), 2, "time_entry.created and attendance.clock_in");
+    assert!(committed.take().is_empty(), "taken once");
+}
