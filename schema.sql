@@ -314,6 +314,7 @@ CREATE TABLE IF NOT EXISTS time_entries (
 CREATE INDEX IF NOT EXISTS time_entries_tenant ON time_entries (tenant_id, id);
 CREATE INDEX IF NOT EXISTS time_entries_worker ON time_entries (tenant_id, worker_id, started_at);
 CREATE INDEX IF NOT EXISTS time_entries_job ON time_entries (tenant_id, job_id);
+CREATE INDEX IF NOT EXISTS time_entries_job_started ON time_entries (tenant_id, job_id, started_at);  -- 0004
 CREATE INDEX IF NOT EXISTS time_entries_started ON time_entries (tenant_id, started_at);
 CREATE INDEX IF NOT EXISTS time_entries_site ON time_entries (tenant_id, site_id);
 CREATE INDEX IF NOT EXISTS time_entries_task ON time_entries (tenant_id, task_id);

@@ -2,10 +2,12 @@
 
 pub mod attendance;
 pub mod budget;
+pub mod csv;
 pub mod cursor;
 pub mod events;
 pub mod fields;
 pub mod filters;
+pub mod formats;
 pub mod gate;
 pub mod geo;
 pub mod idempotency;
@@ -13,6 +15,7 @@ pub mod ids;
 pub mod jobs;
 pub mod key_request;
 pub mod keys;
+pub mod labor;
 pub mod listing;
 pub mod model;
 pub mod named;
@@ -20,6 +23,7 @@ pub mod overtime;
 pub mod params;
 pub mod rate;
 pub mod reader;
+pub mod reports;
 pub mod scopes;
 pub mod shifts;
 pub mod tenants;

@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod me;
 pub mod operator;
 pub mod partnerships;
+pub mod reports;
 pub mod shifts;
 pub mod time_entries;
 pub mod time_entry_routes;
@@ -38,4 +39,5 @@ pub static ROUTES: &[&[RouteDef]] = &[
     time_entry_routes::ROUTES,
     attendance::ROUTES,
     attendance_views::ROUTES,
+    reports::ROUTES,
 ];

@@ -32,6 +32,7 @@ const TAGS: &[(&str, &str)] = &[
         "Attendance",
         "The kiosk's clock-in, clock-out and breaks, and daily, range, monthly, today and per-worker views.",
     ),
+    ("Reports", "Hours and labour cost over local days: per job (with budget use), per worker, job, customer or task."),
 ];
 
 pub fn info() -> Info {

@@ -147,6 +147,7 @@ fn own(p: &Param) -> Parameter {
         ParamKind::Date => dsl::date(),
         ParamKind::Int(min, max) => integer(min, max),
         ParamKind::Id(prefix) => id(prefix),
+        ParamKind::OneOf(values) => one_of(values),
     };
     let rule = if p.required { "Missing or malformed is `400`." } else { "Malformed is `400`." };
     param(p.name, ParameterIn::Query, p.required, &format!("{} {rule}", p.doc), schema).build()
@@ -176,6 +177,16 @@ pub fn idempotency_key() -> Parameter {
          and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat \
          while the first is running is `409 conflict` with `Retry-After: 1`.",
         s,
+    )
+}
+
+/// `Accept`, on routes that can answer CSV as well as JSON.
+pub fn accept() -> Parameter {
+    header(
+        "Accept",
+        "Without `format`, a CSV attachment is answered when this prefers `text/csv` to `application/json` (a higher \
+         quality, or the same quality listed first); otherwise JSON.",
+        string().examples(["text/csv", "application/json"]),
     )
 }
 

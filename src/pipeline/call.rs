@@ -24,6 +24,8 @@ pub struct Call<'a> {
     pub principal: Option<Principal>,
     /// The language errors are written in (for errors inside a 207 body).
     pub lang: crate::i18n::Lang,
+    /// The `Accept` header, for routes that can answer CSV as well as JSON.
+    pub accept: Option<String>,
 }
 
 impl Call<'_> {

@@ -205,7 +205,7 @@ async fn run(
     let presented = auth::credential(header(&req, "Authorization").as_deref(), header(&req, "X-API-Key").as_deref())
         .map(str::to_string);
     let principal = match def.access {
-        Access::Public => None,
+        Access::Public | Access::Signed => None,
         Access::Operator => {
             auth::operator(env, presented.as_deref())?;
             None
@@ -271,7 +271,8 @@ async fn run(
         serde_json::Value::Null
     };
 
-    let call = Call { env, ctx, request_id, now_ms: now, params, query, body, principal, lang };
+    let accept = header(&req, "Accept");
+    let call = Call { env, ctx, request_id, now_ms: now, params, query, body, principal, lang, accept };
     (def.handler)(&call).await
 }
 

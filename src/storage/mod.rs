@@ -5,6 +5,7 @@
 pub mod api_keys;
 pub mod attendance;
 pub mod audit;
+pub mod counted;
 pub mod d1;
 pub mod db;
 pub mod gate;
@@ -12,6 +13,7 @@ pub mod gate_queue;
 pub mod jobs;
 pub mod keys;
 pub mod partnerships;
+pub mod reports;
 pub mod resource;
 pub mod shifts;
 pub mod tenants;

@@ -105,3 +105,55 @@ fn many_valued_filters_keep_the_range_scan() {
         assert!(!p.contains("TEMP B-TREE"), "{}: {p}", spec.table);
     }
 }
+
+/// The report aggregates (SPEC §6) read the counted entries by an index range on the tenant's
+/// entries — by start, or by worker or job and start when one is asked for — never by scanning
+/// the table, whatever they group by.
+#[test]
+fn report_aggregates_are_index_range_scans() {
+    use crate::domain::listing::Filter;
+    use crate::domain::reports::GroupBy;
+    use crate::handlers::reports::FILTERS;
+    use crate::storage::counted::Counted;
+    let db = Sqlite::open();
+    let conn = db.conn();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    let filter = |name: &str| -> &Filter { FILTERS.filters.iter().find(|f| f.param == name).expect("filter") };
+    let counted = |filters: &[(&str, &str)]| {
+        let mut c = Counted {
+            tenant: "ten_1".into(),
+            tenant_zone: "Europe/Madrid".into(),
+            site_zones: vec!["America/New_York".into()],
+            from: day("2026-03-01"),
+            to: day("2026-03-31"),
+            conditions: vec![],
+        };
+        for (name, raw) in filters {
+            c.filter(filter(name), raw).expect("filter value");
+        }
+        c
+    };
+    let wkr = "wkr_0193c2aa000070008000000000000001";
+    let job = "job_0193c2aa000070008000000000000001";
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (vec![("status", "approved,pending")], "time_entries_started"),
+        (vec![("status", "approved"), ("worker_id", wkr)], "time_entries_worker"),
+        (vec![("status", "approved,pending"), ("job_id", job)], "time_entries_job_started"),
+    ];
+    for (filters, index) in cases {
+        let c = counted(&filters);
+        let mut queries: Vec<(String, Vec<Arg>)> = Vec::new();
+        for group in GroupBy::ALL {
+            queries.push(crate::storage::reports::time_sql(&c, *group));
+        }
+        queries.push(crate::storage::reports::job_costing_sql(&c));
+        for (sql, args) in queries {
+            let p = plan(conn, &sql, &args);
+            assert!(p.contains(&format!("SEARCH te USING INDEX {index} (tenant_id=?")), "{filters:?}: {p}");
+            assert!(!p.contains("SCAN te"), "{filters:?} scans the entries: {p}");
+            for joined in ["w", "j", "es", "js", "ws"] {
+                assert!(!p.contains(&format!("SCAN {joined} ")), "{filters:?} scans {joined}: {p}");
+            }
+        }
+    }
+}

@@ -15,6 +15,7 @@ mod keys;
 mod limits;
 mod operator;
 mod pipeline;
+mod reports;
 mod resources;
 mod shifts;
 mod tenancy;

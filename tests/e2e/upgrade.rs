@@ -26,7 +26,9 @@ fn to_first_release(state: &Path) {
         .expect("the local D1 database file");
     let db = rusqlite::Connection::open(&file).expect("open local D1");
     db.execute_batch(
-        "-- 0003_webhooks
+        "-- 0004_exports
+         DROP INDEX time_entries_job_started;
+         -- 0003_webhooks
          DROP TABLE webhook_deliveries;
          DROP TABLE webhooks;
          -- 0002_time_entry_billable

@@ -4,6 +4,7 @@
 
 mod access;
 mod common;
+mod reports;
 mod time;
 mod work;
 
@@ -32,6 +33,7 @@ impl Registry {
         access::add(&mut reg);
         work::add(&mut reg);
         time::add(&mut reg);
+        reports::add(&mut reg);
         reg
     }
     pub fn has(&self, name: &str) -> bool {
