@@ -20,6 +20,8 @@ pub enum ParamKind {
     Id(&'static str),
     /// One of these words.
     OneOf(&'static [&'static str]),
+    /// Exactly this many lower-case hexadecimal digits (a signature).
+    Hex(usize),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -102,6 +104,16 @@ pub fn id<'q>(query: &'q Query, p: &Param) -> ApiResult<Option<&'q str>> {
     }
 }
 
+/// A [`ParamKind::Hex`] parameter.
+pub fn hex<'q>(query: &'q Query, p: &Param) -> ApiResult<Option<&'q str>> {
+    let ParamKind::Hex(len) = p.kind else { return Err(bad(p.name)) };
+    match raw(query, p)? {
+        Some(v) if v.len() == len && v.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) => Ok(Some(v)),
+        Some(_) => Err(bad(p.name)),
+        None => Ok(None),
+    }
+}
+
 /// A [`ParamKind::OneOf`] parameter, as the named value it spells.
 pub fn one_of<T: Named>(query: &Query, p: &Param) -> ApiResult<Option<T>> {
     match raw(query, p)? {
@@ -137,5 +149,10 @@ mod tests {
         assert_eq!(one_of::<Format>(&q(&[("format", "csv")]), &format).unwrap(), Some(Format::Csv));
         assert_eq!(one_of::<Format>(&q(&[]), &format).unwrap(), None);
         assert_eq!(one_of::<Format>(&q(&[("format", "xml")]), &format).unwrap_err().status(), 400);
+        let sig = Param::required("signature", ParamKind::Hex(4));
+        assert_eq!(hex(&q(&[("signature", "09af")]), &sig).unwrap(), Some("09af"));
+        for bad in ["09AF", "09a", "09afe", "09ag"] {
+            assert!(hex(&q(&[("signature", bad)]), &sig).is_err(), "{bad}");
+        }
     }
 }

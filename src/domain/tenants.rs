@@ -85,6 +85,15 @@ named! {
 }
 
 impl Settings {
+    /// The overtime rules attendance and payroll apply.
+    pub fn overtime_rules(&self) -> super::overtime::Rules {
+        super::overtime::Rules {
+            daily_hours: self.daily_overtime_hours,
+            weekly_hours: self.weekly_overtime_hours,
+            week_start: self.week_start_day(),
+        }
+    }
+
     pub fn week_start_day(&self) -> chrono::Weekday {
         match self.week_start {
             WeekStart::Monday => chrono::Weekday::Mon,

@@ -10,6 +10,7 @@ pub mod catalog_routes;
 pub mod crud;
 pub mod divisions;
 pub mod docs;
+pub mod exports;
 pub mod jobs;
 pub mod me;
 pub mod operator;
@@ -40,4 +41,5 @@ pub static ROUTES: &[&[RouteDef]] = &[
     attendance::ROUTES,
     attendance_views::ROUTES,
     reports::ROUTES,
+    exports::ROUTES,
 ];

@@ -76,6 +76,7 @@ pub enum Noun {
     Job,
     Shift,
     TimeEntry,
+    Export,
     Object,
 }
 
@@ -119,6 +120,8 @@ pub enum Msg {
     InvalidTransition(&'static str, &'static str),
     /// A time span that overlaps another of the same worker (names the other).
     Overlaps(String),
+    /// A download link whose signature does not match, or that has expired.
+    LinkInvalid,
 }
 
 /// Why one field is invalid (`details[].code`).

@@ -33,6 +33,7 @@ const TAGS: &[(&str, &str)] = &[
         "The kiosk's clock-in, clock-out and breaks, and daily, range, monthly, today and per-worker views.",
     ),
     ("Reports", "Hours and labour cost over local days: per job (with budget use), per worker, job, customer or task."),
+    ("Exports", "Payroll files computed off the request path, downloaded through signed links that need no key."),
 ];
 
 pub fn info() -> Info {

@@ -44,6 +44,7 @@ const PATH_IDS: &[(&str, &str, &str)] = &[
     ("job_id", "job", "job"),
     ("shift_id", "shf", "shift"),
     ("time_entry_id", "te", "time entry"),
+    ("export_id", "exp", "export"),
 ];
 
 pub fn path(name: &str) -> Parameter {
@@ -148,6 +149,7 @@ fn own(p: &Param) -> Parameter {
         ParamKind::Int(min, max) => integer(min, max),
         ParamKind::Id(prefix) => id(prefix),
         ParamKind::OneOf(values) => one_of(values),
+        ParamKind::Hex(len) => string().pattern(Some(format!("^[0-9a-f]{{{len}}}$"))),
     };
     let rule = if p.required { "Missing or malformed is `400`." } else { "Malformed is `400`." };
     param(p.name, ParameterIn::Query, p.required, &format!("{} {rule}", p.doc), schema).build()

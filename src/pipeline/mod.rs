@@ -272,7 +272,8 @@ async fn run(
     };
 
     let accept = header(&req, "Accept");
-    let call = Call { env, ctx, request_id, now_ms: now, params, query, body, principal, lang, accept };
+    let origin = url.origin().ascii_serialization();
+    let call = Call { env, ctx, request_id, now_ms: now, params, query, body, principal, lang, accept, origin };
     (def.handler)(&call).await
 }
 

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod counted;
 pub mod d1;
 pub mod db;
+pub mod exports;
 pub mod gate;
 pub mod gate_queue;
 pub mod jobs;

@@ -33,6 +33,7 @@ fn specs() -> Vec<(&'static str, &'static ListSpec, bool)> {
         ("divisions", &crate::storage::tenants::DIVISIONS.list, true),
         ("tenants", &crate::storage::tenants::TENANT_LIST, false),
         ("vendors", &crate::storage::vendors::VENDOR_LIST, false),
+        ("exports", &crate::storage::exports::EXPORTS.list, true),
     ]
 }
 
@@ -155,5 +156,47 @@ fn report_aggregates_are_index_range_scans() {
                 assert!(!p.contains(&format!("SCAN {joined} ")), "{filters:?} scans {joined}: {p}");
             }
         }
+    }
+}
+
+/// A payroll export's reads (SPEC §6): its page of workers, their approved entries in the
+/// range, and its gathered rows — each a range on an index, none sorting.
+#[test]
+fn export_reads_are_index_range_scans() {
+    let db = Sqlite::open();
+    let conn = db.conn();
+    let counted = crate::storage::counted::Counted {
+        tenant: "ten_1".into(),
+        tenant_zone: "UTC".into(),
+        site_zones: vec![],
+        from: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("date"),
+        to: chrono::NaiveDate::from_ymd_opt(2026, 3, 31).expect("date"),
+        conditions: vec![
+            ("te.status = ?".into(), vec![Arg::from("approved")]),
+            ("te.worker_id IN (SELECT value FROM json_each(?))".into(), vec![Arg::from("[\"wkr_1\",\"wkr_2\"]")]),
+        ],
+    };
+    let (from_where, args) = counted.from_where("");
+    let worked = format!("SELECT te.worker_id {from_where}");
+    let p = plan(conn, &worked, &args);
+    assert!(
+        p.contains("SEARCH te USING INDEX time_entries_worker (tenant_id=? AND worker_id=? AND started_at>?"),
+        "{p}"
+    );
+    let cases: [(&str, Vec<Arg>, &str); 2] = [
+        (
+            "SELECT id, employee_code, name, pay_rate FROM workers WHERE tenant_id = ?1 AND id > ?2 ORDER BY id LIMIT 50",
+            vec!["ten_1".into(), "".into()],
+            "workers_tenant (tenant_id=? AND id>?)",
+        ),
+        (
+            "SELECT worker_id, data FROM export_rows WHERE export_id = ?1 AND worker_id > ?2 ORDER BY worker_id LIMIT 1000",
+            vec!["exp_1".into(), "".into()],
+            "sqlite_autoindex_export_rows_1 (export_id=? AND worker_id>?)",
+        ),
+    ];
+    for (sql, args, index) in cases {
+        let p = plan(conn, sql, &args);
+        assert!(p.contains(index) && !p.contains("TEMP B-TREE"), "{sql}: {p}");
     }
 }

@@ -8,6 +8,7 @@ mod attendance;
 mod audit;
 mod auth;
 mod docs_page;
+mod exports;
 mod idempotency;
 mod isolation;
 mod jobs;

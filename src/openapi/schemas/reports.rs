@@ -1,7 +1,13 @@
-//! Reports (SPEC §6) as the API answers them: the time and job-costing reports with their rows.
+//! Reports and payroll exports (SPEC §6) as the API answers them: the time and job-costing
+//! reports with their rows, exports, and the payroll file's rows.
+
+use utoipa::openapi::schema::Type;
 
 use super::super::dsl::{self, amount, array, count, date, describe, id, object, one_of, or_null, reference, string};
+use super::common::instant;
 use super::Registry;
+use crate::domain::exports::ExportStatus;
+use crate::domain::formats::Format;
 use crate::domain::jobs::JobStatus;
 use crate::domain::reports::GroupBy;
 use crate::domain::time_entries::EntryStatus;
@@ -90,8 +96,72 @@ fn job_costing(reg: &mut Registry) {
     );
 }
 
+fn exports(reg: &mut Registry) {
+    let e = object("A payroll export: computed off the request path, then downloadable through a signed link.")
+        .prop("id", id("exp"))
+        .prop("kind", dsl::constant(Type::String, "payroll"))
+        .prop(
+            "status",
+            describe(
+                one_of(ExportStatus::NAMES),
+                "`queued` when created, `processing` once its computation started, then `completed` or `failed`.",
+            ),
+        )
+        .prop("format", one_of(Format::NAMES))
+        .prop("from", date())
+        .prop("to", date())
+        .prop(
+            "row_count",
+            or_null(describe(count(0), "Rows in the file (one per worker); set when `completed`.").build()),
+        )
+        .prop("error", or_null(describe(string(), "Why it `failed`; `null` otherwise.").build()))
+        .prop("completed_at", or_null(describe(dsl::date_time(), "When it completed or failed.").build()))
+        .prop("created_at", instant(""))
+        .prop("updated_at", instant(""));
+    reg.add("Export", e);
+    let link = object("")
+        .prop(
+            "download_url",
+            or_null(
+                describe(
+                    string(),
+                    "When `completed`: an absolute URL that downloads the file with no key, valid 15 minutes (each \
+                     read of the export signs a fresh one); `null` otherwise.",
+                )
+                .build(),
+            ),
+        )
+        .prop("download_expires_at", or_null(describe(dsl::date_time(), "When `download_url` stops working.").build()));
+    let detail = utoipa::openapi::schema::AllOfBuilder::new()
+        .item(reference("Export"))
+        .item(link)
+        .description(Some("An export, with a fresh download link once it is completed."));
+    reg.add("ExportDetail", utoipa::openapi::schema::Schema::AllOf(detail.build()));
+    let row = object("One worker's pay over the export's local days, from approved entries only.")
+        .prop("worker_id", id("wkr"))
+        .prop("employee_code", string())
+        .prop("name", string())
+        .prop("regular_hours", hours("Hours within the tenant's daily and weekly overtime thresholds"))
+        .prop("overtime_hours", hours("The rest"))
+        .prop("total_hours", hours("Regular plus overtime hours"))
+        .prop("pay_rate", or_null(describe(count(0), "The worker's `pay_rate` (minor units an hour).").build()))
+        .prop(
+            "gross_pay",
+            money(
+                "regular_hours × pay_rate + overtime_hours × pay_rate × `settings.overtime_multiplier`, half to even",
+            ),
+        )
+        .prop("currency", reference("Currency"));
+    reg.add("PayrollRow", row);
+    reg.add(
+        "PayrollFile",
+        array(reference("PayrollRow"), "One row per worker with approved time, in worker id order.").build(),
+    );
+}
+
 pub fn add(reg: &mut Registry) {
     totals(reg);
     time_report(reg);
     job_costing(reg);
+    exports(reg);
 }

@@ -7,6 +7,7 @@
 
 mod audit;
 mod employee_codes;
+mod exports;
 mod listing;
 mod outbox;
 mod overlap;
