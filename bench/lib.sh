@@ -1,5 +1,6 @@
-# Shared by bench/run.sh and bench/scale.sh (sourced, not run): errors, durations, loopback
-# ports, process groups, and reading wrk's and the API's output. Set BENCH_NAME first.
+# Shared by the bench scripts (sourced, not run): errors, durations, loopback ports, process
+# groups, CPU accounting, a server over one state directory, and reading wrk's and the API's
+# output. Set BENCH_NAME first.
 
 die() { echo "$BENCH_NAME: $*" >&2; exit 1; }
 
@@ -52,3 +53,45 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 json_get() { # $1 = dotted path; reads JSON on stdin
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let v=JSON.parse(s);for(const k of process.argv[1].split("."))v=v?.[k];console.log(typeof v==="object"?JSON.stringify(v):v)})' "$1"
 }
+
+# --- one wrangler dev server over $STATE (scale.sh, reports.sh); the caller sets TMP, STATE,
+# PORTS and the array PGIDS (every group it must stop on exit) ---------------------------------
+# start_server NAME -> PORT, BASE, LOG, SERVER_PID; its own process group (setsid).
+start_server() {
+  local name=$1
+  PORT=$(pick_port)
+  BASE="http://127.0.0.1:$PORT"; LOG="$TMP/$name.log"
+  setsid wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" \
+    --show-interactive-dev-session=false >"$LOG" 2>&1 </dev/null &
+  SERVER_PID=$!
+  PGIDS+=("$SERVER_PID")   # setsid in a non-interactive shell: the child is its own group leader
+  for _ in $(seq 1 240); do
+    curl -fsS -o /dev/null --max-time 2 "$BASE/openapi.json" 2>/dev/null && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || fail_with_log "$LOG" "wrangler dev exited before answering"
+    sleep 0.5
+  done
+  fail_with_log "$LOG" "$BASE did not answer within 120 s"
+}
+stop_server() { stop_group "$SERVER_PID"; }
+
+d1_exec() { # $1 = SQL file
+  wrangler d1 execute DB --local --persist-to "$STATE" --file "$1" >"$TMP/d1.log" 2>&1 \
+    || fail_with_log "$TMP/d1.log" "wrangler d1 execute --file $(basename "$1") failed"
+}
+
+# CPU accounting, in clock ticks: all busy time of the machine, and that of one process group
+# (the wrangler dev server: node + workerd). The difference is wrk plus everything else that
+# ran meanwhile, which tells whether other work on the machine skewed a run.
+HZ=$(getconf CLK_TCK)
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
+group_ticks() {
+  local g=$1 t=0 p st
+  for p in $(ps -eo pid=,pgid= | awk -v g="$g" '$2 == g {print $1}'); do
+    st=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+    st=${st##*) }                              # drop "pid (comm) "; fields now start at state
+    t=$(( t + $(awk '{print $12 + $13}' <<<"$st") ))
+  done
+  echo "$t"
+}
+now_ms() { date +%s%3N; }
+pct() { awk -v t="$1" -v ms="$2" -v hz="$HZ" 'BEGIN { printf "%.0f", (ms > 0 ? 100 * t / hz / (ms / 1000) : 0) }'; }
