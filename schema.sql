@@ -314,9 +314,40 @@ CREATE TABLE IF NOT EXISTS time_entries (
 CREATE INDEX IF NOT EXISTS time_entries_tenant ON time_entries (tenant_id, id);
 CREATE INDEX IF NOT EXISTS time_entries_worker ON time_entries (tenant_id, worker_id, started_at);
 CREATE INDEX IF NOT EXISTS time_entries_job ON time_entries (tenant_id, job_id);
+CREATE INDEX IF NOT EXISTS time_entries_job_started ON time_entries (tenant_id, job_id, started_at);  -- 0004
 CREATE INDEX IF NOT EXISTS time_entries_started ON time_entries (tenant_id, started_at);
 CREATE INDEX IF NOT EXISTS time_entries_site ON time_entries (tenant_id, site_id);
 CREATE INDEX IF NOT EXISTS time_entries_task ON time_entries (tenant_id, task_id);
 CREATE INDEX IF NOT EXISTS time_entries_cost_code ON time_entries (tenant_id, cost_code_id);
 CREATE INDEX IF NOT EXISTS workers_site ON workers (tenant_id, site_id);
 CREATE INDEX IF NOT EXISTS workers_department ON workers (tenant_id, department_id);
+
+-- Payroll exports (0004): computed off the request path by the exports queue's consumer, a page
+-- of workers per message; `last_worker_id` is where the computation stands.
+CREATE TABLE IF NOT EXISTS exports (
+  id              TEXT PRIMARY KEY,                 -- exp_…
+  tenant_id       TEXT NOT NULL,
+  kind            TEXT NOT NULL DEFAULT 'payroll',
+  format          TEXT NOT NULL,                    -- csv | json
+  range_from      TEXT NOT NULL,                    -- first local day, YYYY-MM-DD
+  range_to        TEXT NOT NULL,                    -- last local day (included)
+  status          TEXT NOT NULL DEFAULT 'queued',   -- queued | processing | completed | failed
+  last_worker_id  TEXT,
+  failures        INTEGER NOT NULL DEFAULT 0,       -- failed computations in a row
+  row_count       INTEGER,
+  error           TEXT,
+  file_key        TEXT,                             -- the file in the EXPORT_FILES bucket
+  completed_at    TEXT,
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL,
+  deleted_at      TEXT                              -- always NULL: exports are not deleted
+);
+CREATE INDEX IF NOT EXISTS exports_tenant ON exports (tenant_id, id);
+
+-- The rows computed so far of an export in progress, gathered into its file at the end.
+CREATE TABLE IF NOT EXISTS export_rows (
+  export_id  TEXT NOT NULL,
+  worker_id  TEXT NOT NULL,
+  data       TEXT NOT NULL,                         -- JSON array of the row's values
+  PRIMARY KEY (export_id, worker_id)
+);

@@ -1,5 +1,6 @@
-# Shared by bench/run.sh and bench/scale.sh (sourced, not run): errors, durations, loopback
-# ports, process groups, and reading wrk's and the API's output. Set BENCH_NAME first.
+# Shared by the bench scripts (sourced, not run): errors, durations, loopback ports, process
+# groups, CPU accounting, a server over one state directory, and reading wrk's and the API's
+# output. Set BENCH_NAME first.
 
 die() { echo "$BENCH_NAME: $*" >&2; exit 1; }
 
@@ -71,3 +72,30 @@ serve() {
   done
   fail_with_log "$LOG" "$BASE did not answer within 120 s"
 }
+
+# start_server NAME -> as serve, over $STATE (scale.sh, reports.sh; the caller sets TMP,
+# STATE, PORTS and the array PGIDS).
+start_server() { serve "$1" "$STATE"; }
+stop_server() { stop_group "$SERVER_PID"; }
+
+d1_exec() { # $1 = SQL file
+  wrangler d1 execute DB --local --persist-to "$STATE" --file "$1" >"$TMP/d1.log" 2>&1 \
+    || fail_with_log "$TMP/d1.log" "wrangler d1 execute --file $(basename "$1") failed"
+}
+
+# CPU accounting, in clock ticks: all busy time of the machine, and that of one process group
+# (the wrangler dev server: node + workerd). The difference is wrk plus everything else that
+# ran meanwhile, which tells whether other work on the machine skewed a run.
+HZ=$(getconf CLK_TCK)
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
+group_ticks() {
+  local g=$1 t=0 p st
+  for p in $(ps -eo pid=,pgid= | awk -v g="$g" '$2 == g {print $1}'); do
+    st=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+    st=${st##*) }                              # drop "pid (comm) "; fields now start at state
+    t=$(( t + $(awk '{print $12 + $13}' <<<"$st") ))
+  done
+  echo "$t"
+}
+now_ms() { date +%s%3N; }
+pct() { awk -v t="$1" -v ms="$2" -v hz="$HZ" 'BEGIN { printf "%.0f", (ms > 0 ? 100 * t / hz / (ms / 1000) : 0) }'; }

@@ -110,23 +110,6 @@ stop_server() { stop_group "${PGIDS[-1]}"; }
 
 # --- wrk and its output --------------------------------------------------------------------
 
-# CPU accounting, in clock ticks: all busy time of the machine, and that of one process group
-# (the wrangler dev server: node + workerd). The difference is wrk plus everything else that
-# ran meanwhile, which tells whether other work on the machine skewed a run.
-HZ=$(getconf CLK_TCK)
-busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
-group_ticks() {
-  local g=$1 t=0 p st
-  for p in $(ps -eo pid=,pgid= | awk -v g="$g" '$2 == g {print $1}'); do
-    st=$(cat "/proc/$p/stat" 2>/dev/null) || continue
-    st=${st##*) }                              # drop "pid (comm) "; fields now start at state
-    t=$(( t + $(awk '{print $12 + $13}' <<<"$st") ))
-  done
-  echo "$t"
-}
-now_ms() { date +%s%3N; }
-pct() { awk -v t="$1" -v ms="$2" -v hz="$HZ" 'BEGIN { printf "%.0f", (ms > 0 ? 100 * t / hz / (ms / 1000) : 0) }'; }
-
 # load NAME URL [wrk -H args...] -> sets RPS, P50, P99, REQS, NON2XX, SOCKERR, and SRV_CPU /
 # REST_CPU: % of one core used by the server and by everything else during the measured run
 load() {

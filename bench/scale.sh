@@ -101,61 +101,13 @@ trap 'exit 143' TERM
 
 
 
-# start_server NAME -> PORT, BASE, LOG, SERVER_PID; its own process group (setsid).
-start_server() {
-  local name=$1
-  PORT=$(pick_port)
-  BASE="http://127.0.0.1:$PORT"; LOG="$TMP/$name.log"
-  setsid wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" \
-    --show-interactive-dev-session=false >"$LOG" 2>&1 </dev/null &
-  SERVER_PID=$!
-  PGIDS+=("$SERVER_PID")   # setsid in a non-interactive shell: the child is its own group leader
-  for _ in $(seq 1 240); do
-    curl -fsS -o /dev/null --max-time 2 "$BASE/openapi.json" 2>/dev/null && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || fail_with_log "$LOG" "wrangler dev exited before answering"
-    sleep 0.5
-  done
-  fail_with_log "$LOG" "$BASE did not answer within 120 s"
-}
-stop_server() { stop_group "$SERVER_PID"; }
-
-d1_exec() { # $1 = SQL file
-  wrangler d1 execute DB --local --persist-to "$STATE" --file "$1" >"$TMP/d1.log" 2>&1 \
-    || fail_with_log "$TMP/d1.log" "wrangler d1 execute --file $(basename "$1") failed"
-}
-
 # --- the node helper: SQL generation, cursor following, the clock loop ---------------------
-cat >"$TMP/scale.mjs" <<'EOF'
+cat >"$TMP/scale.mjs" <<EOF
 import fs from 'node:fs';
+import { BASE_MS, id, iso, q, writer } from '$ROOT/bench/seed.mjs';
+EOF
+cat >>"$TMP/scale.mjs" <<'EOF'
 const [cmd, ...args] = process.argv.slice(2);
-
-// Ids: prefix + 32 lower-case hex shaped like UUIDv7 — 12 hex of a millisecond clock that
-// advances by one per row (so ids sort in insertion order), '7', a 1-hex tenant tag, and an
-// 18-hex row number (unique across tenants).
-const BASE_MS = Date.parse('2026-01-01T00:00:00Z');
-const id = (prefix, tag, i) =>
-  `${prefix}_${(BASE_MS + i).toString(16).padStart(12, '0')}7${tag}${i.toString(16).padStart(18, '0')}`;
-const iso = ms => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-const q = s => `'${String(s).replace(/'/g, "''")}'`;
-
-// Multi-row INSERTs, each statement under D1's 100 KB limit, SEED_CHUNK rows per file.
-function writer(dir, name, head, chunk) {
-  let file = 0, rows = 0, fd = null, stmt = [], bytes = 0;
-  const files = [];
-  const open = () => { const f = `${dir}/${name}-${String(file++).padStart(3, '0')}.sql`; files.push(f);
-    fd = fs.openSync(f, 'w'); fs.writeSync(fd, 'BEGIN TRANSACTION;\n'); rows = 0; };
-  const flushStmt = () => { if (stmt.length) fs.writeSync(fd, `${head} VALUES\n${stmt.join(',\n')};\n`); stmt = []; bytes = 0; };
-  const close = () => { flushStmt(); fs.writeSync(fd, 'COMMIT;\n'); fs.closeSync(fd); fd = null; };
-  return {
-    add(row) {
-      if (!fd) open();
-      if (stmt.length >= 500 || bytes + row.length > 90000) flushStmt();
-      stmt.push(row); bytes += row.length + 2;
-      if (++rows >= chunk) close();
-    },
-    end() { if (fd) close(); return files; },
-  };
-}
 
 const W_HEAD = 'INSERT INTO workers (id, tenant_id, name, employee_code, status, created_at, updated_at)';
 const E_HEAD = 'INSERT INTO time_entries (id, tenant_id, worker_id, started_at, ended_at, breaks, worked_seconds, source, status, created_at, updated_at)';

@@ -29,6 +29,8 @@ pub enum Kind {
     Instant,
     /// An instant where a date stands for its last second (inclusive upper bounds).
     EndInstant,
+    /// A calendar date, `YYYY-MM-DD` (a local day), stored as written.
+    Date,
     /// A short identifier: letters, digits, `-`, `_`, `.`.
     Code(usize),
     /// Any JSON object of at most this many bytes, kept as text.

@@ -103,15 +103,21 @@ fn week_of(date: NaiveDate, start: Weekday) -> NaiveDate {
     date.checked_sub_days(Days::new(u64::from(back))).unwrap_or(NaiveDate::MIN)
 }
 
-/// Totals per local day that has sessions, by date. Within each week, days are walked in
-/// order: a day's regular time is its worked time up to the daily limit, and no more than
-/// what is left of the weekly limit; the rest is overtime.
+/// Totals per local day that has sessions, by date: each session's worked time counts on the
+/// local day (in `tz`) it began, then the rules of [`totals_by_day`] apply.
 pub fn daily_totals(sessions: &[Session], tz: Tz, rules: &Rules) -> Vec<DayTotals> {
     let mut worked: BTreeMap<NaiveDate, i64> = BTreeMap::new();
     for s in sessions {
         let day = worked.entry(local_date(s.start_ms, tz)).or_insert(0);
         *day = day.saturating_add(s.worked_ms());
     }
+    totals_by_day(worked, rules)
+}
+
+/// Regular and overtime time of each day from its worked time. Within each week, days are
+/// walked in order: a day's regular time is its worked time up to the daily limit, and no
+/// more than what is left of the weekly limit; the rest is overtime.
+pub fn totals_by_day(worked: BTreeMap<NaiveDate, i64>, rules: &Rules) -> Vec<DayTotals> {
     let (daily, weekly) = (hours_ms(rules.daily_hours), hours_ms(rules.weekly_hours));
     let mut week = None;
     let mut week_regular = 0i64;

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use super::ids;
 use super::listing::Query;
+use super::named::Named;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Msg;
 
@@ -17,6 +18,10 @@ pub enum ParamKind {
     Int(i64, i64),
     /// An id with this prefix.
     Id(&'static str),
+    /// One of these words.
+    OneOf(&'static [&'static str]),
+    /// Exactly this many lower-case hexadecimal digits (a signature).
+    Hex(usize),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -99,6 +104,24 @@ pub fn id<'q>(query: &'q Query, p: &Param) -> ApiResult<Option<&'q str>> {
     }
 }
 
+/// A [`ParamKind::Hex`] parameter.
+pub fn hex<'q>(query: &'q Query, p: &Param) -> ApiResult<Option<&'q str>> {
+    let ParamKind::Hex(len) = p.kind else { return Err(bad(p.name)) };
+    match raw(query, p)? {
+        Some(v) if v.len() == len && v.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) => Ok(Some(v)),
+        Some(_) => Err(bad(p.name)),
+        None => Ok(None),
+    }
+}
+
+/// A [`ParamKind::OneOf`] parameter, as the named value it spells.
+pub fn one_of<T: Named>(query: &Query, p: &Param) -> ApiResult<Option<T>> {
+    match raw(query, p)? {
+        Some(v) => T::parse(v).map(Some).ok_or_else(|| bad(p.name)),
+        None => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +144,15 @@ mod tests {
         assert!(only(&q(&[("month", "1"), ("year", "2026")]), &[MONTH]).is_err());
         let tenant = Param::required("tenant_id", ParamKind::Id("ten"));
         assert!(id(&q(&[("tenant_id", "wkr_1")]), &tenant).is_err());
+        use crate::domain::formats::Format;
+        let format = Param::optional("format", ParamKind::OneOf(Format::NAMES));
+        assert_eq!(one_of::<Format>(&q(&[("format", "csv")]), &format).unwrap(), Some(Format::Csv));
+        assert_eq!(one_of::<Format>(&q(&[]), &format).unwrap(), None);
+        assert_eq!(one_of::<Format>(&q(&[("format", "xml")]), &format).unwrap_err().status(), 400);
+        let sig = Param::required("signature", ParamKind::Hex(4));
+        assert_eq!(hex(&q(&[("signature", "09af")]), &sig).unwrap(), Some("09af"));
+        for bad in ["09AF", "09a", "09afe", "09ag"] {
+            assert!(hex(&q(&[("signature", bad)]), &sig).is_err(), "{bad}");
+        }
     }
 }

@@ -90,6 +90,11 @@ fn nested(f: &mut Fields, prefix: &str, value: &Value, shape: &Shape) -> Option<
     }
 }
 
+/// `YYYY-MM-DD`, a real day, with four-digit years and two-digit months and days.
+fn is_date(s: &str) -> bool {
+    s.len() == 10 && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+}
+
 fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<super::model::RefCheck>) -> Patch<Val> {
     let arg = |p: Patch<String>| p.map(|s| Val::Arg(Arg::Text(s)));
     let id = |f: &mut Fields, prefix: &str| f.text_where(d.name, 64, |s| ids::is_id(prefix, s));
@@ -106,6 +111,7 @@ fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<super::model::RefCheck>) ->
         Kind::Currency => arg(f.one_of(d.name, CURRENCIES)),
         Kind::Instant => instant(f, d.name, false),
         Kind::EndInstant => instant(f, d.name, true),
+        Kind::Date => arg(f.text_where(d.name, 10, is_date)),
         Kind::Id(prefix) => arg(id(f, prefix)),
         Kind::Ref(prefix, table) => match id(f, prefix) {
             Patch::Set(id) => {

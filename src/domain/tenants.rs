@@ -43,8 +43,8 @@ pub fn is_timezone(tz: &str) -> bool {
     tz.parse::<chrono_tz::Tz>().is_ok()
 }
 
-/// A tenant's own rules: overtime thresholds, the day weeks start on, and the verification
-/// score under which a time entry is flagged.
+/// A tenant's own rules: overtime thresholds, the day weeks start on, the verification score
+/// under which a time entry is flagged, and how payroll pays (overtime rate, currency).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
@@ -52,6 +52,10 @@ pub struct Settings {
     pub weekly_overtime_hours: f64,
     pub week_start: WeekStart,
     pub pinshot_threshold: i64,
+    /// Overtime hours are paid at the pay rate times this (payroll exports).
+    pub overtime_multiplier: f64,
+    /// The currency pay rates, labour costs and payroll are in (ISO 4217).
+    pub currency: String,
 }
 
 impl Default for Settings {
@@ -61,6 +65,8 @@ impl Default for Settings {
             weekly_overtime_hours: 40.0,
             week_start: WeekStart::Monday,
             pinshot_threshold: 60,
+            overtime_multiplier: 1.5,
+            currency: "USD".into(),
         }
     }
 }
@@ -79,6 +85,15 @@ named! {
 }
 
 impl Settings {
+    /// The overtime rules attendance and payroll apply.
+    pub fn overtime_rules(&self) -> super::overtime::Rules {
+        super::overtime::Rules {
+            daily_hours: self.daily_overtime_hours,
+            weekly_hours: self.weekly_overtime_hours,
+            week_start: self.week_start_day(),
+        }
+    }
+
     pub fn week_start_day(&self) -> chrono::Weekday {
         match self.week_start {
             WeekStart::Monday => chrono::Weekday::Mon,
@@ -112,6 +127,10 @@ pub static SETTINGS: Shape = Shape::new(
         field("week_start", Kind::OneOf(WeekStart::NAMES)).doc("The day weeks start on (`monday` by default)."),
         field("pinshot_threshold", Kind::Int(0, 100))
             .doc("A time entry whose `verification_score` is under it emits `time_entry.flagged_pinshot_low` (60 by default)."),
+        field("overtime_multiplier", Kind::Real(1.0, 10.0))
+            .doc("Payroll pays overtime hours at the pay rate times this (1.5 by default)."),
+        field("currency", Kind::Currency)
+            .doc("The currency of pay rates, labour costs and payroll (`USD` by default)."),
     ],
     &[],
     "TenantSettingsInput",
@@ -172,6 +191,8 @@ pub fn settings_over(cols: &Columns, base: Settings) -> Option<Settings> {
         weekly_overtime_hours: s.real("weekly_overtime_hours").unwrap_or(base.weekly_overtime_hours),
         week_start: s.text("week_start").and_then(WeekStart::parse).unwrap_or(base.week_start),
         pinshot_threshold: s.int("pinshot_threshold").unwrap_or(base.pinshot_threshold),
+        overtime_multiplier: s.real("overtime_multiplier").unwrap_or(base.overtime_multiplier),
+        currency: s.text("currency").map_or(base.currency, str::to_string),
     })
 }
 
@@ -247,6 +268,18 @@ mod tests {
         assert_eq!(fields, vec!["settings.week_start", "settings.pinshot_threshold"]);
         let c = parse_change(&json!({"settings": {"weekly_overtime_hours": 38}}), Settings::default()).unwrap();
         assert_eq!(c.settings.unwrap().weekly_overtime_hours, 38.0);
+        let c = parse_change(&json!({"settings": {"overtime_multiplier": 2, "currency": "EUR"}}), Settings::default());
+        let s = c.unwrap().settings.unwrap();
+        assert_eq!((s.overtime_multiplier, s.currency.as_str(), s.daily_overtime_hours), (2.0, "EUR", 8.0));
+        assert_eq!((t.settings.overtime_multiplier, t.settings.currency.as_str()), (1.5, "USD"));
+        let e =
+            parse_change(&json!({"settings": {"overtime_multiplier": 0.5, "currency": "XYZ"}}), Settings::default())
+                .unwrap_err();
+        let fields: Vec<_> = e.details.iter().map(|d| d.field.as_str()).collect();
+        assert_eq!(fields, vec!["settings.overtime_multiplier", "settings.currency"]);
+        // Settings stored before these fields existed read with their defaults.
+        let old: Settings = serde_json::from_str(r#"{"daily_overtime_hours":7.5}"#).unwrap();
+        assert_eq!((old.daily_overtime_hours, old.overtime_multiplier, old.currency.as_str()), (7.5, 1.5, "USD"));
         assert!(parse_change(&json!({"name": null}), Settings::default()).is_err());
     }
 

@@ -136,12 +136,7 @@ pub async fn today(call: &Call<'_>) -> ApiResult<Reply> {
 
 /// The tenant's overtime rules.
 async fn rules(call: &Call<'_>) -> ApiResult<Rules> {
-    let s = crate::storage::tenants::settings_of(&call.db()?, call.tenant_id()?).await?;
-    Ok(Rules {
-        daily_hours: s.daily_overtime_hours,
-        weekly_hours: s.weekly_overtime_hours,
-        week_start: s.week_start_day(),
-    })
+    Ok(crate::storage::tenants::settings_of(&call.db()?, call.tenant_id()?).await?.overtime_rules())
 }
 
 fn per_worker_days(

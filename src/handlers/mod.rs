@@ -11,10 +11,12 @@ pub mod crud;
 pub mod deliveries;
 pub mod divisions;
 pub mod docs;
+pub mod exports;
 pub mod jobs;
 pub mod me;
 pub mod operator;
 pub mod partnerships;
+pub mod reports;
 pub mod shifts;
 pub mod time_entries;
 pub mod time_entry_routes;
@@ -42,4 +44,6 @@ pub static ROUTES: &[&[RouteDef]] = &[
     attendance_views::ROUTES,
     webhooks::ROUTES,
     deliveries::ROUTES,
+    reports::ROUTES,
+    exports::ROUTES,
 ];

@@ -78,6 +78,7 @@ pub enum Noun {
     TimeEntry,
     Webhook,
     WebhookDelivery,
+    Export,
     Object,
 }
 
@@ -121,6 +122,8 @@ pub enum Msg {
     InvalidTransition(&'static str, &'static str),
     /// A time span that overlaps another of the same worker (names the other).
     Overlaps(String),
+    /// A download link whose signature does not match, or that has expired.
+    LinkInvalid,
 }
 
 /// Why one field is invalid (`details[].code`).

@@ -80,6 +80,10 @@ fn noun(n: Noun, lang: Lang) -> &'static str {
         (WebhookDelivery, Es) => "Entrega de webhook",
         (WebhookDelivery, Fr) => "Livraison de webhook",
         (WebhookDelivery, De) => "Webhook-Zustellung",
+        (Export, En) => "Export",
+        (Export, Es) => "Exportación",
+        (Export, Fr) => "Export",
+        (Export, De) => "Export",
         (Object, En) => "Object",
         (Object, Es) => "Objeto",
         (Object, Fr) => "Objet",
@@ -278,6 +282,15 @@ pub fn render(msg: &Msg, code: crate::error::ErrorCode, lang: Lang) -> String {
             Fr => format!("Impossible de passer le statut de '{from}' à '{to}'."),
             De => format!("Der Status kann nicht von '{from}' zu '{to}' wechseln."),
         },
+        Msg::LinkInvalid => match lang {
+            En => "This download link is not valid or has expired; get the export again for a fresh one.",
+            Es => "Este enlace de descarga no es válido o ha caducado; vuelva a obtener la exportación para uno nuevo.",
+            Fr => {
+                "Ce lien de téléchargement n'est pas valide ou a expiré ; relisez l'export pour en obtenir un nouveau."
+            }
+            De => "Dieser Download-Link ist ungültig oder abgelaufen; den Export erneut abrufen für einen neuen.",
+        }
+        .to_string(),
         Msg::Overlaps(other) => match lang {
             En => format!("This overlaps {other} of the same worker."),
             Es => format!("Esto se solapa con {other} del mismo trabajador."),

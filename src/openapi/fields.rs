@@ -76,6 +76,7 @@ fn value(kind: Kind, mode: Mode, reg: &mut Registry) -> Value {
         Kind::Instant | Kind::EndInstant if read => Value::inline(dsl::date_time()),
         Kind::Instant => Value::Named("Instant"),
         Kind::EndInstant => Value::Named("EndInstant"),
+        Kind::Date => Value::inline(dsl::date().max_length(Some(10)).pattern(Some(r"^\d{4}-\d{2}-\d{2}$"))),
         Kind::Json(_) => Value::inline(dsl::typed(Type::Object)),
         Kind::Checked(component) => Value::Named(component),
         Kind::Object(shape) if read => Value::Named(read_component(shape, reg)),

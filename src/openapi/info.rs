@@ -36,6 +36,8 @@ const TAGS: &[(&str, &str)] = &[
         "Webhooks",
         "Signed event deliveries to the tenant's endpoints, retried for over 24 hours: the delivery log and replays.",
     ),
+    ("Reports", "Hours and labour cost over local days: per job (with budget use), per worker, job, customer or task."),
+    ("Exports", "Payroll files computed off the request path, downloaded through signed links that need no key."),
 ];
 
 pub fn info() -> Info {

@@ -14,7 +14,7 @@ use super::fields::{self, Mode};
 use super::params;
 use super::responses::{self, reference_to};
 use super::schemas::Registry;
-use crate::pipeline::route_doc::{Body, BodyMode};
+use crate::pipeline::route_doc::{Body, BodyMode, Media};
 use crate::pipeline::router::{self, Access, Method, RouteDef};
 
 /// The routes the document describes: all but the public documentation routes themselves.
@@ -36,6 +36,8 @@ fn security(access: Access) -> Vec<SecurityRequirement> {
     let scheme = |name: &str| SecurityRequirement::new(name, Vec::<String>::new());
     match access {
         Access::Operator => vec![scheme("OperatorToken")],
+        // A signed link needs no credentials: `security: []`.
+        Access::Signed => vec![],
         _ => vec![scheme("ApiKeyBearer"), scheme("ApiKeyHeader")],
     }
 }
@@ -59,10 +61,13 @@ fn body(b: &Body, takers: &[String], reg: &mut Registry) {
 
 fn success_words(def: &RouteDef, envelope: &str) -> String {
     let data = envelope.trim_end_matches("Response").trim_end_matches("List");
+    if let Media::File(_) = def.doc.media {
+        return "The file, as an attachment.".into();
+    }
     match (def.method, def.doc.ok) {
         (_, 207) => "One result per item, in the order sent.".into(),
         (Method::Delete, _) => format!("The `{data}` left by the delete."),
-        (Method::Get, _) if def.doc.query.list.is_some() => format!("A page of `{data}` objects."),
+        (Method::Get, _) if envelope.ends_with("ListResponse") => format!("A page of `{data}` objects."),
         (Method::Get, _) => format!("The `{data}`."),
         (_, 201) => format!("The new `{data}`."),
         _ => format!("The `{data}` as it is now."),
@@ -75,6 +80,9 @@ fn operation(def: &RouteDef, takers: &BTreeMap<&str, Vec<String>>, reg: &mut Reg
     let mut parameters = params::query(&doc.query);
     if key && def.method.is_write() {
         parameters.push(params::idempotency_key());
+    }
+    if let Media::EnvelopeOrCsv(_) = doc.media {
+        parameters.push(params::accept());
     }
     let mut op = OperationBuilder::new()
         .operation_id(Some(doc.id))
@@ -98,7 +106,10 @@ fn operation(def: &RouteDef, takers: &BTreeMap<&str, Vec<String>>, reg: &mut Reg
             RequestBodyBuilder::new().content("application/json", content).required(Some(required)).build(),
         ));
     }
-    let envelope = reg.envelope(doc.response);
+    let envelope = match doc.media {
+        Media::File(_) => doc.response,
+        _ => reg.envelope(doc.response),
+    };
     op = op.response(doc.ok.to_string(), responses::success(def, envelope, success_words(def, envelope)));
     for (status, e) in responses::errors(def) {
         op = op.response(status.to_string(), reference_to(&e.name()));
@@ -125,7 +136,7 @@ pub fn paths(reg: &mut Registry) -> Paths {
     for pattern in patterns {
         let defs: Vec<&RouteDef> = documented().filter(|d| d.pattern == pattern).collect();
         let key = defs.iter().all(|d| d.access == Access::Key);
-        assert!(key || defs.iter().all(|d| d.access == Access::Operator), "{pattern} mixes operator and key routes");
+        assert!(defs.iter().all(|d| d.access == defs[0].access), "{pattern} mixes routes of different access");
         let mut parameters: Vec<_> = defs[0].param_names().map(params::path).collect();
         parameters.extend(params::common_headers(key));
         let mut item = PathItemBuilder::new().parameters(Some(parameters));

@@ -46,6 +46,7 @@ const PATH_IDS: &[(&str, &str, &str)] = &[
     ("time_entry_id", "te", "time entry"),
     ("webhook_id", "whk", "webhook endpoint"),
     ("delivery_id", "dlv", "webhook delivery"),
+    ("export_id", "exp", "export"),
 ];
 
 pub fn path(name: &str) -> Parameter {
@@ -149,6 +150,8 @@ fn own(p: &Param) -> Parameter {
         ParamKind::Date => dsl::date(),
         ParamKind::Int(min, max) => integer(min, max),
         ParamKind::Id(prefix) => id(prefix),
+        ParamKind::OneOf(values) => one_of(values),
+        ParamKind::Hex(len) => string().pattern(Some(format!("^[0-9a-f]{{{len}}}$"))),
     };
     let rule = if p.required { "Missing or malformed is `400`." } else { "Malformed is `400`." };
     param(p.name, ParameterIn::Query, p.required, &format!("{} {rule}", p.doc), schema).build()
@@ -178,6 +181,16 @@ pub fn idempotency_key() -> Parameter {
          and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat \
          while the first is running is `409 conflict` with `Retry-After: 1`.",
         s,
+    )
+}
+
+/// `Accept`, on routes that can answer CSV as well as JSON.
+pub fn accept() -> Parameter {
+    header(
+        "Accept",
+        "Without `format`, a CSV attachment is answered when this prefers `text/csv` to `application/json` (a higher \
+         quality, or the same quality listed first); otherwise JSON.",
+        string().examples(["text/csv", "application/json"]),
     )
 }
 

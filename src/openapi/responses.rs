@@ -13,6 +13,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr};
 use super::dsl::{self, count, describe, one_of, reference, string};
 use crate::error::ErrorCode;
 use crate::i18n::Lang;
+use crate::pipeline::route_doc::Media;
 use crate::pipeline::router::{Access, RouteDef};
 
 /// Who answers: key routes pass the key's gate (rate-limit and idempotency headers); operator
@@ -21,6 +22,8 @@ use crate::pipeline::router::{Access, RouteDef};
 pub enum Audience {
     Key,
     Operator,
+    /// A signed link, with no credentials.
+    Link,
 }
 
 /// One error response: its status and the codes it may carry.
@@ -43,7 +46,11 @@ fn code_of(status: u16) -> ErrorCode {
 /// The error responses of `def`, by status.
 pub fn errors(def: &RouteDef) -> BTreeMap<u16, ErrorResponse> {
     let doc = &def.doc;
-    let audience = if def.access == Access::Operator { Audience::Operator } else { Audience::Key };
+    let audience = match def.access {
+        Access::Operator => Audience::Operator,
+        Access::Signed => Audience::Link,
+        _ => Audience::Key,
+    };
     let key = audience == Audience::Key;
     let write = def.method.is_write();
     let mut statuses: BTreeMap<u16, Vec<ErrorCode>> = BTreeMap::new();
@@ -53,7 +60,9 @@ pub fn errors(def: &RouteDef) -> BTreeMap<u16, ErrorResponse> {
             codes.push(code);
         }
     };
-    add(401, ErrorCode::Unauthorized);
+    if audience != Audience::Link {
+        add(401, ErrorCode::Unauthorized);
+    }
     add(500, ErrorCode::Internal);
     if key {
         add(403, ErrorCode::Forbidden);
@@ -88,7 +97,11 @@ impl ErrorResponse {
     pub fn name(&self) -> String {
         let camel = |s: &str| -> String { s.split('_').map(|w| w[..1].to_ascii_uppercase() + &w[1..]).collect() };
         let codes: Vec<String> = self.codes.iter().map(|c| camel(c.as_str())).collect();
-        let who = if self.audience == Audience::Operator { "Operator" } else { "" };
+        let who = match self.audience {
+            Audience::Operator => "Operator",
+            Audience::Link => "Link",
+            Audience::Key => "",
+        };
         format!("{who}{}", codes.join("Or"))
     }
 
@@ -193,18 +206,31 @@ pub fn gate_headers(write: bool) -> Vec<(&'static str, Header)> {
     out
 }
 
-/// The success response of `def`.
-pub fn success(def: &RouteDef, envelope: &str, description: String) -> Response {
+/// The success response of `def`: `schema` as JSON, and CSV where the route answers it.
+pub fn success(def: &RouteDef, schema: &str, description: String) -> Response {
     let mut headers = basic_headers();
     if def.access == Access::Key {
         headers.extend(gate_headers(def.method.is_write()));
     }
-    let content = ContentBuilder::new().schema(Some(reference(envelope))).build();
-    headers
+    let json = ContentBuilder::new().schema(Some(reference(schema))).build();
+    let csv = match def.doc.media {
+        Media::Envelope => None,
+        Media::EnvelopeOrCsv(words) | Media::File(words) => {
+            headers.push((
+                "Content-Disposition",
+                header(string(), "`attachment; filename=\"…\"` on a CSV body or a file; absent on the JSON envelope."),
+            ));
+            Some(ContentBuilder::new().schema(Some(describe(string(), words))).build())
+        }
+    };
+    let mut response = headers
         .into_iter()
         .fold(ResponseBuilder::new().description(description), |b, (name, h)| b.header(name, h))
-        .content("application/json", content)
-        .build()
+        .content("application/json", json);
+    if let Some(csv) = csv {
+        response = response.content("text/csv", csv);
+    }
+    response.build()
 }
 
 /// `405`: the path exists, not for this method (not an operation's answer, but every path's).

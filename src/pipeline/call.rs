@@ -27,6 +27,10 @@ pub struct Call<'a> {
     pub lang: crate::i18n::Lang,
     /// The outbox events this request's writes have committed, for webhook fan-out.
     pub committed: &'a Committed,
+    /// The `Accept` header, for routes that can answer CSV as well as JSON.
+    pub accept: Option<String>,
+    /// The request's scheme, host and port (`http://127.0.0.1:8787`), for absolute links.
+    pub origin: String,
 }
 
 impl<'a> Call<'a> {

@@ -216,7 +216,7 @@ async fn run(
     let presented = auth::credential(header(&req, "Authorization").as_deref(), header(&req, "X-API-Key").as_deref())
         .map(str::to_string);
     let principal = match def.access {
-        Access::Public => None,
+        Access::Public | Access::Signed => None,
         Access::Operator => {
             auth::operator(env, presented.as_deref())?;
             None
@@ -282,8 +282,22 @@ async fn run(
         serde_json::Value::Null
     };
 
-    let call =
-        Call { env, ctx, request_id, now_ms: now, params, query, body, principal, lang, committed: &trace.committed };
+    let accept = header(&req, "Accept");
+    let origin = url.origin().ascii_serialization();
+    let call = Call {
+        env,
+        ctx,
+        request_id,
+        now_ms: now,
+        params,
+        query,
+        body,
+        principal,
+        lang,
+        committed: &trace.committed,
+        accept,
+        origin,
+    };
     (def.handler)(&call).await
 }
 

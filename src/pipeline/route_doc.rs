@@ -25,6 +25,19 @@ pub struct Doc {
     pub response: &'static str,
     /// Statuses beyond those implied by method, access, path parameters, query and body.
     pub errors: &'static [u16],
+    /// What the success response's body can be.
+    pub media: Media,
+}
+
+/// The bodies a success response comes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Media {
+    /// `response` in the JSON envelope.
+    Envelope,
+    /// The envelope, or a CSV attachment (`format=csv` or `Accept: text/csv`) described thus.
+    EnvelopeOrCsv(&'static str),
+    /// A file as stored: `response` as bare JSON, or CSV described thus, as an attachment.
+    File(&'static str),
 }
 
 impl Doc {
@@ -39,6 +52,7 @@ impl Doc {
         ok: 200,
         response: "",
         errors: &[],
+        media: Media::Envelope,
     };
 }
 

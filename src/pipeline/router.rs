@@ -68,6 +68,9 @@ pub enum Access {
     Operator,
     /// A tenant, division or vendor API key.
     Key,
+    /// No credentials: a signature in the query (a download link) is the authority, checked
+    /// by the handler. Documented, unlike `Public`.
+    Signed,
 }
 
 /// The future a handler returns.

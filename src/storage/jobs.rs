@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::domain::events::Event;
 use crate::domain::jobs::{percent_used, JobStatus};
+use crate::domain::labor;
 use crate::domain::listing::{Arg, Filter, FilterKind, ListSpec};
 use crate::domain::time_entries::EntryStatus;
 use crate::error::{ApiError, ApiResult};
@@ -88,15 +89,29 @@ struct BudgetRow {
     thresholds_crossed: i64,
 }
 
+/// The two sums a job's budget use is computed from — Σ worked seconds, and Σ worked seconds ×
+/// the worker's pay rate, of its live approved and pending entries — as correlated subqueries
+/// on the job the SQL expression `job` names, in the tenant `tenant` names, with the two
+/// statuses bound at `approved` and `pending`. Job detail and job costing share them.
+pub fn budget_use_sums(tenant: &str, job: &str, approved: &str, pending: &str) -> [String; 2] {
+    let entries = format!(
+        "FROM time_entries u WHERE u.tenant_id = {tenant} AND u.job_id = {job} AND u.deleted_at IS NULL \
+         AND u.status IN ({approved}, {pending})"
+    );
+    [
+        format!("(SELECT COALESCE(SUM(u.worked_seconds), 0) {entries})"),
+        format!(
+            "(SELECT COALESCE(SUM(u.worked_seconds * COALESCE((SELECT pay_rate FROM workers WHERE id = u.worker_id), 0)), 0) \
+             {entries})"
+        ),
+    ]
+}
+
 /// The live job `id` with its budget use, in one query; 404 if there is none.
 pub async fn budgeted(db: &impl Database, tenant: &str, id: &str) -> ApiResult<Budgeted> {
+    let [worked, labour] = budget_use_sums("?1", "?2", "?3", "?4");
     let sql = format!(
-        "SELECT {json} AS j, \
-           (SELECT COALESCE(SUM(te.worked_seconds), 0) FROM time_entries te WHERE te.tenant_id = ?1 AND te.job_id = ?2 \
-              AND te.deleted_at IS NULL AND te.status IN (?3, ?4)) AS worked_seconds, \
-           (SELECT COALESCE(SUM(te.worked_seconds * COALESCE(w.pay_rate, 0)), 0) FROM time_entries te \
-              LEFT JOIN workers w ON w.id = te.worker_id WHERE te.tenant_id = ?1 AND te.job_id = ?2 \
-              AND te.deleted_at IS NULL AND te.status IN (?3, ?4)) AS labour_cost, \
+        "SELECT {json} AS j, {worked} AS worked_seconds, {labour} AS labour_cost, \
            budget_hours, budget_amount, thresholds_crossed \
          FROM jobs WHERE tenant_id = ?1 AND id = ?2 AND deleted_at IS NULL",
         json = JOBS.list.json
@@ -104,8 +119,8 @@ pub async fn budgeted(db: &impl Database, tenant: &str, id: &str) -> ApiResult<B
     // Budget use counts the entries that are approved or may yet be (SPEC §6).
     let args = [Arg::from(tenant), Arg::from(id), EntryStatus::Approved.into(), EntryStatus::Pending.into()];
     let row: BudgetRow = db.first(&sql, &args).await?.ok_or_else(|| ApiError::not_found(Msg::NotFound(Noun::Job)))?;
-    let hours = (row.worked_seconds / 36.0).round() / 100.0;
-    let amount = (row.labour_cost / 3600.0).round() as i64;
+    let hours = labor::hours(row.worked_seconds);
+    let amount = labor::cost(row.labour_cost);
     let percent = percent_used(row.worked_seconds / 3600.0, amount, row.budget_hours, row.budget_amount);
     Ok(Budgeted {
         job: serde_json::from_str(&row.j)?,

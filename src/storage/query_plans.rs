@@ -34,6 +34,7 @@ fn specs() -> Vec<(&'static str, &'static ListSpec, bool)> {
         ("webhooks", &crate::storage::webhooks::WEBHOOKS.list, true),
         ("tenants", &crate::storage::tenants::TENANT_LIST, false),
         ("vendors", &crate::storage::vendors::VENDOR_LIST, false),
+        ("exports", &crate::storage::exports::EXPORTS.list, true),
     ]
 }
 
@@ -140,5 +141,99 @@ fn webhook_delivery_queries_use_their_indexes() {
         let p = plan(conn, sql, &args);
         assert!(p.contains(expected), "{sql}: {p}");
         assert!(!p.contains("TEMP B-TREE"), "{sql}: {p}");
+    }
+}
+
+/// The report aggregates (SPEC §6) read the counted entries by an index range on the tenant's
+/// entries — by start, or by worker or job and start when one is asked for — never by scanning
+/// the table, whatever they group by.
+#[test]
+fn report_aggregates_are_index_range_scans() {
+    use crate::domain::listing::Filter;
+    use crate::domain::reports::GroupBy;
+    use crate::handlers::reports::FILTERS;
+    use crate::storage::counted::Counted;
+    let db = Sqlite::open();
+    let conn = db.conn();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    let filter = |name: &str| -> &Filter { FILTERS.filters.iter().find(|f| f.param == name).expect("filter") };
+    let counted = |filters: &[(&str, &str)]| {
+        let mut c = Counted {
+            tenant: "ten_1".into(),
+            tenant_zone: "Europe/Madrid".into(),
+            site_zones: vec!["America/New_York".into()],
+            from: day("2026-03-01"),
+            to: day("2026-03-31"),
+            conditions: vec![],
+        };
+        for (name, raw) in filters {
+            c.filter(filter(name), raw).expect("filter value");
+        }
+        c
+    };
+    let wkr = "wkr_0193c2aa000070008000000000000001";
+    let job = "job_0193c2aa000070008000000000000001";
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (vec![("status", "approved,pending")], "time_entries_started"),
+        (vec![("status", "approved"), ("worker_id", wkr)], "time_entries_worker"),
+        (vec![("status", "approved,pending"), ("job_id", job)], "time_entries_job_started"),
+    ];
+    for (filters, index) in cases {
+        let c = counted(&filters);
+        let mut queries: Vec<(String, Vec<Arg>)> = Vec::new();
+        for group in GroupBy::ALL {
+            queries.push(crate::storage::reports::time_sql(&c, *group));
+        }
+        queries.push(crate::storage::reports::job_costing_sql(&c));
+        for (sql, args) in queries {
+            let p = plan(conn, &sql, &args);
+            assert!(p.contains(&format!("SEARCH te USING INDEX {index} (tenant_id=?")), "{filters:?}: {p}");
+            assert!(!p.contains("SCAN te"), "{filters:?} scans the entries: {p}");
+            for joined in ["w", "j", "es", "js", "ws"] {
+                assert!(!p.contains(&format!("SCAN {joined} ")), "{filters:?} scans {joined}: {p}");
+            }
+        }
+    }
+}
+
+/// A payroll export's reads (SPEC §6): its page of workers, their approved entries in the
+/// range, and its gathered rows — each a range on an index, none sorting.
+#[test]
+fn export_reads_are_index_range_scans() {
+    let db = Sqlite::open();
+    let conn = db.conn();
+    let counted = crate::storage::counted::Counted {
+        tenant: "ten_1".into(),
+        tenant_zone: "UTC".into(),
+        site_zones: vec![],
+        from: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("date"),
+        to: chrono::NaiveDate::from_ymd_opt(2026, 3, 31).expect("date"),
+        conditions: vec![
+            ("te.status = ?".into(), vec![Arg::from("approved")]),
+            ("te.worker_id IN (SELECT value FROM json_each(?))".into(), vec![Arg::from("[\"wkr_1\",\"wkr_2\"]")]),
+        ],
+    };
+    let (from_where, args) = counted.from_where("");
+    let worked = format!("SELECT te.worker_id {from_where}");
+    let p = plan(conn, &worked, &args);
+    assert!(
+        p.contains("SEARCH te USING INDEX time_entries_worker (tenant_id=? AND worker_id=? AND started_at>?"),
+        "{p}"
+    );
+    let cases: [(&str, Vec<Arg>, &str); 2] = [
+        (
+            "SELECT id, employee_code, name, pay_rate FROM workers WHERE tenant_id = ?1 AND id > ?2 ORDER BY id LIMIT 50",
+            vec!["ten_1".into(), "".into()],
+            "workers_tenant (tenant_id=? AND id>?)",
+        ),
+        (
+            "SELECT worker_id, data FROM export_rows WHERE export_id = ?1 AND worker_id > ?2 ORDER BY worker_id LIMIT 1000",
+            vec!["exp_1".into(), "".into()],
+            "sqlite_autoindex_export_rows_1 (export_id=? AND worker_id>?)",
+        ),
+    ];
+    for (sql, args, index) in cases {
+        let p = plan(conn, sql, &args);
+        assert!(p.contains(index) && !p.contains("TEMP B-TREE"), "{sql}: {p}");
     }
 }

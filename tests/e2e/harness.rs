@@ -5,18 +5,40 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// The operator token the server was started with: `.dev.vars`, as `make` sets it up.
 pub fn operator_token() -> &'static str {
     static TOKEN: OnceLock<String> = OnceLock::new();
-    TOKEN.get_or_init(|| {
-        let vars = std::fs::read_to_string(root().join(".dev.vars")).expect(".dev.vars (run `make test`)");
-        vars.lines()
-            .find_map(|l| l.strip_prefix("OPERATOR_TOKEN=").map(|v| v.trim().to_string()))
-            .expect("OPERATOR_TOKEN in .dev.vars")
-    })
+    TOKEN.get_or_init(|| dev_var("OPERATOR_TOKEN").expect("OPERATOR_TOKEN in .dev.vars"))
+}
+
+/// A value of `.dev.vars` (what the server reads its secrets from), if set.
+pub fn dev_var(name: &str) -> Option<String> {
+    let vars = std::fs::read_to_string(root().join(".dev.vars")).expect(".dev.vars (run `make test`)");
+    let prefix = format!("{name}=");
+    vars.lines().find_map(|l| l.strip_prefix(prefix.as_str()).map(|v| v.trim().to_string()))
+}
+
+/// The local D1 database file in `state`, to change rows behind a stopped server's back.
+pub fn d1_file(state: &Path) -> PathBuf {
+    store_file(state, "d1/miniflare-D1DatabaseObject")
+}
+
+/// The local R2 bucket's index of objects in `state` (table `_mf_objects`, by `key`).
+pub fn r2_file(state: &Path) -> PathBuf {
+    store_file(state, "r2/miniflare-R2BucketObject")
+}
+
+/// The one SQLite file a local store of `wrangler dev` keeps under `state/v3/<dir>`.
+fn store_file(state: &Path, dir: &str) -> PathBuf {
+    std::fs::read_dir(state.join("v3").join(dir))
+        .unwrap_or_else(|e| panic!("local {dir}: {e}"))
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|x| x == "sqlite") && !p.ends_with("metadata.sqlite"))
+        .unwrap_or_else(|| panic!("the local {dir} file"))
 }
 
 pub struct Server {
@@ -37,8 +59,19 @@ fn path_env() -> String {
     format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default())
 }
 
+/// A free loopback port below the kernel's ephemeral range (32768 and up): a port the OS hands
+/// out for `bind(:0)` may meanwhile become the local end of one of the suite's many outgoing
+/// connections, and then the server cannot bind it. Each call in this process tries the next
+/// candidate, from an offset of this process's own.
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let offset = (std::process::id() % 1000) as u16 * 10;
+    loop {
+        let port = 20_000 + (offset + NEXT.fetch_add(1, Ordering::Relaxed)) % 12_000;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 fn wrangler(args: &[&str], state: &Path) -> Command {

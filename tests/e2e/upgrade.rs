@@ -13,20 +13,18 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use crate::client::req;
-use crate::harness::{apply_migrations, fresh_state, launch, Server};
+use crate::harness::{apply_migrations, d1_file, fresh_state, launch, Server};
 
 /// Undoes every migration after 0001 on the local D1 file in `state`, newest first, and forgets
 /// the migration history as the first release (which applied schema.sql directly) never had one.
 fn to_first_release(state: &Path) {
-    let dir = state.join("v3/d1/miniflare-D1DatabaseObject");
-    let file = std::fs::read_dir(&dir)
-        .expect("local D1 directory")
-        .map(|e| e.expect("entry").path())
-        .find(|p| p.extension().is_some_and(|x| x == "sqlite") && !p.ends_with("metadata.sqlite"))
-        .expect("the local D1 database file");
-    let db = rusqlite::Connection::open(&file).expect("open local D1");
+    let db = rusqlite::Connection::open(d1_file(state)).expect("open local D1");
     db.execute_batch(
-        "-- 0003_webhooks
+        "-- 0004_exports
+         DROP TABLE export_rows;
+         DROP TABLE exports;
+         DROP INDEX time_entries_job_started;
+         -- 0003_webhooks
          DROP TABLE webhook_deliveries;
          DROP TABLE webhooks;
          -- 0002_time_entry_billable

@@ -32,7 +32,9 @@ fn plans(reg: &mut Registry) {
         .optional("daily_overtime_hours", dsl::number(0.5, 24.0))
         .optional("weekly_overtime_hours", dsl::number(1.0, 168.0))
         .optional("week_start", one_of(WeekStart::NAMES))
-        .optional("pinshot_threshold", integer(0, 100));
+        .optional("pinshot_threshold", integer(0, 100))
+        .optional("overtime_multiplier", dsl::number(1.0, 10.0))
+        .optional("currency", reference("Currency"));
     reg.add("TenantSettings", settings);
 }
 

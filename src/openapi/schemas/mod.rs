@@ -5,6 +5,7 @@
 mod access;
 mod common;
 mod deliveries;
+mod reports;
 mod time;
 mod webhooks;
 mod work;
@@ -36,6 +37,7 @@ impl Registry {
         time::add(&mut reg);
         webhooks::add(&mut reg);
         deliveries::add(&mut reg);
+        reports::add(&mut reg);
         reg
     }
     pub fn has(&self, name: &str) -> bool {

@@ -8,6 +8,7 @@
 mod audit;
 mod deliveries;
 mod employee_codes;
+mod exports;
 mod listing;
 mod outbox;
 mod overlap;
