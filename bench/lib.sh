@@ -99,3 +99,22 @@ group_ticks() {
 }
 now_ms() { date +%s%3N; }
 pct() { awk -v t="$1" -v ms="$2" -v hz="$HZ" 'BEGIN { printf "%.0f", (ms > 0 ? 100 * t / hz / (ms / 1000) : 0) }'; }
+
+# --- temp dir and cleanup ---------------------------------------------------------------------
+# temp_dir_with_cleanup: TMP (a fresh temp dir), STATE ($TMP/state) and PGIDS (the process
+# groups to stop); on exit every group in PGIDS is stopped and TMP removed (KEEP_TMP=1 keeps it).
+temp_dir_with_cleanup() {
+  TMP=$(mktemp -d -t "edgeclock-$BENCH_NAME.XXXXXX")
+  STATE="$TMP/state"
+  PGIDS=()
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+bench_cleanup() {
+  local rc=$?
+  set +e
+  for g in "${PGIDS[@]}"; do stop_group "$g"; done
+  if [ "${KEEP_TMP:-0}" = 1 ]; then echo "$BENCH_NAME: kept $TMP" >&2; else rm -rf "$TMP"; fi
+  exit $rc
+}

@@ -56,19 +56,7 @@ FROM="$MONTH-01"
 TO=$(date -u -d "$FROM +1 month -1 day" +%Y-%m-%d)
 DAYS=$(( $(date -u -d "$TO" +%d | sed 's/^0//') ))
 
-TMP=$(mktemp -d -t edgeclock-reports.XXXXXX)
-STATE="$TMP/state"
-PGIDS=()
-cleanup() {
-  local rc=$?
-  set +e
-  for g in "${PGIDS[@]}"; do stop_group "$g"; done
-  if [ "${KEEP_TMP:-0}" = 1 ]; then echo "reports: kept $TMP" >&2; else rm -rf "$TMP"; fi
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+temp_dir_with_cleanup
 
 # --- the node helper: SQL, timed requests, the export's poll and check -----------------------
 cat >"$TMP/reports.mjs" <<EOF

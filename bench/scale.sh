@@ -84,20 +84,7 @@ OPERATOR_TOKEN=$(sed -n 's/^OPERATOR_TOKEN=//p' .dev.vars)
 [[ $(seconds "$WARMUP") =~ ^[0-9]+$ ]] || die "WARMUP must look like 2s or 1m"
 
 # --- temp dir, process bookkeeping, cleanup -----------------------------------------------
-TMP=$(mktemp -d -t edgeclock-scale.XXXXXX)
-STATE="$TMP/state"
-PGIDS=()
-
-cleanup() {
-  local rc=$?
-  set +e
-  for g in "${PGIDS[@]}"; do stop_group "$g"; done
-  if [ "${KEEP_TMP:-0}" = 1 ]; then echo "scale: kept $TMP" >&2; else rm -rf "$TMP"; fi
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+temp_dir_with_cleanup
 
 
 

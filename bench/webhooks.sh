@@ -38,18 +38,7 @@ command -v curl >/dev/null || die "curl is required"
 OPERATOR_TOKEN=$(sed -n 's/^OPERATOR_TOKEN=//p' .dev.vars)
 [ -n "$OPERATOR_TOKEN" ] || die "no OPERATOR_TOKEN in .dev.vars"
 
-TMP=$(mktemp -d -t edgeclock-webhooks.XXXXXX)
-PGIDS=()
-cleanup() {
-  local rc=$?
-  set +e
-  for g in "${PGIDS[@]}"; do stop_group "$g"; done
-  if [ "${KEEP_TMP:-0}" = 1 ]; then echo "webhooks: kept $TMP" >&2; else rm -rf "$TMP"; fi
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+temp_dir_with_cleanup
 
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || COMMIT="$COMMIT+dirty"
