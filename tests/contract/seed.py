@@ -12,6 +12,7 @@ usage: seed.py BASE_URL OPERATOR_TOKEN DIR
 import json
 import shlex
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -58,6 +59,12 @@ division = make("/v1/divisions", {"name": "Contract North"})
 spare_key = make("/v1/api-keys", {"label": "Spare", "scopes": "read-only"})
 vendor = call("POST", "/v1/operator/vendors", OPERATOR, {"name": "PayrollHub"})["data"]["id"]
 partnership = make("/v1/partnerships", {"vendor_id": vendor, "scopes": "read-only"})
+call("POST", f"/v1/time-entries/{entry}/approve", key, {})
+export = make("/v1/exports/payroll", {"from": "2026-06-01", "to": "2026-06-30"})
+for _ in range(240):  # a completed export, so its detail carries a link (at most a minute)
+    if call("GET", f"/v1/exports/{export}", key)["data"]["status"] in ("completed", "failed"):
+        break
+    time.sleep(0.25)
 
 dictionaries = {
     "tenant_ids": [tenant["id"]],
@@ -74,6 +81,7 @@ dictionaries = {
     "worker_ids": [worker],
     "shift_ids": [shift],
     "time_entry_ids": [entry],
+    "export_ids": [export],
 }
 DIR.mkdir(parents=True, exist_ok=True)
 for name, values in dictionaries.items():
