@@ -42,6 +42,10 @@ RULES = {
     # A shift ends after it starts (on PATCH, against the stored other end too).
     ("POST /v1/shifts", "ends_at", "out_of_range"),
     ("PATCH /v1/shifts/{shift_id}", "ends_at", "out_of_range"),
+    # A report's or payroll export's `to` on or after `from`, at most 365 days from it.
+    ("GET /v1/reports/job-costing", "to", "out_of_range"),
+    ("GET /v1/reports/time", "to", "out_of_range"),
+    ("POST /v1/exports/payroll", "to", "out_of_range"),
     # Publishing a period whose `to` is before its `from`.
     ("POST /v1/shifts/publish", "to", "out_of_range"),
     # An entry starts at most 5 minutes from now and ends after it starts; breaks lie inside it.

@@ -12,6 +12,7 @@ usage: seed.py BASE_URL OPERATOR_TOKEN DIR
 import json
 import shlex
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -61,6 +62,12 @@ partnership = make("/v1/partnerships", {"vendor_id": vendor, "scopes": "read-onl
 # An endpoint on a dead loopback port, and one delivery to it (a ping) for the deliveries routes.
 webhook = make("/v1/webhooks", {"url": "http://127.0.0.1:9/contract-hook", "events": ["*"]})
 delivery = call("POST", f"/v1/webhooks/{webhook}/test", key, {})["data"]["id"]
+call("POST", f"/v1/time-entries/{entry}/approve", key, {})
+export = make("/v1/exports/payroll", {"from": "2026-06-01", "to": "2026-06-30"})
+for _ in range(240):  # a completed export, so its detail carries a link (at most a minute)
+    if call("GET", f"/v1/exports/{export}", key)["data"]["status"] in ("completed", "failed"):
+        break
+    time.sleep(0.25)
 
 dictionaries = {
     "tenant_ids": [tenant["id"]],
@@ -79,6 +86,7 @@ dictionaries = {
     "time_entry_ids": [entry],
     "webhook_ids": [webhook],
     "delivery_ids": [delivery],
+    "export_ids": [export],
 }
 DIR.mkdir(parents=True, exist_ok=True)
 for name, values in dictionaries.items():
