@@ -22,6 +22,7 @@ use crate::pipeline::now_ms;
 use crate::storage::counted::Counted;
 use crate::storage::d1;
 use crate::storage::exports::{self as store, Export};
+use crate::storage::outbox::{Committed, Recorded};
 use crate::storage::reports::{self as tenant_context, TenantContext};
 
 /// Workers per page: one read of their entries, one batch storing their rows.
@@ -177,6 +178,13 @@ async fn finish(env: &Env, db: &worker::D1Database, export: &Export) -> ApiResul
     };
     let key = file_key(&export.tenant_id, &export.id, export.format);
     files::put(env, &key, body, export.format).await?;
-    store::complete(db, export, count, &key, now_ms()).await?;
+    // The completion event goes to webhook endpoints at once, as a request's events do (the
+    // sweeper remains the safety net if this fan-out fails).
+    let committed = Committed::default();
+    store::complete(&Recorded { db, committed: &committed }, export, count, &key, now_ms()).await?;
+    let events = committed.take();
+    if !events.is_empty() {
+        crate::delivery::fanout::after_write(env.clone(), events).await;
+    }
     Ok(())
 }

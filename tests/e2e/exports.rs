@@ -292,3 +292,19 @@ fn an_export_whose_step_was_lost_in_a_restart_completes() {
         .expect("objects");
     assert_eq!(files, [format!("exports/{tenant_id}/{exp}.csv")]);
 }
+
+#[test]
+fn completion_is_delivered_to_subscribed_endpoints() {
+    use crate::receiver::{Behaviour, Receiver};
+    use crate::webhooks_delivery::{endpoint, WAIT};
+    let rx = Receiver::start(Behaviour::Ok);
+    let t = tenant();
+    endpoint(&t, json!({"url": rx.url, "events": ["payroll.export_completed"]}));
+    let done = small_export(&t);
+    assert_eq!(done["status"], "completed");
+    let got = rx.wait_delivered(1, WAIT);
+    assert_eq!(got.len(), 1);
+    let body = got[0].json();
+    assert_eq!(body["event"], "payroll.export_completed");
+    assert_eq!(body["data"]["id"], done["id"], "the event carries the export");
+}
