@@ -219,8 +219,7 @@ fn find<'a>(parts: &[&'a [FieldDef]], name: &str) -> &'a FieldDef {
         .iter()
         .flat_map(|p| p.iter())
         .find(|d| d.name == name)
-        // ok: native-only document generator (not in the wasm); a declaration it cannot render must fail the openapi test loudly
-        .unwrap_or_else(|| panic!("rule names {name}, not a field"))
+        .unwrap_or_else(|| panic!("rule names {name}, not a field")) // ok: native-only generator, fails the openapi test
 }
 
 /// An object constraint: `name` is absent or `null`.

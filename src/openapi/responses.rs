@@ -39,8 +39,7 @@ fn code_of(status: u16) -> ErrorCode {
         .iter()
         .copied()
         .find(|c| c.status() == status && *c != ErrorCode::IdempotencyKeyReused)
-        // ok: native-only document generator (not in the wasm); a declaration it cannot render must fail the openapi test loudly
-        .unwrap_or_else(|| panic!("no error code for status {status}"))
+        .unwrap_or_else(|| panic!("no error code for status {status}")) // ok: native-only generator, fails the openapi test
 }
 
 /// The error responses of `def`, by status.

@@ -39,13 +39,11 @@ fn references_must_be_live_in_the_tenant() {
 
     // Another tenant's site is as absent as a missing one.
     let other = fx.add_tenant();
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    let theirs = fx.create_in(&other, &SITES.table, "site", vec![("name", "Theirs".into())]).unwrap();
+    let theirs = fx.create_in(&other, &SITES.table, "site", vec![("name", "Theirs".into())]).unwrap(); // ok: native test
     assert_eq!(check(&fx, vec![("site_id", "sites", theirs)]), Err(vec![("site_id".into(), FieldCode::NotFound)]));
 
     // So is a deleted one.
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    fx.delete(&SITES.table, &site).unwrap();
+    fx.delete(&SITES.table, &site).unwrap(); // ok: native test
     assert_eq!(check(&fx, vec![("site_id", "sites", site)]), Err(vec![("site_id".into(), FieldCode::NotFound)]));
 }
 
@@ -60,10 +58,8 @@ fn a_site_with_jobs_workers_shifts_or_entries_is_not_deleted() {
     let site = fx.site();
     let job = fx.job(vec![("site_id", site.as_str().into())]);
     refused(&site);
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    fx.delete(&JOBS, &job).unwrap();
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    assert_eq!(fx.delete(&SITES.table, &site).unwrap()["deleted"], true);
+    fx.delete(&JOBS, &job).unwrap(); // ok: native test
+    assert_eq!(fx.delete(&SITES.table, &site).unwrap()["deleted"], true); // ok: native test
 
     let site = fx.site();
     let worker = fx.worker();
@@ -71,17 +67,13 @@ fn a_site_with_jobs_workers_shifts_or_entries_is_not_deleted() {
     refused(&site);
 
     let site = fx.site();
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    let shift = fx.shift(&fx.worker(), &site, &at("09:00"), &at("17:00")).unwrap();
+    let shift = fx.shift(&fx.worker(), &site, &at("09:00"), &at("17:00")).unwrap(); // ok: native test
     refused(&site);
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    fx.delete(&SHIFTS, &shift).unwrap();
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    fx.delete(&SITES.table, &site).unwrap();
+    fx.delete(&SHIFTS, &shift).unwrap(); // ok: native test
+    fx.delete(&SITES.table, &site).unwrap(); // ok: native test
 
     let site = fx.site();
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    fx.entry_with(&fx.worker(), &at("09:00"), Some(&at("10:00")), vec![("site_id", site.as_str().into())]).unwrap();
+    fx.entry_with(&fx.worker(), &at("09:00"), Some(&at("10:00")), vec![("site_id", site.as_str().into())]).unwrap(); // ok: native test
     refused(&site);
     // Still there and live.
     assert!(block_on(resource::get(&fx.db, &SITES.table, &fx.tenant, &site)).is_ok());
@@ -91,44 +83,34 @@ fn a_site_with_jobs_workers_shifts_or_entries_is_not_deleted() {
 fn a_worker_with_entries_or_shifts_is_not_deleted() {
     let fx = Fx::new();
     let worker = fx.worker();
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    let entry = fx.entry(&worker, &at("09:00"), Some(&at("10:00"))).unwrap();
+    let entry = fx.entry(&worker, &at("09:00"), Some(&at("10:00"))).unwrap(); // ok: native test
     assert_eq!(code(fx.delete(&WORKERS, &worker)), ErrorCode::Conflict);
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    fx.delete(&TIME_ENTRIES, &entry).unwrap();
+    fx.delete(&TIME_ENTRIES, &entry).unwrap(); // ok: native test
 
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    let shift = fx.shift(&worker, &fx.site(), &at("09:00"), &at("17:00")).unwrap();
+    let shift = fx.shift(&worker, &fx.site(), &at("09:00"), &at("17:00")).unwrap(); // ok: native test
     assert_eq!(code(fx.delete(&WORKERS, &worker)), ErrorCode::Conflict);
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    fx.delete(&SHIFTS, &shift).unwrap();
+    fx.delete(&SHIFTS, &shift).unwrap(); // ok: native test
 
     // Tombstones no longer hold it.
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    assert_eq!(fx.delete(&WORKERS, &worker).unwrap()["id"], worker.as_str());
+    assert_eq!(fx.delete(&WORKERS, &worker).unwrap()["id"], worker.as_str()); // ok: native test
 }
 
 #[test]
 fn jobs_customers_and_departments_are_held_by_what_points_at_them() {
     let fx = Fx::new();
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    let customer = fx.create_in(&fx.tenant, &CUSTOMERS.table, "cus", vec![("name", "Client".into())]).unwrap();
+    let customer = fx.create_in(&fx.tenant, &CUSTOMERS.table, "cus", vec![("name", "Client".into())]).unwrap(); // ok: native test
     let job = fx.job(vec![("customer_id", customer.as_str().into())]);
     assert_eq!(code(fx.delete(&CUSTOMERS.table, &customer)), ErrorCode::Conflict);
 
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    fx.entry_with(&fx.worker(), &at("09:00"), Some(&at("10:00")), vec![("job_id", job.as_str().into())]).unwrap();
+    fx.entry_with(&fx.worker(), &at("09:00"), Some(&at("10:00")), vec![("job_id", job.as_str().into())]).unwrap(); // ok: native test
     assert_eq!(code(fx.delete(&JOBS, &job)), ErrorCode::Conflict);
 
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    let department = fx.create_in(&fx.tenant, &DEPARTMENTS.table, "dep", vec![("name", "Ops".into())]).unwrap();
+    let department = fx.create_in(&fx.tenant, &DEPARTMENTS.table, "dep", vec![("name", "Ops".into())]).unwrap(); // ok: native test
     let worker = fx.worker();
     fx.exec("UPDATE workers SET department_id = ? WHERE id = ?", [department.as_str().into(), worker.as_str().into()]);
     assert_eq!(code(fx.delete(&DEPARTMENTS.table, &department)), ErrorCode::Conflict);
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    fx.delete(&WORKERS, &worker).unwrap();
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    fx.delete(&DEPARTMENTS.table, &department).unwrap();
+    fx.delete(&WORKERS, &worker).unwrap(); // ok: native test
+    fx.delete(&DEPARTMENTS.table, &department).unwrap(); // ok: native test
 }
 
 #[test]
@@ -136,12 +118,10 @@ fn deleting_what_is_not_there_is_404_not_409() {
     let fx = Fx::new();
     assert_eq!(code(fx.delete(&WORKERS, "wkr_missing")), ErrorCode::NotFound);
     let site = fx.site();
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    fx.delete(&SITES.table, &site).unwrap();
+    fx.delete(&SITES.table, &site).unwrap(); // ok: native test
     assert_eq!(code(fx.delete(&SITES.table, &site)), ErrorCode::NotFound);
     // Another tenant's object is not found either, even while referenced there.
     let other = fx.add_tenant();
-    // ok: native test code (cfg(test)), never in the wasm; a failure is the test failing
-    let theirs = fx.create_in(&other, &SITES.table, "site", vec![("name", "Theirs".into())]).unwrap();
+    let theirs = fx.create_in(&other, &SITES.table, "site", vec![("name", "Theirs".into())]).unwrap(); // ok: native test
     assert_eq!(code(fx.delete(&SITES.table, &theirs)), ErrorCode::NotFound);
 }
