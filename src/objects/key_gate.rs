@@ -87,23 +87,20 @@ impl KeyGate {
     async fn check_group(&self, group: CheckGroup) -> Result<CheckGroupReply> {
         self.load().await?;
         let mut replies = Vec::with_capacity(group.checks.len());
-        let mut admitted = false;
-        let mut last_key = None;
-        for request in group.checks {
-            let reply = self.check(&request).await?;
-            admitted |= matches!(reply.verdict, Verdict::Pass(_));
-            last_key = Some(request.key_id);
-            replies.push(reply);
+        for request in &group.checks {
+            replies.push(self.check(request).await?);
         }
+        let admitted = replies.iter().any(|r| matches!(r.verdict, Verdict::Pass(_)));
+        // Every check of a group is for this object's key.
+        let key_id = group.checks.into_iter().next().map(|c| c.key_id);
         let now = now_ms();
         if admitted {
-            self.counters_dirty.set(true);
             if now - self.last_persist_ms.get() >= COUNTER_PERSIST_MS {
                 self.persist_counters(now).await?;
             } else {
                 self.arm(self.last_persist_ms.get() + COUNTER_PERSIST_MS, now).await?;
             }
-            if let Some(key_id) = last_key.filter(|_| now - self.last_flush_ms.get() >= LAST_USED_FLUSH_MS) {
+            if let Some(key_id) = key_id.filter(|_| now - self.last_flush_ms.get() >= LAST_USED_FLUSH_MS) {
                 self.last_flush_ms.set(now);
                 self.flush_last_used(key_id, now);
             }
@@ -121,6 +118,8 @@ impl KeyGate {
         if !decision.allowed {
             return Ok(CheckReply { verdict: Verdict::Limited(decision), claim: None });
         }
+        // Counted: dirty now, even if the claim below fails and the group's write never comes.
+        self.counters_dirty.set(true);
         let claim = match &request.claim {
             Some(c) => Some(self.claims.claim(&self.state, &c.record, &c.fingerprint, now).await?),
             None => None,
