@@ -351,3 +351,25 @@ CREATE TABLE IF NOT EXISTS export_rows (
   data       TEXT NOT NULL,                         -- JSON array of the row's values
   PRIMARY KEY (export_id, worker_id)
 );
+
+-- Positions (0005): the history of recorded positions, kept 90 days. Never changed one by one:
+-- updated_at is created_at and deleted_at always NULL (generated, stored nowhere).
+CREATE TABLE IF NOT EXISTS positions (
+  id           TEXT PRIMARY KEY,                 -- pos_…
+  tenant_id    TEXT NOT NULL,
+  worker_id    TEXT NOT NULL,
+  site_id      TEXT,
+  latitude     REAL NOT NULL,
+  longitude    REAL NOT NULL,
+  accuracy_m   REAL,
+  heading      REAL,
+  speed_mps    REAL,
+  recorded_at  TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT GENERATED ALWAYS AS (created_at) VIRTUAL,
+  deleted_at   TEXT GENERATED ALWAYS AS (NULL) VIRTUAL
+);
+CREATE INDEX IF NOT EXISTS positions_tenant ON positions (tenant_id, id);
+CREATE INDEX IF NOT EXISTS positions_worker ON positions (tenant_id, worker_id, id);
+-- The retention sweep deletes by age across tenants.
+CREATE INDEX IF NOT EXISTS positions_recorded ON positions (recorded_at);

@@ -23,7 +23,7 @@ pub mod openapi;
 pub mod pipeline;
 pub mod storage;
 
-use worker::{event, Context, Env, MessageBatch, Request, Response, Result};
+use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
@@ -37,5 +37,20 @@ async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) 
     match batch.queue().as_str() {
         exports::QUEUE => exports::consumer::consume(batch, env).await,
         _ => delivery::consumer::consume(batch, env).await,
+    }
+}
+
+/// The cron trigger (`[triggers]` in wrangler.toml): the 90-day retention of position history
+/// (SPEC §6), swept hourly.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    let swept = match storage::d1::db(&env) {
+        Ok(db) => storage::positions::sweep_expired(&db, pipeline::now_ms()).await,
+        Err(e) => Err(e),
+    };
+    match swept {
+        Ok(n) if n > 0 => worker::console_log!("position retention: {n} deleted"),
+        Ok(_) => {}
+        Err(e) => worker::console_error!("position retention failed: {e:?}"),
     }
 }

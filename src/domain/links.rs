@@ -23,7 +23,7 @@ pub fn secret(link_secret: Option<&str>, operator_token: Option<&str>) -> Option
     }
 }
 
-fn mac(key: &[u8], message: &[u8]) -> Option<[u8; 32]> {
+pub(crate) fn mac(key: &[u8], message: &[u8]) -> Option<[u8; 32]> {
     let mut m = Hmac::<Sha256>::new_from_slice(key).ok()?;
     m.update(message);
     Some(m.finalize().into_bytes().into())

@@ -54,6 +54,9 @@ pub enum Kind {
         max: usize,
         alone: Option<&'static str>,
     },
+    /// A list of 1..=`max` ids with this prefix (duplicates dropped), stored as JSON text; the
+    /// handler looks them up itself.
+    IdList(&'static str, usize),
     /// Scopes to give: a preset (`read-only`, `read-write`) or a list of 1–64 scopes.
     Scopes,
 }

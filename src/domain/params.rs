@@ -22,6 +22,12 @@ pub enum ParamKind {
     OneOf(&'static [&'static str]),
     /// Exactly this many lower-case hexadecimal digits (a signature).
     Hex(usize),
+    /// Comma-separated ids with this prefix (1–100, repeats dropped).
+    Ids(&'static str),
+    /// Comma-separated words, each one of these (repeats dropped).
+    Words(&'static [&'static str]),
+    /// Visible ASCII of at most this many characters (a token or an id read as sent).
+    Opaque(usize),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -122,9 +128,73 @@ pub fn one_of<T: Named>(query: &Query, p: &Param) -> ApiResult<Option<T>> {
     }
 }
 
+/// The comma-separated values of `p`, each accepted by `valid`, repeats dropped; 400 for an
+/// empty value, more than 100, or one `valid` refuses.
+fn list<'q>(query: &'q Query, p: &Param, valid: impl Fn(&str) -> bool) -> ApiResult<Option<Vec<&'q str>>> {
+    let Some(v) = raw(query, p)? else { return Ok(None) };
+    let mut out: Vec<&str> = Vec::new();
+    for item in v.split(',').map(str::trim) {
+        if !valid(item) {
+            return Err(bad(p.name));
+        }
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    if out.len() > super::filters::MAX_VALUES {
+        return Err(bad(p.name));
+    }
+    Ok(Some(out))
+}
+
+/// A [`ParamKind::Ids`] parameter.
+pub fn ids<'q>(query: &'q Query, p: &Param) -> ApiResult<Option<Vec<&'q str>>> {
+    let ParamKind::Ids(prefix) = p.kind else { return Err(bad(p.name)) };
+    list(query, p, |v| ids::is_id(prefix, v))
+}
+
+/// A [`ParamKind::Words`] parameter.
+pub fn words<'q>(query: &'q Query, p: &Param) -> ApiResult<Option<Vec<&'q str>>> {
+    let ParamKind::Words(allowed) = p.kind else { return Err(bad(p.name)) };
+    list(query, p, |v| allowed.contains(&v))
+}
+
+/// A [`ParamKind::Opaque`] parameter.
+pub fn opaque<'q>(query: &'q Query, p: &Param) -> ApiResult<Option<&'q str>> {
+    let ParamKind::Opaque(max) = p.kind else { return Err(bad(p.name)) };
+    match raw(query, p)? {
+        Some(v) if !v.is_empty() && v.len() <= max && v.bytes().all(|b| b.is_ascii_graphic()) => Ok(Some(v)),
+        Some(_) => Err(bad(p.name)),
+        None => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_of_ids_and_words() {
+        let w = Param::optional("worker_ids", ParamKind::Ids("wkr"));
+        let a = format!("wkr_{}", "a".repeat(32));
+        let b = format!("wkr_{}", "b".repeat(32));
+        let query = q(&[("worker_ids", &format!("{a}, {b},{a}"))]);
+        let got = ids(&query, &w).unwrap().unwrap();
+        assert_eq!(got, [a.as_str(), b.as_str()]);
+        for bad in ["", "wkr_1", &format!("{a},"), &format!("{a},site_{}", "a".repeat(32))] {
+            assert!(ids(&q(&[("worker_ids", bad)]), &w).is_err(), "{bad}");
+        }
+        let too_many = q(&[("worker_ids", &vec![a.as_str(); 101].join(","))]);
+        assert_eq!(ids(&too_many, &w).unwrap().unwrap().len(), 1, "repeats are dropped first");
+        let inc = Param::optional("include", ParamKind::Words(&["context", "latest"]));
+        let both = q(&[("include", "latest,context")]);
+        assert_eq!(words(&both, &inc).unwrap().unwrap(), ["latest", "context"]);
+        assert!(words(&q(&[("include", "sites")]), &inc).is_err());
+        let t = Param::optional("token", ParamKind::Opaque(8));
+        assert_eq!(opaque(&q(&[("token", "ect_ab.c")]), &t).unwrap(), Some("ect_ab.c"));
+        assert!(opaque(&q(&[("token", "ect_ab.cd")]), &t).is_err());
+        assert!(opaque(&q(&[("token", "a b")]), &t).is_err());
+    }
 
     fn q(pairs: &[(&str, &str)]) -> Query {
         Query::new(pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect())

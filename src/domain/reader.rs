@@ -188,6 +188,20 @@ fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<super::model::RefCheck>) ->
             },
             other => other.map(|_| Val::Arg(Arg::Null)),
         },
+        Kind::IdList(prefix, max) => match f.array(d.name) {
+            Patch::Set(items) if items.is_empty() || items.len() > max => {
+                f.fail(d.name, FieldCode::OutOfRange);
+                Patch::Absent
+            }
+            Patch::Set(items) => match ids_of(items, prefix) {
+                Some(list) => Patch::Set(Val::Arg(Arg::Text(Value::from(list).to_string()))),
+                None => {
+                    f.fail(d.name, FieldCode::Invalid);
+                    Patch::Absent
+                }
+            },
+            other => other.map(|_| Val::Arg(Arg::Null)),
+        },
         Kind::Scopes => match f.value(d.name) {
             Patch::Set(v) => match scope_list(f, d.name, v) {
                 Some(list) => Patch::Set(Val::Nested(Nested::Scopes(list))),
@@ -205,6 +219,18 @@ fn names_of(items: &[Value], allowed: &[&str]) -> Option<Vec<String>> {
         let name = item.as_str().filter(|n| allowed.contains(n))?;
         if !out.iter().any(|x| x == name) {
             out.push(name.to_string());
+        }
+    }
+    Some(out)
+}
+
+/// The ids of a list, each with `prefix`, in order, repeats dropped; `None` if any is not one.
+fn ids_of(items: &[Value], prefix: &str) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    for item in items {
+        let id = item.as_str().filter(|s| ids::is_id(prefix, s))?;
+        if !out.iter().any(|x| x == id) {
+            out.push(id.to_string());
         }
     }
     Some(out)

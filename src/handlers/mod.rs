@@ -13,9 +13,11 @@ pub mod divisions;
 pub mod docs;
 pub mod exports;
 pub mod jobs;
+pub mod live;
 pub mod me;
 pub mod operator;
 pub mod partnerships;
+pub mod positions;
 pub mod reports;
 pub mod shifts;
 pub mod time_entries;
@@ -42,6 +44,8 @@ pub static ROUTES: &[&[RouteDef]] = &[
     time_entry_routes::ROUTES,
     attendance::ROUTES,
     attendance_views::ROUTES,
+    positions::ROUTES,
+    live::ROUTES,
     webhooks::ROUTES,
     deliveries::ROUTES,
     reports::ROUTES,

@@ -124,6 +124,8 @@ pub enum Msg {
     Overlaps(String),
     /// A download link whose signature does not match, or that has expired.
     LinkInvalid,
+    /// A feature only the enterprise plan has.
+    EnterpriseOnly,
 }
 
 /// Why one field is invalid (`details[].code`).

@@ -108,6 +108,10 @@ pub fn default_message(code: crate::error::ErrorCode, lang: Lang) -> &'static st
         (Forbidden, Es) => "Esta clave no tiene permiso para hacer eso.",
         (Forbidden, Fr) => "Cette clé n'est pas autorisée à faire cela.",
         (Forbidden, De) => "Dieser Schlüssel darf das nicht.",
+        (PlanRequired, En) => "The tenant's plan does not include this feature.",
+        (PlanRequired, Es) => "El plan del cliente no incluye esta función.",
+        (PlanRequired, Fr) => "L'offre du client n'inclut pas cette fonction.",
+        (PlanRequired, De) => "Der Tarif des Mandanten enthält diese Funktion nicht.",
         (NotFound, En) => "Not found.",
         (NotFound, Es) => "No encontrado.",
         (NotFound, Fr) => "Introuvable.",
@@ -282,6 +286,13 @@ pub fn render(msg: &Msg, code: crate::error::ErrorCode, lang: Lang) -> String {
             Fr => format!("Impossible de passer le statut de '{from}' à '{to}'."),
             De => format!("Der Status kann nicht von '{from}' zu '{to}' wechseln."),
         },
+        Msg::EnterpriseOnly => match lang {
+            En => "Live positions and embed tokens are part of the enterprise plan.",
+            Es => "Las posiciones en vivo y los tokens de inserción forman parte del plan enterprise.",
+            Fr => "Les positions en direct et les jetons d'intégration font partie de l'offre enterprise.",
+            De => "Live-Positionen und Einbettungs-Token gehören zum Enterprise-Tarif.",
+        }
+        .to_string(),
         Msg::LinkInvalid => match lang {
             En => "This download link is not valid or has expired; get the export again for a fresh one.",
             Es => "Este enlace de descarga no es válido o ha caducado; vuelva a obtener la exportación para uno nuevo.",

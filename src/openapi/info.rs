@@ -36,6 +36,11 @@ const TAGS: &[(&str, &str)] = &[
         "Webhooks",
         "Signed event deliveries to the tenant's endpoints, retried for over 24 hours: the delivery log and replays.",
     ),
+    (
+        "Positions",
+        "Where workers are: recorded positions and their history, a delayed live stream (SSE or WebSocket), embed \
+         tokens and the embeddable live map.",
+    ),
     ("Reports", "Hours and labour cost over local days: per job (with budget use), per worker, job, customer or task."),
     ("Exports", "Payroll files computed off the request path, downloaded through signed links that need no key."),
 ];
@@ -81,6 +86,15 @@ pub fn security_schemes() -> Vec<(&'static str, SecurityScheme)> {
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 "X-API-Key",
                 "The same API key in the `X-API-Key` header (used when no bearer token is sent).",
+            ))),
+        ),
+        (
+            "EmbedToken",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                "token",
+                "An embed token (`ect_…`, from `POST /v1/positions/embed-tokens`) in the query: read-only, at most \
+                 24 hours, accepted by `GET /v1/positions/live` only, for browsers whose `EventSource` cannot send a \
+                 key.",
             ))),
         ),
         (

@@ -38,6 +38,7 @@ fn security(access: Access) -> Vec<SecurityRequirement> {
         Access::Operator => vec![scheme("OperatorToken")],
         // A signed link needs no credentials: `security: []`.
         Access::Signed => vec![],
+        Access::KeyOrEmbedToken => vec![scheme("ApiKeyBearer"), scheme("ApiKeyHeader"), scheme("EmbedToken")],
         _ => vec![scheme("ApiKeyBearer"), scheme("ApiKeyHeader")],
     }
 }
@@ -59,12 +60,15 @@ fn body(b: &Body, takers: &[String], reg: &mut Registry) {
     reg.add(b.schema, schema);
 }
 
-fn success_words(def: &RouteDef, envelope: &str) -> String {
+fn success_words(def: &RouteDef, ok: u16, envelope: &str) -> String {
     let data = envelope.trim_end_matches("Response").trim_end_matches("List");
     if let Media::File(_) = def.doc.media {
         return "The file, as an attachment.".into();
     }
-    match (def.method, def.doc.ok) {
+    if let Media::EventStream(words) = def.doc.media {
+        return words.into();
+    }
+    match (def.method, ok) {
         (_, 207) => "One result per item, in the order sent.".into(),
         (Method::Delete, _) => format!("The `{data}` left by the delete."),
         (Method::Get, _) if envelope.ends_with("ListResponse") => format!("A page of `{data}` objects."),
@@ -76,7 +80,7 @@ fn success_words(def: &RouteDef, envelope: &str) -> String {
 
 fn operation(def: &RouteDef, takers: &BTreeMap<&str, Vec<String>>, reg: &mut Registry) -> Operation {
     let doc = &def.doc;
-    let key = def.access == Access::Key;
+    let key = def.access.is_key();
     let mut parameters = params::query(&doc.query);
     if key && def.method.is_write() {
         parameters.push(params::idempotency_key());
@@ -95,22 +99,43 @@ fn operation(def: &RouteDef, takers: &BTreeMap<&str, Vec<String>>, reg: &mut Reg
     }
     if let Some(b) = &doc.body {
         body(b, takers.get(b.schema).map(Vec::as_slice).unwrap_or_default(), reg);
+        if let Some(batch) = &doc.batch {
+            body(&batch.body, takers.get(batch.body.schema).map(Vec::as_slice).unwrap_or_default(), reg);
+        }
         // Required unless `{}` (what an empty body reads as) would pass: a required field, or a
         // rule that at least one field be set, refuses it.
         let needed = b.mode == BodyMode::Create
             && (b.parts.iter().flat_map(|p| p.iter()).any(|d| d.presence == crate::domain::model::Presence::Required)
                 || b.rules.iter().any(|r| matches!(r, crate::domain::model::Rule::AnyOf(_))));
-        let content = ContentBuilder::new().schema(Some(reference(b.schema))).build();
+        let schema = match &doc.batch {
+            None => reference(b.schema),
+            Some(batch) => {
+                let either = utoipa::openapi::schema::OneOfBuilder::new()
+                    .item(reference(b.schema))
+                    .item(reference(batch.body.schema))
+                    .description(Some("One object, or a batch of them."));
+                utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::OneOf(either.build()))
+            }
+        };
+        let content = ContentBuilder::new().schema(Some(schema)).build();
         let required = if needed { Required::True } else { Required::False };
         op = op.request_body(Some(
             RequestBodyBuilder::new().content("application/json", content).required(Some(required)).build(),
         ));
     }
     let envelope = match doc.media {
-        Media::File(_) => doc.response,
+        Media::File(_) | Media::EventStream(_) => doc.response,
         _ => reg.envelope(doc.response),
     };
-    op = op.response(doc.ok.to_string(), responses::success(def, envelope, success_words(def, envelope)));
+    op = op.response(doc.ok.to_string(), responses::success(def, envelope, success_words(def, doc.ok, envelope)));
+    if let Some(batch) = &doc.batch {
+        let envelope = reg.envelope(batch.response);
+        op = op
+            .response(batch.ok.to_string(), responses::success(def, envelope, success_words(def, batch.ok, envelope)));
+    }
+    if let Media::EventStream(_) = doc.media {
+        op = op.response("101", responses::switching_protocols());
+    }
     for (status, e) in responses::errors(def) {
         op = op.response(status.to_string(), reference_to(&e.name()));
         reg.add_response(&e.name(), e.response());
@@ -135,7 +160,7 @@ pub fn paths(reg: &mut Registry) -> Paths {
     let mut paths = PathsBuilder::new();
     for pattern in patterns {
         let defs: Vec<&RouteDef> = documented().filter(|d| d.pattern == pattern).collect();
-        let key = defs.iter().all(|d| d.access == Access::Key);
+        let key = defs.iter().all(|d| d.access.is_key());
         assert!(defs.iter().all(|d| d.access == defs[0].access), "{pattern} mixes routes of different access");
         let mut parameters: Vec<_> = defs[0].param_names().map(params::path).collect();
         parameters.extend(params::common_headers(key));

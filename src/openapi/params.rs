@@ -150,6 +150,16 @@ fn own(p: &Param) -> Parameter {
         ParamKind::Id(prefix) => id(prefix),
         ParamKind::OneOf(values) => one_of(values),
         ParamKind::Hex(len) => string().pattern(Some(format!("^[0-9a-f]{{{len}}}$"))),
+        ParamKind::Ids(prefix) => {
+            let one = dsl::id_pattern(prefix);
+            let one = one.trim_start_matches('^').trim_end_matches('$');
+            string().pattern(Some(format!("^{one}( *, *{one}){{0,99}}$")))
+        }
+        ParamKind::Words(words) => {
+            let one = format!("({})", words.join("|"));
+            string().pattern(Some(format!("^{one}(,{one})*$")))
+        }
+        ParamKind::Opaque(max) => string().min_length(Some(1)).max_length(Some(max)).pattern(Some("^[!-~]+$")),
     };
     let rule = if p.required { "Missing or malformed is `400`." } else { "Malformed is `400`." };
     param(p.name, ParameterIn::Query, p.required, &format!("{} {rule}", p.doc), schema).build()

@@ -85,6 +85,9 @@ pub fn errors(def: &RouteDef) -> BTreeMap<u16, ErrorResponse> {
         add(409, ErrorCode::Conflict);
         add(422, ErrorCode::IdempotencyKeyReused);
     }
+    if doc.enterprise {
+        add(403, ErrorCode::PlanRequired);
+    }
     for status in doc.errors {
         add(*status, code_of(*status));
     }
@@ -157,6 +160,7 @@ fn when(code: ErrorCode) -> &'static str {
              active partnership; a vendor key writes to `api-keys`, `divisions`, `partnerships` or `webhooks`; or the \
              request asks to give a scope the caller does not hold."
         }
+        ErrorCode::PlanRequired => "the tenant's plan does not include this feature (live positions: enterprise).",
         ErrorCode::NotFound => "no such object in this tenant (other tenants' and deleted objects included).",
         ErrorCode::MethodNotAllowed => "the path exists but not for this method; `Allow` lists those it answers.",
         ErrorCode::Conflict => {
@@ -208,12 +212,20 @@ pub fn gate_headers(write: bool) -> Vec<(&'static str, Header)> {
 /// The success response of `def`: `schema` as JSON, and CSV where the route answers it.
 pub fn success(def: &RouteDef, schema: &str, description: String) -> Response {
     let mut headers = basic_headers();
-    if def.access == Access::Key {
+    if def.access.is_key() {
         headers.extend(gate_headers(def.method.is_write()));
+    }
+    if let Media::EventStream(words) = def.doc.media {
+        let events = ContentBuilder::new().schema(Some(describe(string(), words))).build();
+        return headers
+            .into_iter()
+            .fold(ResponseBuilder::new().description(description), |b, (name, h)| b.header(name, h))
+            .content("text/event-stream", events)
+            .build();
     }
     let json = ContentBuilder::new().schema(Some(reference(schema))).build();
     let csv = match def.doc.media {
-        Media::Envelope => None,
+        Media::Envelope | Media::EventStream(_) => None,
         Media::EnvelopeOrCsv(words) | Media::File(words) => {
             headers.push((
                 "Content-Disposition",
@@ -230,6 +242,17 @@ pub fn success(def: &RouteDef, schema: &str, description: String) -> Response {
         response = response.content("text/csv", csv);
     }
     response.build()
+}
+
+/// `101`: a WebSocket, when the request asked to upgrade.
+pub fn switching_protocols() -> Response {
+    ResponseBuilder::new()
+        .description(
+            "With `Upgrade: websocket`: the connection becomes a WebSocket carrying one position (JSON) per text \
+             message. Sending `ping` gets `pong`.",
+        )
+        .header("X-Request-Id", header(string(), "The request's id."))
+        .build()
 }
 
 /// `405`: the path exists, not for this method (not an operation's answer, but every path's).

@@ -3,7 +3,9 @@
 
 use worker::Env;
 
+use crate::domain::embed_tokens;
 use crate::domain::keys::{self, KeyRecord};
+use crate::domain::live::Filter;
 use crate::domain::scopes::{self, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Msg;
@@ -43,6 +45,37 @@ pub async fn api_key(env: &Env, presented: Option<&str>, now_ms: i64) -> ApiResu
     Ok(rec)
 }
 
+/// The secret embed tokens are signed with (`EMBED_TOKEN_SECRET`, else one derived from the
+/// operator token); a deployment with neither cannot mint or read tokens (500, logged).
+pub fn embed_secret(env: &Env) -> ApiResult<Vec<u8>> {
+    let var = |name: &str| env.secret(name).ok().map(|s| s.to_string());
+    embed_tokens::secret(var("EMBED_TOKEN_SECRET").as_deref(), var("OPERATOR_TOKEN").as_deref()).ok_or_else(|| {
+        worker::console_error!("neither EMBED_TOKEN_SECRET nor OPERATOR_TOKEN is configured");
+        ApiError::internal()
+    })
+}
+
+/// An embed token as a caller (SPEC §6): a stand-in for the key that minted it that may only
+/// read positions, and only those of the token's workers and sites. 401 when it does not
+/// verify or has expired.
+pub fn embed_token(env: &Env, token: &str, now_ms: i64) -> ApiResult<Principal> {
+    let grant =
+        embed_tokens::verify(&embed_secret(env)?, token, now_ms.div_euclid(1000)).ok_or_else(ApiError::unauthorized)?;
+    let tier = crate::domain::tenants::Tier::Enterprise;
+    let key = KeyRecord {
+        key_id: grant.key_id,
+        tenant_id: Some(grant.tenant_id.clone()),
+        vendor_id: None,
+        label: "embed token".into(),
+        scopes: vec![scopes::required(false, scopes::Resource::Positions)],
+        tier,
+        limits: crate::domain::tenants::tier_limits(tier),
+        expires_at_ms: Some(grant.expires_at.saturating_mul(1000)),
+        hash: String::new(),
+    };
+    Ok(Principal { key, tenant_id: Some(grant.tenant_id), grant: None, embed: Some(grant.filter) })
+}
+
 /// An authenticated caller: the key, the tenant it acts on, and (for a vendor) the scopes
 /// that tenant granted.
 #[derive(Debug, Clone)]
@@ -53,6 +86,8 @@ pub struct Principal {
     pub tenant_id: Option<String>,
     /// For vendor keys: the partnership's granted scopes.
     pub grant: Option<Vec<Scope>>,
+    /// For an embed token: the workers and sites it is limited to.
+    pub embed: Option<Filter>,
 }
 
 impl Principal {
@@ -74,17 +109,17 @@ impl Principal {
 pub async fn principal(env: &Env, key: KeyRecord, tenant_header: Option<&str>, optional: bool) -> ApiResult<Principal> {
     let Some(vendor_id) = key.vendor_id.clone() else {
         let tenant_id = key.tenant_id.clone();
-        return Ok(Principal { key, tenant_id, grant: None });
+        return Ok(Principal { key, tenant_id, grant: None, embed: None });
     };
     let Some(tenant) = tenant_header.map(str::trim).filter(|t| !t.is_empty()) else {
         if optional {
-            return Ok(Principal { key, tenant_id: None, grant: None });
+            return Ok(Principal { key, tenant_id: None, grant: None, embed: None });
         }
         return Err(ApiError::forbidden(Msg::TenantHeaderRequired));
     };
     let db = storage::d1::db(env)?;
     match storage::partnerships::granted_scopes(&db, tenant, &vendor_id).await? {
-        Some(grant) => Ok(Principal { key, tenant_id: Some(tenant.to_string()), grant: Some(grant) }),
+        Some(grant) => Ok(Principal { key, tenant_id: Some(tenant.to_string()), grant: Some(grant), embed: None }),
         None => Err(ApiError::forbidden(Msg::NoPartnership)),
     }
 }

@@ -29,6 +29,9 @@ pub struct Call<'a> {
     pub committed: &'a Committed,
     /// The `Accept` header, for routes that can answer CSV as well as JSON.
     pub accept: Option<String>,
+    /// The request's headers, for the few handlers that read one of their own (`Upgrade`,
+    /// `Last-Event-ID`).
+    pub headers: &'a worker::Headers,
     /// The request's scheme, host and port (`http://127.0.0.1:8787`), for absolute links.
     pub origin: String,
 }
@@ -38,6 +41,11 @@ impl<'a> Call<'a> {
     /// declaration naming a parameter its path lacks fails the route-table test).
     pub fn param(&self, name: &str) -> &str {
         self.params.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The header `name`, if sent.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).ok().flatten()
     }
 
     /// The current instant in the stored form.

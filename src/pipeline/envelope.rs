@@ -19,6 +19,26 @@ pub enum Body {
     Raw { content_type: String, body: String, headers: Vec<(&'static str, String)> },
     /// An idempotent request's stored response, replayed byte for byte.
     Replayed(crate::domain::idempotency::Stored),
+    /// A response made elsewhere and passed on as it is, body and all (a live stream from a
+    /// Durable Object: Server-Sent Events, or a WebSocket's `101`). The pipeline only adds
+    /// its headers.
+    Stream(Passthrough),
+}
+
+/// A response handed through (see [`Body::Stream`]); taken out once by the pipeline.
+pub struct Passthrough(pub std::cell::RefCell<Option<worker::Response>>);
+
+impl std::fmt::Debug for Passthrough {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Passthrough")
+    }
+}
+
+/// Two streams are never the same reply.
+impl PartialEq for Passthrough {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
 }
 
 #[derive(Debug, PartialEq)]
@@ -72,6 +92,11 @@ impl Reply {
             body: Body::Data { data, meta: vec![("next_cursor", next), ("has_more", has_more.to_string())] },
             written: None,
         }
+    }
+    /// A response passed on as it is (see [`Body::Stream`]).
+    pub fn stream(response: worker::Response) -> Self {
+        let status = response.status_code();
+        Reply { status, body: Body::Stream(Passthrough(std::cell::RefCell::new(Some(response)))), written: None }
     }
     pub fn raw(content_type: String, body: String, headers: Vec<(&'static str, String)>) -> Self {
         Reply { status: 200, body: Body::Raw { content_type, body, headers }, written: None }

@@ -29,7 +29,7 @@ use crate::storage;
 use crate::storage::outbox::Committed;
 use auth::Principal;
 use call::Call;
-use envelope::{Body, Reply};
+use envelope::{Body, Passthrough, Reply};
 use router::{Access, Match, RouteDef};
 
 fn header(req: &Request, name: &str) -> Option<String> {
@@ -82,6 +82,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
             extra.extend(headers.iter().map(|(k, v)| (*k, v.clone())));
             (*status, content_type.as_str(), body.clone())
         }
+        Ok(Reply { status, body: Body::Stream(_), .. }) => (*status, "", String::new()),
         Ok(Reply { body: Body::Replayed(stored), .. }) => {
             extra.push(("X-Idempotency-Hit", "true".into()));
             request_id = stored.request_id.clone();
@@ -144,6 +145,13 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
         ctx.wait_until(crate::delivery::fanout::after_write(env.clone(), events));
     }
 
+    // A stream keeps its own body and type; it gets the pipeline's other headers.
+    if let Ok(Reply { body: Body::Stream(Passthrough(cell)), .. }) = &outcome {
+        if let Some(response) = cell.borrow_mut().take() {
+            return with_pipeline_headers(response, &request_id, &language, &extra);
+        }
+    }
+
     let headers = worker::Headers::new();
     // Header values here are visible ASCII by construction; a failed set is not fatal.
     let _ = headers.set("Content-Type", content_type);
@@ -155,6 +163,18 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     }
     let body = if method == worker::Method::Head { Vec::new() } else { body.into_bytes() };
     ResponseBuilder::new().with_status(status).with_headers(headers).fixed(body)
+}
+
+/// `response` with the request id, language and the pipeline's other headers added to its own.
+fn with_pipeline_headers(response: Response, request_id: &str, language: &str, extra: &[(&str, String)]) -> Response {
+    let headers = response.headers().clone();
+    let _ = headers.set("X-Request-Id", request_id);
+    let _ = headers.set("Content-Language", language);
+    let _ = headers.set("Cache-Control", "no-store");
+    for (k, v) in extra {
+        let _ = headers.set(k, v);
+    }
+    response.with_headers(headers)
 }
 
 /// Admits a key's request through its gate: 401 if revoked, 429 if over a limit; for an
@@ -221,13 +241,19 @@ async fn run(
             auth::operator(env, presented.as_deref())?;
             None
         }
-        Access::Key => {
+        Access::KeyOrEmbedToken if presented.is_none() && query.get("token").is_some() => {
+            let p = auth::embed_token(env, query.get("token").unwrap_or_default(), now)?;
+            trace.principal = Some(p.clone());
+            Some(p)
+        }
+        Access::Key | Access::KeyOrEmbedToken => {
             let key = auth::api_key(env, presented.as_deref(), now).await?;
             let resource = def.resource();
             let is_me = resource == "me";
             let tenant_header = header(&req, "Edgeclock-Tenant-Id");
             // Recorded before the gate so refused requests (429, 403) are audited too.
-            let provisional = Principal { tenant_id: key.tenant_id.clone(), key: key.clone(), grant: None };
+            let provisional =
+                Principal { tenant_id: key.tenant_id.clone(), key: key.clone(), grant: None, embed: None };
             trace.principal = Some(provisional.clone());
             let claim = if def.method.is_write() {
                 let bytes = read_body(&mut req).await?;
@@ -296,6 +322,7 @@ async fn run(
         lang,
         committed: &trace.committed,
         accept,
+        headers: req.headers(),
         origin,
     };
     (def.handler)(&call).await

@@ -25,6 +25,11 @@ pub struct Doc {
     pub response: &'static str,
     /// Statuses beyond those implied by method, access, path parameters, query and body.
     pub errors: &'static [u16],
+    /// Only for enterprise tenants (`403 plan_required` otherwise).
+    pub enterprise: bool,
+    /// A second body the route also takes, answered with its own status and envelope (a
+    /// batch beside a single object: `POST /v1/positions`).
+    pub batch: Option<Batch>,
     /// What the success response's body can be.
     pub media: Media,
 }
@@ -38,6 +43,17 @@ pub enum Media {
     EnvelopeOrCsv(&'static str),
     /// A file as stored: `response` as bare JSON, or CSV described thus, as an attachment.
     File(&'static str),
+    /// A stream of Server-Sent Events (`text/event-stream`), described in these words; a
+    /// WebSocket (`101`) when the request asks to upgrade.
+    EventStream(&'static str),
+}
+
+/// The other body of a route that takes two ([`Doc::batch`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Batch {
+    pub body: Body,
+    pub ok: u16,
+    pub response: &'static str,
 }
 
 impl Doc {
@@ -52,6 +68,8 @@ impl Doc {
         ok: 200,
         response: "",
         errors: &[],
+        enterprise: false,
+        batch: None,
         media: Media::Envelope,
     };
 }

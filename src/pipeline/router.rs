@@ -71,6 +71,16 @@ pub enum Access {
     /// No credentials: a signature in the query (a download link) is the authority, checked
     /// by the handler. Documented, unlike `Public`.
     Signed,
+    /// An API key, or (when no key is sent) an embed token in `?token=`: a browser's
+    /// `EventSource` cannot send headers (SPEC §6, the live position stream only).
+    KeyOrEmbedToken,
+}
+
+impl Access {
+    /// Whether an API key is how this route is called (with or without an embed token).
+    pub fn is_key(self) -> bool {
+        matches!(self, Access::Key | Access::KeyOrEmbedToken)
+    }
 }
 
 /// The future a handler returns.
@@ -266,7 +276,7 @@ mod tests {
 
     #[test]
     fn every_key_route_but_me_names_a_scope_resource() {
-        for def in routes().filter(|d| d.access == Access::Key && d.resource() != "me") {
+        for def in routes().filter(|d| d.access.is_key() && d.resource() != "me") {
             assert!(crate::domain::scopes::Resource::parse(def.resource()).is_some(), "{def:?}");
         }
     }

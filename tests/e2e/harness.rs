@@ -91,9 +91,17 @@ fn wrangler(args: &[&str], state: &Path) -> Command {
 /// delivery tests see retries, failures and recoveries in seconds rather than hours.
 pub const WEBHOOK_VARS: &[&str] = &["WEBHOOK_RETRY_SCHEDULE:1,1,1,1,1,1,1,1,1,1,1,1,1,1,1", "WEBHOOK_SWEEP_SECONDS:2"];
 
+/// The live position delay of the shared server: short, so the live tests see a position
+/// held back and then released within seconds.
+pub const LIVE_DELAY_SECONDS: u64 = 3;
+
 /// The shared server, started on first use.
 pub fn server() -> &'static Server {
-    SERVER.get_or_init(|| start("main", WEBHOOK_VARS))
+    SERVER.get_or_init(|| {
+        let live = format!("LIVE_DELAY_SECONDS:{LIVE_DELAY_SECONDS}");
+        let vars: Vec<&str> = WEBHOOK_VARS.iter().copied().chain([live.as_str()]).collect();
+        start("main", &vars)
+    })
 }
 
 /// A second server whose idempotency records expire after three seconds, for expiry tests.
@@ -134,6 +142,8 @@ pub fn launch(state: &Path, vars: &[&str]) -> Server {
     let port = free_port().to_string();
     let mut args = vec!["dev", "--ip", "127.0.0.1", "--port", &port, "--show-interactive-dev-session=false"];
     args.extend(["--var", "ALLOW_HTTP_WEBHOOKS:true"]);
+    // `GET /__scheduled` runs the cron handler (the position retention sweep).
+    args.push("--test-scheduled");
     for v in vars {
         args.extend(["--var", v]);
     }

@@ -20,7 +20,9 @@ use crate::harness::{apply_migrations, d1_file, fresh_state, launch, Server};
 fn to_first_release(state: &Path) {
     let db = rusqlite::Connection::open(d1_file(state)).expect("open local D1");
     db.execute_batch(
-        "-- 0004_exports
+        "-- 0005_positions
+         DROP TABLE positions;
+         -- 0004_exports
          DROP TABLE export_rows;
          DROP TABLE exports;
          DROP INDEX time_entries_job_started;

@@ -17,6 +17,7 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::BadRequest,
     ErrorCode::Unauthorized,
     ErrorCode::Forbidden,
+    ErrorCode::PlanRequired,
     ErrorCode::NotFound,
     ErrorCode::MethodNotAllowed,
     ErrorCode::Conflict,

@@ -5,6 +5,7 @@
 mod access;
 mod common;
 mod deliveries;
+mod positions;
 mod reports;
 mod time;
 mod webhooks;
@@ -38,6 +39,7 @@ impl Registry {
         webhooks::add(&mut reg);
         deliveries::add(&mut reg);
         reports::add(&mut reg);
+        positions::add(&mut reg);
         reg
     }
     pub fn has(&self, name: &str) -> bool {
@@ -77,8 +79,10 @@ impl Registry {
         let (data, list) = match name {
             "AuditLogListResponse" => ("AuditEntry", true),
             "ShiftPublishResponse" => ("ShiftPublishResult", false),
-            "TimeEntryBatchResponse" => {
-                let results = array(reference("TimeEntryBatchResult"), "One result per item of `entries`, in order.");
+            _ if name.ends_with("BatchResponse") => {
+                let result = format!("{}Result", name.trim_end_matches("Response"));
+                assert!(self.has(&result), "{name} wraps {result}, which is not declared");
+                let results = array(reference(&result), "One result per item of the batch, in the order sent.");
                 let o = object("").prop("data", results.build()).prop("meta", reference("Meta"));
                 self.add(name, o);
                 return name;

@@ -56,11 +56,17 @@ fn entry(reg: &mut Registry) {
         },
     );
     reg.add("TimeEntry", e);
-    let index = || describe(integer(0, MAX_BATCH as i64 - 1), "The item's position in `entries`, from 0.");
+    batch_result(reg, "TimeEntry", "entries", MAX_BATCH);
+}
+
+/// `<data>BatchResult`: the outcome of one item of a batch of `list` (at most `max`): the
+/// created object, or the error the item alone would have got.
+pub fn batch_result(reg: &mut Registry, data: &str, list: &str, max: usize) {
+    let index = || describe(integer(0, max as i64 - 1), &format!("The item's position in `{list}`, from 0."));
     let created = object("")
         .prop("index", index())
         .prop("status", dsl::constant(Type::Integer, 201))
-        .prop("data", reference("TimeEntry"))
+        .prop("data", reference(data))
         .builder()
         .title(Some("Created"));
     let failed = object("")
@@ -69,10 +75,10 @@ fn entry(reg: &mut Registry) {
         .prop("error", reference("ErrorBody"))
         .builder()
         .title(Some("Failed"));
-    let result = OneOfBuilder::new().item(created).item(failed).description(Some(
-        "The outcome of one item of a batch: the created entry, or the error the item alone would have got.",
-    ));
-    reg.add("TimeEntryBatchResult", Schema::OneOf(result.build()));
+    let result = OneOfBuilder::new().item(created).item(failed).description(Some(format!(
+        "The outcome of one item of a batch: the created `{data}`, or the error the item alone would have got."
+    )));
+    reg.add(&format!("{data}BatchResult"), Schema::OneOf(result.build()));
 }
 
 fn worker_block(description: &str) -> Obj {

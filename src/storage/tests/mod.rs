@@ -12,6 +12,7 @@ mod exports;
 mod listing;
 mod outbox;
 mod overlap;
+mod positions;
 mod references;
 mod thresholds;
 mod webhooks;
