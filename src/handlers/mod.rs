@@ -2,6 +2,7 @@
 //! rules and storage adapters, and declares its routes (`ROUTES`) beside the handlers.
 
 pub mod api_keys;
+pub mod assets;
 pub mod attendance;
 pub mod attendance_views;
 pub mod audit;
