@@ -12,6 +12,7 @@ pub mod crud;
 pub mod deliveries;
 pub mod divisions;
 pub mod docs;
+pub mod embed;
 pub mod exports;
 pub mod jobs;
 pub mod me;
@@ -30,6 +31,7 @@ use crate::pipeline::router::RouteDef;
 /// route in an existing module is only its declaration beside its handler.
 pub static ROUTES: &[&[RouteDef]] = &[
     docs::ROUTES,
+    embed::ROUTES,
     operator::ROUTES,
     me::ROUTES,
     api_keys::ROUTES,
