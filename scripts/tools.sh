@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and serving edgeclock needs, each at a pinned version, into the
 # project (.tools/ and node_modules/): the wasm32 target, worker-build, the wasm-bindgen CLI
-# matching Cargo.lock exactly, the npm packages (wrangler, Node 22, binaryen, swagger-ui-dist),
-# and Debian's Chromium for the browser test of the docs page.
+# matching Cargo.lock exactly, the npm packages (wrangler, Node 22, binaryen, swagger-ui-dist,
+# puppeteer-core), and Debian's Chromium for the browser tests of the docs page and the live map.
 # Idempotent: anything already present at the right version is left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,9 +42,9 @@ if [ ! -x node_modules/.bin/wrangler ] || [ "$(cat node_modules/.lock-sha256 2>/
   in_background npm npm_packages
 fi
 
-# The docs page is tested in a real headless browser: Debian's Chromium (the release Debian
-# ships for this machine's distribution; apt cannot pin an exact build it may already have
-# replaced with a security update).
+# The docs page and the live map are tested in a real headless browser: Debian's Chromium (the
+# release Debian ships for this machine's distribution; apt cannot pin an exact build it may
+# already have replaced with a security update).
 chromium_package() {
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null

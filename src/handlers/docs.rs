@@ -1,7 +1,6 @@
 //! `GET /openapi.json` and `GET /docs` (SPEC §8): the generated OpenAPI document and Swagger
-//! UI over it, served from Workers Static Assets (the `ASSETS` binding; files assembled into
-//! `build/assets/` at build) rather than from the wasm. They pass through the worker so that
-//! they carry the same `X-Request-Id`, 404 and 405 behaviour as every other response. No key.
+//! UI over it, served from Workers Static Assets through the worker ([`super::assets`]) rather
+//! than from the wasm. No key.
 
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Msg;
@@ -10,22 +9,15 @@ use crate::pipeline::envelope::Reply;
 use crate::pipeline::router::RouteDef;
 use crate::route;
 
+use super::assets;
+
 /// Everything the docs page loads comes from this origin; nothing inline, nothing remote.
 const DOCS_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
                            frame-ancestors 'none'";
 
-/// The asset at `path`, or 404 when the build has no such file.
+/// The docs page's own file at `path`, under its policy.
 async fn asset(call: &Call<'_>, path: &str) -> ApiResult<Reply> {
-    let mut response = call.env.assets("ASSETS")?.fetch(format!("http://assets/_assets{path}"), None).await?;
-    if response.status_code() != 200 {
-        return Err(ApiError::not_found(Msg::RouteNotFound));
-    }
-    let content_type = response.headers().get("Content-Type")?.unwrap_or_else(|| "application/octet-stream".into());
-    let mut headers = vec![("Cache-Control", "public, max-age=300".to_string())];
-    if content_type.starts_with("text/html") {
-        headers.push(("Content-Security-Policy", DOCS_POLICY.to_string()));
-    }
-    Ok(Reply::raw(content_type, response.text().await?, headers))
+    assets::asset(call, path, DOCS_POLICY).await
 }
 
 /// The files of the docs page: its script and Swagger UI's.

@@ -2,6 +2,7 @@
 //! rules and storage adapters, and declares its routes (`ROUTES`) beside the handlers.
 
 pub mod api_keys;
+pub mod assets;
 pub mod attendance;
 pub mod attendance_views;
 pub mod audit;
@@ -11,6 +12,7 @@ pub mod crud;
 pub mod deliveries;
 pub mod divisions;
 pub mod docs;
+pub mod embed;
 pub mod exports;
 pub mod jobs;
 pub mod live;
@@ -31,6 +33,7 @@ use crate::pipeline::router::RouteDef;
 /// route in an existing module is only its declaration beside its handler.
 pub static ROUTES: &[&[RouteDef]] = &[
     docs::ROUTES,
+    embed::ROUTES,
     operator::ROUTES,
     me::ROUTES,
     api_keys::ROUTES,

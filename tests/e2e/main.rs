@@ -17,6 +17,7 @@ mod isolation;
 mod jobs;
 mod keys;
 mod limits;
+mod live_map;
 mod operator;
 mod pipeline;
 mod reports;
