@@ -1,9 +1,9 @@
 //! `GET /embed/live-map` (SPEC §6 "live map"): the embeddable page that draws a tenant's sites,
 //! their geofences and each worker's latest position from the live position stream, and its
 //! script and style sheet, served from Workers Static Assets ([`super::assets`]). No key: the
-//! page's `token` (an embed token, `ect_…`, from `POST /v1/positions/embed-tokens`) is checked
-//! by the stream the page opens with it; here only its shape is, so that a link without one is
-//! a clear 400 rather than a page that cannot work.
+//! page's `token` (an embed token, `ect_…`, from `POST /v1/positions/embed-tokens`) is what
+//! the stream the page opens is authorised by; it is verified here too, so that a link without
+//! one is a clear 400 and an altered or expired one a clear 401, not a page that cannot work.
 
 use crate::domain::listing::bad;
 use crate::error::{ApiError, ApiResult};
@@ -23,7 +23,7 @@ const LIVE_MAP_POLICY: &str = "default-src 'self'; img-src 'self' data: https: h
 /// Whether `token` has an embed token's shape: `ect_`, then URL-safe characters.
 fn is_embed_token(token: &str) -> bool {
     token.strip_prefix("ect_").is_some_and(|rest| {
-        (1..=256).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+        (1..=8192).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
     })
 }
 
@@ -43,6 +43,7 @@ async fn live_map(call: &Call<'_>) -> ApiResult<Reply> {
     if call.query.get("tiles").is_some_and(|tiles| !is_tile_template(tiles)) {
         return Err(bad("tiles"));
     }
+    crate::pipeline::auth::embed_token(call.env, call.query.get("token").unwrap_or_default(), call.now_ms)?;
     assets::asset(call, "/embed/live-map.html", LIVE_MAP_POLICY).await
 }
 

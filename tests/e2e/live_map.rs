@@ -26,8 +26,14 @@ fn the_page_needs_a_token_and_may_be_framed_anywhere() {
         req("GET", path).send().expect_error(400, "bad_request");
     }
 
+    // Well formed but not signed by this server: the link cannot work, and says so.
+    req("GET", "/embed/live-map?token=ect_abc123").send().expect_error(401, "unauthorized");
+
+    let t = crate::client::tenant();
+    let minted = t.post("/v1/positions/embed-tokens", json!({"ttl_seconds": 60})).expect(201);
+    let token = minted.data()["token"].as_str().unwrap().to_string();
     let tiles = "https%3A%2F%2F%7Bs%7D.tiles.example.org%2F%7Bz%7D%2F%7Bx%7D%2F%7By%7D.png";
-    let r = req("GET", &format!("/embed/live-map?token=ect_abc123&tiles={tiles}")).send().expect(200);
+    let r = req("GET", &format!("/embed/live-map?token={token}&tiles={tiles}")).send().expect(200);
     assert!(r.header("Content-Type").unwrap().starts_with("text/html"));
     assert_eq!(r.header("Content-Security-Policy"), Some(POLICY));
     assert_eq!(r.header("X-Frame-Options"), None, "the page is made to be framed");

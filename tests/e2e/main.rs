@@ -3,6 +3,7 @@
 
 mod client;
 mod harness;
+mod live_stream;
 mod receiver;
 mod webhook_endpoints;
 mod webhook_verify;
@@ -20,6 +21,7 @@ mod limits;
 mod live_map;
 mod operator;
 mod pipeline;
+mod positions;
 mod reports;
 mod resources;
 mod shifts;
