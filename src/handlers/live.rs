@@ -70,15 +70,33 @@ pub async fn open(call: &Call<'_>) -> ApiResult<Reply> {
     Ok(Reply::stream(response))
 }
 
+/// `GET /v1/operator/tenants/{id}/live-feed`: what a tenant's feed holds (the benchmark's
+/// memory check, and an operator's look at a busy tenant).
+pub async fn stats(call: &Call<'_>, tenant: &str) -> ApiResult<Reply> {
+    crate::storage::tenants::get(&call.db()?, tenant).await?;
+    let stats = feed::stats(call.env, tenant).await?;
+    Ok(Reply::value(200, &serde_json::to_value(stats)?))
+}
+
 /// The routes this module serves.
-pub static ROUTES: &[RouteDef] = &[route!(GET "/v1/positions/live", KeyOrEmbedToken, |call| open(call), {
-    id: "streamPositions",
-    tag: "Positions",
-    summary: "Stream live positions",
-    description: "The tenant's positions as they are released: each `LIVE_DELAY_SECONDS` (default 60) after its `recorded_at` and never earlier; one older than that at once. Server-Sent Events by default (`text/event-stream`): `event: position`, `id:` the position id, `data:` the position JSON; a `: heartbeat` comment every 15 s; `retry: 2000` first. Reconnecting with `Last-Event-ID` resumes after that position from the recent-release buffer (the last 2,000 positions); an id no longer held resumes from now. With `Upgrade: websocket` the same positions arrive one JSON position per text message. `worker_ids` and `site_ids` filter per connection. Called with a key (`read:positions`) or an embed token in `token` (which narrows the filters to its own). Enterprise plan only (`403 plan_required`). A client that stops reading for long is disconnected and resumes on reconnecting.",
-    query: QueryDoc::params(PARAMS),
-    enterprise: true,
-    ok: 200,
-    response: "",
-    media: Media::EventStream("Server-Sent Events: `event: position` frames (`id:` the position id, `data:` the position JSON), `: heartbeat` comments, and with `include=context` a first `event: context`."),
-})];
+pub static ROUTES: &[RouteDef] = &[
+    route!(GET "/v1/operator/tenants/{tenant_id}/live-feed", Operator, |call| stats(call, call.param("tenant_id")), {
+        id: "getLiveFeedStats",
+        tag: "Operator",
+        summary: "Look at a tenant's live feed",
+        description: "What the tenant's live position feed holds now: positions waiting for their release time, released ones kept for resuming, workers with a latest position, positions not streamed because the waiting buffer was full, open SSE streams and WebSockets, and the object's memory. Operator token required.",
+        ok: 200,
+        response: "LiveFeedStatsResponse",
+    }),
+    route!(GET "/v1/positions/live", KeyOrEmbedToken, |call| open(call), {
+        id: "streamPositions",
+        tag: "Positions",
+        summary: "Stream live positions",
+        description: "The tenant's positions as they are released: each `LIVE_DELAY_SECONDS` (default 60) after its `recorded_at` and never earlier; one older than that at once. Server-Sent Events by default (`text/event-stream`): `event: position`, `id:` the position id, `data:` the position JSON; a `: heartbeat` comment every 15 s; `retry: 2000` first. Reconnecting with `Last-Event-ID` resumes after that position from the recent-release buffer (the last 2,000 positions); an id no longer held resumes from now. With `Upgrade: websocket` the same positions arrive one JSON position per text message. `worker_ids` and `site_ids` filter per connection. Called with a key (`read:positions`) or an embed token in `token` (which narrows the filters to its own). Enterprise plan only (`403 plan_required`). A client that stops reading for long is disconnected and resumes on reconnecting.",
+        query: QueryDoc::params(PARAMS),
+        enterprise: true,
+        ok: 200,
+        response: "",
+        media: Media::EventStream("Server-Sent Events: `event: position` frames (`id:` the position id, `data:` the position JSON), `: heartbeat` comments, and with `include=context` a first `event: context`."),
+    }),
+];

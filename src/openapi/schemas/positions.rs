@@ -35,4 +35,14 @@ pub fn add(reg: &mut Registry) {
         .prop("stream_url", describe(string(), "`GET /v1/positions/live` with the token."))
         .prop("embed_url", describe(string(), "The live map page with the token, for an `<iframe>`."));
     reg.add("EmbedToken", token);
+    let n = |what: &str| describe(super::super::dsl::count(0), what);
+    let stats = object("What a tenant's live feed holds now.")
+        .prop("pending", n("Positions waiting for their release time (at most 20,000)."))
+        .prop("released", n("Released positions kept for `Last-Event-ID` resumes (at most 2,000)."))
+        .prop("workers", n("Workers with a latest position kept (at most 10,000)."))
+        .prop("skipped", n("Positions not streamed since the object started because the waiting buffer was full."))
+        .prop("sse_streams", n("Open Server-Sent Events streams."))
+        .prop("websockets", n("Open WebSockets (hibernating ones included)."))
+        .prop("memory_bytes", n("The object's wasm linear memory."));
+    reg.add("LiveFeedStats", stats);
 }
