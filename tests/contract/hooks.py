@@ -53,6 +53,8 @@ RULES = {
     ("POST /v1/time-entries", "ended_at", "out_of_range"),
     ("PATCH /v1/time-entries/{time_entry_id}", "started_at", "out_of_range"),
     ("PATCH /v1/time-entries/{time_entry_id}", "ended_at", "out_of_range"),
+    # A position is recorded at most 5 minutes from now.
+    ("POST /v1/positions", "recorded_at", "out_of_range"),
     # A webhook filter's time range cannot end where it starts (it would match nothing).
     ("POST /v1/webhooks", "filters.time_range.end", "out_of_range"),
     ("PATCH /v1/webhooks/{webhook_id}", "filters.time_range.end", "out_of_range"),
