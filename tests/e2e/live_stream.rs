@@ -79,7 +79,12 @@ pub struct Refused {
 /// Opens `GET <path>` as an event stream with these headers (a key, `Last-Event-ID`); the
 /// connection lasts at most `life`.
 pub fn sse(path: &str, headers: &[(&str, &str)], life: Duration) -> Result<Stream, Refused> {
-    let url = format!("{}{path}", server().base);
+    sse_on(&server().base, path, headers, life)
+}
+
+/// [`sse`] on the server at `base`.
+pub fn sse_on(base: &str, path: &str, headers: &[(&str, &str)], life: Duration) -> Result<Stream, Refused> {
+    let url = format!("{base}{path}");
     let mut r = ureq::AgentBuilder::new().timeout(life).build().get(&url).set("Accept", "text/event-stream");
     for (k, v) in headers {
         r = r.set(k, v);

@@ -22,6 +22,7 @@ mod live_map;
 mod operator;
 mod pipeline;
 mod positions;
+mod positions_restart;
 mod reports;
 mod resources;
 mod shifts;

@@ -14,7 +14,7 @@ use crate::live_stream::{self, sse, Stream};
 const LIFE: Duration = Duration::from_secs(40);
 
 /// Now plus `offset_ms`, as a client would send it.
-fn stamp(offset_ms: i64) -> String {
+pub fn stamp(offset_ms: i64) -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
     chrono_like(now + offset_ms)
 }
