@@ -46,6 +46,16 @@ fn fixture() -> Fixture {
         .as_str()
         .unwrap()
         .to_string();
+    let pos = a
+        .post(
+            "/v1/positions",
+            json!({"worker_id": wid, "latitude": 1.0, "longitude": 2.0, "recorded_at": "2026-02-03T09:00:00Z"}),
+        )
+        .expect(201)
+        .data()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let calls = vec![
         // First, so a caller's own log does not yet hold the ids it is about to try.
         ("GET", "/v1/audit-log".into(), None),
@@ -84,6 +94,8 @@ fn fixture() -> Fixture {
         ("GET", "/v1/api-keys?include_deleted=true".into(), None),
         ("GET", "/v1/divisions".into(), None),
         ("GET", "/v1/partnerships".into(), None),
+        ("GET", "/v1/positions".into(), None),
+        ("GET", format!("/v1/positions?worker_id={wid}"), None),
     ];
     let secrets = vec![
         wid,
@@ -94,6 +106,7 @@ fn fixture() -> Fixture {
         job,
         shift,
         te,
+        pos,
         "Isolated Ivy".into(),
         "ivy-key".into(),
         "Ivy Division".into(),

@@ -96,6 +96,8 @@ fn a_back_dated_position_is_released_at_once_over_sse_and_websocket() {
     let c = crew(tenant());
     let sse_stream = open(&c.t, "");
     let ws = live_stream::websocket("/v1/positions/live", &c.t.key);
+    let nobody = format!("wkr_{}", "f".repeat(32));
+    let ws_filtered = live_stream::websocket(&format!("/v1/positions/live?worker_ids={nobody}"), &c.t.key);
     let sent = Instant::now();
     let id = record(&c.t, &c.worker, &stamp(-10 * 60_000));
     let e = sse_stream.position_within(Duration::from_secs(3)).expect("SSE gets it at once");
@@ -103,6 +105,7 @@ fn a_back_dated_position_is_released_at_once_over_sse_and_websocket() {
     assert!(e.at.duration_since(sent) < Duration::from_millis(1500), "{:?}", e.at.duration_since(sent));
     let m = ws.position_within(Duration::from_secs(3)).expect("the WebSocket gets it at once");
     assert_eq!(m.json()["id"], id.as_str(), "one JSON position per text message");
+    assert!(ws_filtered.positions_during(Duration::from_millis(800)).is_empty(), "a WebSocket keeps its filter");
 }
 
 #[test]
