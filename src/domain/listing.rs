@@ -47,6 +47,10 @@ impl Query {
     pub fn new(pairs: Vec<(String, String)>) -> Self {
         Query { pairs }
     }
+    /// Every pair, in the order sent.
+    pub fn pairs(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.pairs.iter().map(|(k, v)| (k, v))
+    }
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }

@@ -12,6 +12,7 @@ pub mod filters;
 pub mod formats;
 pub mod gate;
 pub mod geo;
+pub mod harvest;
 pub mod idempotency;
 pub mod ids;
 pub mod jobs;

@@ -14,6 +14,7 @@ pub mod divisions;
 pub mod docs;
 pub mod embed;
 pub mod exports;
+pub mod harvest;
 pub mod jobs;
 pub mod live;
 pub mod me;
@@ -53,4 +54,6 @@ pub static ROUTES: &[&[RouteDef]] = &[
     deliveries::ROUTES,
     reports::ROUTES,
     exports::ROUTES,
+    harvest::account::ROUTES,
+    harvest::catalog::ROUTES,
 ];

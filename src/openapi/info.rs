@@ -41,6 +41,12 @@ const TAGS: &[(&str, &str)] = &[
         "Where workers are: recorded positions and their history, a delayed live stream (SSE or WebSocket), embed \
          tokens and the embeddable live map.",
     ),
+    (
+        "Harvest v2",
+        "The Harvest-compatible API (SPEC §9): Harvest's paths, integer ids, bare objects, numbered pages with \
+         absolute links and `{message, code}` errors, over the same data, keys, limits and audit as `/v1`. Also \
+         served under `/api/v2`.",
+    ),
     ("Reports", "Hours and labour cost over local days: per job (with budget use), per worker, job, customer or task."),
     ("Exports", "Payroll files computed off the request path, downloaded through signed links that need no key."),
 ];

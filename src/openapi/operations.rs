@@ -124,6 +124,8 @@ fn operation(def: &RouteDef, takers: &BTreeMap<&str, Vec<String>>, reg: &mut Reg
         ));
     }
     let envelope = match doc.media {
+        // `/v2` answers bare objects (SPEC §9): the schema is the body.
+        _ if crate::pipeline::harvest::is_harvest(def.pattern) => doc.response,
         Media::File(_) | Media::EventStream(_) => doc.response,
         _ => reg.envelope(doc.response),
     };
@@ -162,7 +164,8 @@ pub fn paths(reg: &mut Registry) -> Paths {
         let defs: Vec<&RouteDef> = documented().filter(|d| d.pattern == pattern).collect();
         let key = defs.iter().all(|d| d.access.is_key());
         assert!(defs.iter().all(|d| d.access == defs[0].access), "{pattern} mixes routes of different access");
-        let mut parameters: Vec<_> = defs[0].param_names().map(params::path).collect();
+        let mut parameters: Vec<_> =
+            defs[0].param_names().map(|n| params::path(n, crate::pipeline::harvest::is_harvest(pattern))).collect();
         parameters.extend(params::common_headers(key));
         let mut item = PathItemBuilder::new().parameters(Some(parameters));
         for def in defs {

@@ -24,6 +24,8 @@ pub enum Audience {
     Operator,
     /// A signed link, with no credentials.
     Link,
+    /// A key on the Harvest-compatible `/v2`: Harvest's statuses and error body.
+    Harvest,
 }
 
 /// One error response: its status and the codes it may carry.
@@ -45,15 +47,18 @@ fn code_of(status: u16) -> ErrorCode {
 /// The error responses of `def`, by status.
 pub fn errors(def: &RouteDef) -> BTreeMap<u16, ErrorResponse> {
     let doc = &def.doc;
+    let harvest = crate::pipeline::harvest::is_harvest(def.pattern);
     let audience = match def.access {
+        _ if harvest => Audience::Harvest,
         Access::Operator => Audience::Operator,
         Access::Signed => Audience::Link,
         _ => Audience::Key,
     };
-    let key = audience == Audience::Key;
+    let key = matches!(audience, Audience::Key | Audience::Harvest);
     let write = def.method.is_write();
     let mut statuses: BTreeMap<u16, Vec<ErrorCode>> = BTreeMap::new();
     let mut add = |status: u16, code: ErrorCode| {
+        let status = if harvest { crate::pipeline::harvest::status(code) } else { status };
         let codes = statuses.entry(status).or_default();
         if !codes.contains(&code) {
             codes.push(code);
@@ -102,6 +107,7 @@ impl ErrorResponse {
         let who = match self.audience {
             Audience::Operator => "Operator",
             Audience::Link => "Link",
+            Audience::Harvest => "Harvest",
             Audience::Key => "",
         };
         format!("{who}{}", codes.join("Or"))
@@ -109,7 +115,7 @@ impl ErrorResponse {
 
     fn description(&self) -> String {
         let mut words: Vec<String> = self.codes.iter().map(|c| format!("`{}`: {}", c.as_str(), when(*c))).collect();
-        if self.audience == Audience::Key && self.status != 401 {
+        if matches!(self.audience, Audience::Key | Audience::Harvest) && self.status != 401 {
             words.push(
                 "The rate-limit headers are sent once the request reached the key's limiter (not on a malformed \
                  `Idempotency-Key` or a declared body over 1 MiB)."
@@ -124,14 +130,20 @@ impl ErrorResponse {
         let narrowed = ObjectBuilder::new()
             .property("error", ObjectBuilder::new().property("code", one_of(&codes)).required("code"))
             .required("error");
-        let schema = utoipa::openapi::schema::AllOfBuilder::new().item(reference("Error")).item(narrowed);
+        let base = if self.audience == Audience::Harvest { "HarvestError" } else { "Error" };
+        let narrowed = if self.audience == Audience::Harvest {
+            ObjectBuilder::new().property("code", one_of(&codes)).required("code")
+        } else {
+            narrowed
+        };
+        let schema = utoipa::openapi::schema::AllOfBuilder::new().item(reference(base)).item(narrowed);
         let mut headers = basic_headers();
-        if self.audience == Audience::Key && self.status != 401 {
+        if matches!(self.audience, Audience::Key | Audience::Harvest) && self.status != 401 {
             headers.extend(gate_headers(true));
         }
         match self.status {
             429 => headers.push(("Retry-After", header(count(1), "Seconds until the window that blocked has room again."))),
-            409 if self.audience == Audience::Key => headers.push((
+            409 | 422 if self.audience != Audience::Operator && self.codes.contains(&ErrorCode::Conflict) => headers.push((
                 "Retry-After",
                 header(count(1), "`1` when this is an idempotent request still in flight (retry shortly); absent for data conflicts."),
             )),

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod body;
 pub mod call;
 pub mod envelope;
+pub mod harvest;
 pub mod idempotency;
 pub mod request_id;
 #[cfg(not(target_arch = "wasm32"))]
@@ -62,6 +63,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     let lang = Lang::negotiate(header(&req, "Accept-Language").as_deref());
     let method = req.method();
     let ip = header(&req, "CF-Connecting-IP");
+    let harvest_wire = req.url().is_ok_and(|u| harvest::normalize_path(u.path()).starts_with("/v2/"));
     let mut trace = Trace::default();
     let outcome = run(req, &env, &ctx, &request_id, started, lang, &mut trace).await;
     let took = now_ms() - started;
@@ -75,6 +77,9 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     let mut request_id = request_id;
     let mut language = lang.tag().to_string();
     let (status, content_type, body) = match &outcome {
+        Ok(Reply { status, body: Body::Data { data, .. }, .. }) if harvest_wire => {
+            (*status, "application/json; charset=utf-8", data.clone())
+        }
         Ok(Reply { status, body: Body::Data { data, meta }, .. }) => {
             (*status, "application/json; charset=utf-8", envelope::success(data, meta, &request_id, took))
         }
@@ -96,7 +101,11 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
             if let Some(secs) = err.retry_after {
                 extra.push(("Retry-After", secs.to_string()));
             }
-            (err.status(), "application/json; charset=utf-8", envelope::error(err, &request_id, lang))
+            if harvest_wire {
+                (harvest::status(err.code), "application/json; charset=utf-8", harvest::error_body(err, lang))
+            } else {
+                (err.status(), "application/json; charset=utf-8", envelope::error(err, &request_id, lang))
+            }
         }
     };
 
@@ -165,6 +174,19 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
     ResponseBuilder::new().with_status(status).with_headers(headers).fixed(body)
 }
 
+/// The tenant an account header names: a `ten_…` id as it is, an integer account id looked
+/// up (unknown: a name no key may act on, so 403).
+async fn account(env: &Env, named: Option<&str>) -> ApiResult<Option<String>> {
+    let Some(named) = named.map(str::trim).filter(|n| !n.is_empty()) else { return Ok(None) };
+    match named.parse::<i64>() {
+        Ok(n) => match storage::tenants::by_harvest_id(&storage::d1::db(env)?, n).await? {
+            Some(id) => Ok(Some(id)),
+            None => Err(ApiError::forbidden(Msg::NoPartnership)),
+        },
+        Err(_) => Ok(Some(named.to_string())),
+    }
+}
+
 /// `response` with the request id, language and the pipeline's other headers added to its own.
 fn with_pipeline_headers(response: Response, request_id: &str, language: &str, extra: &[(&str, String)]) -> Response {
     let headers = response.headers().clone();
@@ -222,7 +244,9 @@ async fn run(
     let url = req.url()?;
     let method = req.method();
     // The request line's method as sent: the runtime's enum folds unknown ones into GET.
-    let (def, params) = match router::find(&req.inner().method(), url.path()) {
+    let path = harvest::normalize_path(url.path());
+    let harvest_wire = path.starts_with("/v2/");
+    let (def, params) = match router::find(&req.inner().method(), &path) {
         Match::Found { def, params } => (def, params.into_iter().map(|(n, v)| (n, v.to_string())).collect()),
         Match::MethodNotAllowed(allow) => return Err(ApiError::method_not_allowed(allow)),
         Match::NotFound => return Err(ApiError::not_found(Msg::RouteNotFound)),
@@ -230,7 +254,8 @@ async fn run(
     trace.def = Some(def);
     trace.path = url.path().to_string();
     trace.query = url.query().map(str::to_string);
-    let query = Query::new(url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect());
+    let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let query = Query::new(if harvest_wire { harvest::last_wins(pairs) } else { pairs });
 
     let mut raw_body: Option<Vec<u8>> = None;
     let presented = auth::credential(header(&req, "Authorization").as_deref(), header(&req, "X-API-Key").as_deref())
@@ -250,7 +275,12 @@ async fn run(
             let key = auth::api_key(env, presented.as_deref(), now).await?;
             let resource = def.resource();
             let is_me = resource == "me";
-            let tenant_header = header(&req, "Edgeclock-Tenant-Id");
+            let tenant_header = if harvest_wire {
+                let named = harvest::ACCOUNT_HEADERS.iter().find_map(|h| header(&req, h));
+                account(env, named.as_deref()).await?
+            } else {
+                header(&req, "Edgeclock-Tenant-Id")
+            };
             // Recorded before the gate so refused requests (429, 403) are audited too.
             let provisional =
                 Principal { tenant_id: key.tenant_id.clone(), key: key.clone(), grant: None, embed: None };
@@ -274,6 +304,13 @@ async fn run(
             };
             if let Some(Replay { response, resource_id }) = admit(env, &provisional, claim, trace).await? {
                 return Ok(Reply { status: response.status, body: Body::Replayed(response), written: resource_id });
+            }
+            // On `/v2` a tenant key may name its own account, and no other (SPEC §9).
+            if harvest_wire
+                && key.vendor_id.is_none()
+                && tenant_header.as_ref().is_some_and(|t| Some(t) != key.tenant_id.as_ref())
+            {
+                return Err(ApiError::forbidden(Msg::NoPartnership));
             }
             let p = auth::principal(env, key, tenant_header.as_deref(), is_me).await?;
             trace.principal = Some(p.clone());

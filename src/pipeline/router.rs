@@ -221,6 +221,9 @@ pub fn find<'a>(method: &str, path: &'a str) -> Match<'a> {
 
 /// The resource a `/v1` path names (its first segment), from which scopes are derived.
 pub fn resource_of(pattern: &str) -> &str {
+    if super::harvest::is_harvest(pattern) {
+        return super::harvest::scope_resource(pattern);
+    }
     pattern.trim_start_matches("/v1/").split('/').next().unwrap_or("")
 }
 

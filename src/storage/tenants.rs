@@ -68,6 +68,11 @@ pub async fn inheritance(db: &impl Database, id: &str) -> ApiResult<Option<Inher
     Ok(db.first(sql, &[id.into()]).await?)
 }
 
+/// The live tenant whose integer account id (SPEC §9) is `n`.
+pub async fn by_harvest_id(db: &impl Database, n: i64) -> ApiResult<Option<String>> {
+    db::first_text(db, "SELECT id FROM tenants WHERE harvest_id = ? AND deleted_at IS NULL", &[Arg::Int(n)]).await
+}
+
 /// A tenant's settings (defaults for anything missing).
 pub async fn settings_of(db: &impl Database, id: &str) -> ApiResult<crate::domain::tenants::Settings> {
     let text = db::first_text(db, "SELECT settings FROM tenants WHERE id = ?", &[id.into()]).await?;

@@ -5,6 +5,7 @@
 mod access;
 mod common;
 mod deliveries;
+mod harvest;
 mod positions;
 mod reports;
 mod time;
@@ -40,6 +41,7 @@ impl Registry {
         deliveries::add(&mut reg);
         reports::add(&mut reg);
         positions::add(&mut reg);
+        harvest::add(&mut reg);
         reg
     }
     pub fn has(&self, name: &str) -> bool {

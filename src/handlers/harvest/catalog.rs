@@ -1,0 +1,65 @@
+//! `/v2/users`, `/v2/clients`, `/v2/projects`, `/v2/tasks` (SPEC §9): lists and details of
+//! workers, customers, jobs and tasks in Harvest's shape.
+
+use super::{detail, list};
+use crate::error::ApiResult;
+use crate::i18n::Noun;
+use crate::pipeline::call::Call;
+use crate::pipeline::envelope::Reply;
+use crate::pipeline::router::RouteDef;
+use crate::route;
+use crate::storage::harvest::{Conditions, CLIENTS, PROJECTS, TASKS, USERS};
+
+/// `client_id` of `/v2/projects`: the job's customer, by integer id.
+async fn projects(call: &Call<'_>) -> ApiResult<Reply> {
+    let mut cond = Conditions::default();
+    if let Some(v) = call.query.get("client_id") {
+        let n = v.parse::<i64>().map_err(|_| crate::domain::harvest::unprocessable("client_id"))?;
+        cond.add("t.customer_id = (SELECT id FROM customers WHERE harvest_id = ?)", [n.into()]);
+    }
+    list(call, &PROJECTS, "/v2/projects", cond).await
+}
+
+/// The routes this module serves.
+pub static ROUTES: &[RouteDef] = &[
+    route!(GET "/v2/users", Key, |call| list(call, &USERS, "/v2/users", Conditions::default()), {
+        id: "harvestListUsers", tag: "Harvest v2", summary: "List users",
+        description: "Workers as Harvest users, newest first. Filters `is_active`, `updated_since`. Needs `read:workers`.",
+        ok: 200, response: "HarvestUsers",
+    }),
+    route!(GET "/v2/users/{user_id}", Key, |call| detail(call, &USERS, call.param("user_id"), Noun::Worker), {
+        id: "harvestGetUser", tag: "Harvest v2", summary: "Get a user",
+        description: "One worker as a Harvest user. Needs `read:workers`.",
+        ok: 200, response: "HarvestUser",
+    }),
+    route!(GET "/v2/clients", Key, |call| list(call, &CLIENTS, "/v2/clients", Conditions::default()), {
+        id: "harvestListClients", tag: "Harvest v2", summary: "List clients",
+        description: "Customers as Harvest clients, newest first. Filters `is_active`, `updated_since`. Needs `read:customers`.",
+        ok: 200, response: "HarvestClients",
+    }),
+    route!(GET "/v2/clients/{client_id}", Key, |call| detail(call, &CLIENTS, call.param("client_id"), Noun::Customer), {
+        id: "harvestGetClient", tag: "Harvest v2", summary: "Get a client",
+        description: "One customer as a Harvest client. Needs `read:customers`.",
+        ok: 200, response: "HarvestClient",
+    }),
+    route!(GET "/v2/projects", Key, |call| projects(call), {
+        id: "harvestListProjects", tag: "Harvest v2", summary: "List projects",
+        description: "Jobs as Harvest projects, newest first. Filters `is_active`, `client_id`, `updated_since`. Needs `read:jobs`.",
+        ok: 200, response: "HarvestProjects",
+    }),
+    route!(GET "/v2/projects/{project_id}", Key, |call| detail(call, &PROJECTS, call.param("project_id"), Noun::Job), {
+        id: "harvestGetProject", tag: "Harvest v2", summary: "Get a project",
+        description: "One job as a Harvest project. Needs `read:jobs`.",
+        ok: 200, response: "HarvestProject",
+    }),
+    route!(GET "/v2/tasks", Key, |call| list(call, &TASKS, "/v2/tasks", Conditions::default()), {
+        id: "harvestListTasks", tag: "Harvest v2", summary: "List tasks",
+        description: "Tasks in Harvest's shape, newest first. Filters `is_active`, `updated_since`. Needs `read:tasks`.",
+        ok: 200, response: "HarvestTasks",
+    }),
+    route!(GET "/v2/tasks/{task_id}", Key, |call| detail(call, &TASKS, call.param("task_id"), Noun::Task), {
+        id: "harvestGetTask", tag: "Harvest v2", summary: "Get a task",
+        description: "One task in Harvest's shape. Needs `read:tasks`.",
+        ok: 200, response: "HarvestTask",
+    }),
+];

@@ -1,0 +1,70 @@
+//! The Harvest-compatible `/v2` (SPEC §9): one module per Harvest resource, each a thin
+//! mapping over `/v1`'s storage and rules; the wire (bare objects, Harvest's errors, the
+//! account header, `/api/v2`) is the pipeline's ([`crate::pipeline::harvest`]).
+
+pub mod account;
+pub mod catalog;
+
+use crate::domain::harvest::paging::{self, ListPage};
+use crate::domain::harvest::unprocessable;
+use crate::error::{ApiError, ApiResult};
+use crate::i18n::{Msg, Noun};
+use crate::pipeline::call::Call;
+use crate::pipeline::envelope::Reply;
+use crate::storage::harvest::{self as store, Conditions, Resource};
+
+/// The parameters pages and links are made of (not repeated in a link's own query).
+const PAGING: &[&str] = &["page", "per_page", paging::CEILING];
+
+/// The integer id in a `/v2` path: anything else names nothing (404).
+pub fn int_id(raw: &str, noun: Noun) -> ApiResult<i64> {
+    raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| ApiError::not_found(Msg::NotFound(noun)))
+}
+
+/// `true`/`false` of a Harvest filter (422 otherwise).
+pub fn flag(call: &Call<'_>, name: &str) -> ApiResult<Option<bool>> {
+    match call.query.get(name) {
+        None => Ok(None),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
+        Some(_) => Err(unprocessable(name)),
+    }
+}
+
+/// `updated_since` as Harvest sends it (an ISO 8601 date-time), as a condition.
+pub fn updated_since(call: &Call<'_>, cond: &mut Conditions) -> ApiResult<()> {
+    if let Some(v) = call.query.get("updated_since") {
+        let t = crate::domain::time::normalize(v, false).ok_or_else(|| unprocessable("updated_since"))?;
+        cond.add("t.updated_at >= ?", [t.into()]);
+    }
+    Ok(())
+}
+
+/// A page of `r` as Harvest's list body, links absolute on `path`.
+pub async fn list(call: &Call<'_>, r: &Resource, path: &str, mut cond: Conditions) -> ApiResult<Reply> {
+    let req = paging::request(&call.query)?;
+    updated_since(call, &mut cond)?;
+    if let (Some(active), Some(want)) = (r.active, flag(call, "is_active")?) {
+        cond.add(format!("{active} = {}", i32::from(want)), []);
+    }
+    let (items, total, ceiling) = store::page(&call.db()?, r, r.json, call.tenant_id()?, &cond, &req).await?;
+    let mut query = worker::url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in call.query.pairs() {
+        if !PAGING.contains(&k.as_str()) {
+            query.append_pair(k, v);
+        }
+    }
+    let (query, base) = (query.finish(), format!("{}{path}", call.origin));
+    let page =
+        ListPage { name: r.name, items, total_entries: total, request: req, ceiling, base: &base, query: &query };
+    Ok(Reply::ok(page.render()))
+}
+
+/// One object of `r` by its integer id.
+pub async fn detail(call: &Call<'_>, r: &Resource, raw_id: &str, noun: Noun) -> ApiResult<Reply> {
+    let id = int_id(raw_id, noun)?;
+    match store::one(&call.db()?, r, r.json, call.tenant_id()?, id).await? {
+        Some(json) => Ok(Reply::ok(json)),
+        None => Err(ApiError::not_found(Msg::NotFound(noun))),
+    }
+}

@@ -1,0 +1,151 @@
+//! The Harvest-compatible `/v2` bodies (SPEC §9): bare objects with integer ids, Harvest's list
+//! body with absolute links, and its error body.
+
+use utoipa::openapi::schema::{Schema, SchemaType, Type};
+use utoipa::openapi::RefOr;
+
+use super::super::dsl::{array, boolean, describe, integer, object, one_of, or_null, reference, string, Obj};
+use super::common::instant;
+use super::Registry;
+
+/// An integer id as `/v2` shows it (`harvest_id` on `/v1`).
+fn int_id() -> RefOr<Schema> {
+    describe(integer(1, 9_007_199_254_740_991), "The object's stable integer id.").into()
+}
+
+fn nullable_number() -> RefOr<Schema> {
+    utoipa::openapi::schema::ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::Number, Type::Null])).into()
+}
+
+fn nullable_string() -> RefOr<Schema> {
+    or_null(string().build()).into()
+}
+
+fn stamps(o: Obj) -> Obj {
+    o.prop("created_at", instant("")).prop("updated_at", instant(""))
+}
+
+/// `<Name>s`: Harvest's list body around `item`s under `key`.
+fn list(reg: &mut Registry, name: &str, key: &str, item: &str) {
+    let page = |what: &str| describe(integer(1, i64::MAX), what);
+    let next = |what: &str| or_null(describe(integer(1, i64::MAX), what).build());
+    let o = object(
+        "One numbered page, newest first; `links` are absolute and keep later pages to the set the first one saw.",
+    )
+    .prop(key, array(reference(item), "").build())
+    .prop("per_page", page("1–2000 (`per_page`, default 100)."))
+    .prop("total_pages", page("At least 1."))
+    .prop("total_entries", describe(integer(0, i64::MAX), ""))
+    .prop("next_page", next("`null` on the last page."))
+    .prop("previous_page", next("`null` on the first page."))
+    .prop("page", page(""))
+    .prop("links", reference("HarvestLinks"));
+    reg.add(name, o);
+}
+
+pub fn add(reg: &mut Registry) {
+    let link = || nullable_string();
+    let links = object("Absolute URLs of the list's pages.")
+        .prop("first", string().build())
+        .prop("next", link())
+        .prop("previous", link())
+        .prop("last", string().build());
+    reg.add("HarvestLinks", links);
+    let error = object("Harvest's error body: a sentence and edgeclock's code (SPEC §1).")
+        .prop("message", describe(string(), "In the language of `Content-Language`; names invalid fields."))
+        .prop("code", string());
+    reg.add("HarvestError", error);
+    let reference_to = object("A reference; `{\"id\": 0, \"name\": \"(none)\"}` where there is none.")
+        .prop("id", describe(integer(0, 9_007_199_254_740_991), "`0` for the placeholder."))
+        .prop("name", string());
+    reg.add("HarvestReference", reference_to);
+
+    let user = object("A worker (or, for `users/me`, the calling key) as a Harvest user.")
+        .prop("id", int_id())
+        .prop("first_name", string())
+        .prop("last_name", string())
+        .prop("email", describe(string(), "`\"\"` when the worker has none."))
+        .prop("telephone", string())
+        .prop("timezone", string())
+        .prop("has_access_to_all_future_projects", boolean())
+        .prop("is_contractor", boolean())
+        .prop("is_active", boolean())
+        .prop("weekly_capacity", describe(integer(0, i64::MAX), "Seconds: the tenant's weekly hours."))
+        .prop("default_hourly_rate", nullable_number())
+        .prop("cost_rate", nullable_number())
+        .prop("roles", array(string(), "").build())
+        .prop("access_roles", array(string(), "").build())
+        .prop("avatar_url", string())
+        .optional("employee_code", string());
+    reg.add("HarvestUser", stamps(user));
+    list(reg, "HarvestUsers", "users", "HarvestUser");
+
+    let client = object("A customer as a Harvest client.")
+        .prop("id", int_id())
+        .prop("name", string())
+        .prop("is_active", boolean())
+        .prop("address", nullable_string())
+        .prop("statement_key", string())
+        .prop("currency", string());
+    reg.add("HarvestClient", stamps(client));
+    list(reg, "HarvestClients", "clients", "HarvestClient");
+
+    let project = object("A job as a Harvest project.")
+        .prop("id", int_id())
+        .prop("name", string())
+        .prop("code", nullable_string())
+        .prop("is_active", boolean())
+        .prop("is_billable", boolean())
+        .prop("is_fixed_fee", boolean())
+        .prop("bill_by", one_of(&["none"]))
+        .prop("budget", nullable_number())
+        .prop("budget_by", one_of(&["project", "none"]))
+        .prop("budget_is_monthly", boolean())
+        .prop("notify_when_over_budget", boolean())
+        .prop("show_budget_to_all", boolean())
+        .prop("cost_budget", nullable_number())
+        .prop("hourly_rate", nullable_number())
+        .prop("fee", nullable_number())
+        .prop("notes", string())
+        .prop("starts_on", nullable_string())
+        .prop("ends_on", nullable_string())
+        .prop("client", reference("HarvestReference"));
+    reg.add("HarvestProject", stamps(project));
+    list(reg, "HarvestProjects", "projects", "HarvestProject");
+
+    let task = object("A task in Harvest's shape.")
+        .prop("id", int_id())
+        .prop("name", string())
+        .prop("billable_by_default", boolean())
+        .prop("default_hourly_rate", nullable_number())
+        .prop("is_default", boolean())
+        .prop("is_active", boolean());
+    reg.add("HarvestTask", stamps(task));
+    list(reg, "HarvestTasks", "tasks", "HarvestTask");
+
+    let company = object("The tenant as Harvest's company.")
+        .prop("base_uri", describe(string(), "The request's origin."))
+        .prop("full_domain", string())
+        .prop("name", string())
+        .prop("is_active", boolean())
+        .prop("week_start_day", string())
+        .prop("wants_timestamp_timers", boolean())
+        .prop("time_format", one_of(&["decimal"]))
+        .prop("date_format", string())
+        .prop("plan_type", string())
+        .prop("clock", one_of(&["24h"]))
+        .prop("currency", string())
+        .prop("currency_code_display", string())
+        .prop("currency_symbol_display", string())
+        .prop("decimal_symbol", string())
+        .prop("thousands_separator", string())
+        .prop("color_scheme", string())
+        .prop("weekly_capacity", integer(0, i64::MAX))
+        .prop("expense_feature", boolean())
+        .prop("invoice_feature", boolean())
+        .prop("estimate_feature", boolean())
+        .prop("approval_feature", boolean())
+        .prop("team_feature", boolean())
+        .prop("saml_sso_feature", boolean());
+    reg.add("HarvestCompany", company);
+}

@@ -1,0 +1,160 @@
+//! `/v2` reads in D1 (SPEC §9): each resource's Harvest object rendered by SQLite from the same
+//! rows `/v1` reads (integer ids, names split, references as `{id, name}` or the `(none)`
+//! placeholder), and numbered pages that find their start by index: the page's first integer
+//! id is read from the `(tenant_id, harvest_id)` index with `OFFSET` (index entries, not rows),
+//! then the page itself is a range below it. A page never reads the rows before it.
+
+use crate::domain::harvest::paging::PageRequest;
+use crate::domain::listing::Arg;
+use crate::error::ApiResult;
+use crate::storage::db::{self, Database};
+
+/// A `{id, name}` reference to a row of `table` whose text id is `column`, or the placeholder.
+macro_rules! reference {
+    ($table:literal, $column:literal) => {
+        concat!(
+            "coalesce((SELECT json_object('id', r.harvest_id, 'name', r.name) FROM ",
+            $table,
+            " r WHERE r.id = t.",
+            $column,
+            "), json_object('id', 0, 'name', '(none)'))"
+        )
+    };
+}
+
+/// One `/v2` resource over one table.
+pub struct Resource {
+    pub table: &'static str,
+    /// The list's name in Harvest's body.
+    pub name: &'static str,
+    /// The Harvest object of row `t`, in SQL.
+    pub json: &'static str,
+    /// `is_active` as SQL over `t`, for the filter of that name.
+    pub active: Option<&'static str>,
+}
+
+/// Workers as users. `first_name` is the name up to its last space: `rtrim` by the set of
+/// every other character leaves exactly that prefix.
+pub static USERS: Resource = Resource {
+    table: "workers",
+    name: "users",
+    json: concat!(
+        "json_object('id', t.harvest_id, ",
+        "'first_name', CASE WHEN instr(t.name, ' ') > 0 THEN rtrim(rtrim(t.name, replace(t.name, ' ', ''))) ELSE t.name END, ",
+        "'last_name', CASE WHEN instr(t.name, ' ') > 0 THEN substr(t.name, length(rtrim(t.name, replace(t.name, ' ', ''))) + 1) ELSE '' END, ",
+        "'email', coalesce(t.email, ''), 'telephone', coalesce(t.phone, ''), ",
+        "'timezone', (SELECT timezone FROM tenants WHERE id = t.tenant_id), ",
+        "'has_access_to_all_future_projects', json('false'), 'is_contractor', json('false'), ",
+        "'is_active', json(CASE WHEN t.status = 'active' THEN 'true' ELSE 'false' END), ",
+        "'weekly_capacity', CAST(round(coalesce((SELECT json_extract(settings, '$.weekly_overtime_hours') FROM tenants ",
+        "WHERE id = t.tenant_id), 40) * 3600) AS INTEGER), ",
+        "'default_hourly_rate', CASE WHEN t.pay_rate IS NULL THEN NULL ELSE t.pay_rate / 100.0 END, ",
+        "'cost_rate', CASE WHEN t.pay_rate IS NULL THEN NULL ELSE t.pay_rate / 100.0 END, ",
+        "'roles', json(CASE WHEN t.position IS NULL THEN '[]' ELSE json_array(t.position) END), ",
+        "'access_roles', json('[\"member\"]'), 'avatar_url', '', 'employee_code', t.employee_code, ",
+        "'created_at', t.created_at, 'updated_at', t.updated_at)"
+    ),
+    active: Some("(t.status = 'active')"),
+};
+
+pub static CLIENTS: Resource = Resource {
+    table: "customers",
+    name: "clients",
+    json: "json_object('id', t.harvest_id, 'name', t.name, 'is_active', json('true'), 'address', t.address, \
+           'statement_key', t.id, 'currency', t.currency, 'created_at', t.created_at, 'updated_at', t.updated_at)",
+    active: Some("1"),
+};
+
+pub static PROJECTS: Resource = Resource {
+    table: "jobs",
+    name: "projects",
+    json: concat!(
+        "json_object('id', t.harvest_id, 'name', t.name, 'code', NULL, ",
+        "'is_active', json(CASE WHEN t.status = 'active' THEN 'true' ELSE 'false' END), ",
+        "'is_billable', json('true'), 'is_fixed_fee', json('false'), 'bill_by', 'none', 'budget', t.budget_hours, ",
+        "'budget_by', CASE WHEN t.budget_hours IS NULL THEN 'none' ELSE 'project' END, ",
+        "'budget_is_monthly', json('false'), 'notify_when_over_budget', json('false'), ",
+        "'show_budget_to_all', json('false'), 'cost_budget', NULL, 'hourly_rate', NULL, 'fee', NULL, 'notes', '', ",
+        "'starts_on', NULL, 'ends_on', NULL, ",
+        "'client', ",
+        reference!("customers", "customer_id"),
+        ", 'created_at', t.created_at, 'updated_at', t.updated_at)"
+    ),
+    active: Some("(t.status = 'active')"),
+};
+
+pub static TASKS: Resource = Resource {
+    table: "tasks",
+    name: "tasks",
+    json: "json_object('id', t.harvest_id, 'name', t.name, \
+           'billable_by_default', json(CASE WHEN t.billable_by_default THEN 'true' ELSE 'false' END), \
+           'default_hourly_rate', CASE WHEN t.default_hourly_rate IS NULL THEN NULL ELSE t.default_hourly_rate / 100.0 END, \
+           'is_default', json('false'), 'is_active', json('true'), 'created_at', t.created_at, 'updated_at', t.updated_at)",
+    active: Some("1"),
+};
+
+/// Conditions of a `/v2` list beyond the tenant, as SQL over `t` and its arguments.
+#[derive(Default)]
+pub struct Conditions {
+    pub sql: Vec<String>,
+    pub args: Vec<Arg>,
+}
+
+impl Conditions {
+    pub fn add(&mut self, sql: impl Into<String>, args: impl IntoIterator<Item = Arg>) {
+        self.sql.push(sql.into());
+        self.args.extend(args);
+    }
+}
+
+/// A page of `r` for `tenant`: its objects (JSON text), how many the list holds, and the
+/// highest integer id among them (the ceiling later pages keep).
+pub async fn page(
+    db: &impl Database,
+    r: &Resource,
+    json: &str,
+    tenant: &str,
+    cond: &Conditions,
+    req: &PageRequest,
+) -> ApiResult<(Vec<String>, u64, Option<i64>)> {
+    let mut clauses = vec!["t.tenant_id = ?".to_string(), "t.deleted_at IS NULL".to_string()];
+    clauses.extend(cond.sql.iter().cloned());
+    let mut args: Vec<Arg> = vec![tenant.into()];
+    args.extend(cond.args.iter().cloned());
+    if let Some(c) = req.ceiling {
+        clauses.push("t.harvest_id <= ?".into());
+        args.push(Arg::Int(c));
+    }
+    let filter = clauses.join(" AND ");
+    let count_sql = format!("SELECT count(*), max(t.harvest_id) FROM {} t WHERE {filter}", r.table);
+    let (total, top): (i64, Option<i64>) = db::first_raw(db, &count_sql, &args).await?.unwrap_or((0, None));
+    if total == 0 || req.offset() >= total as u64 {
+        return Ok((Vec::new(), total as u64, req.ceiling.or(top)));
+    }
+    // The page's first id, from the index; then the page, a range below it.
+    let sql = format!(
+        "SELECT {json} FROM {table} t WHERE {filter} AND t.harvest_id <= \
+         (SELECT t.harvest_id FROM {table} t WHERE {filter} ORDER BY t.harvest_id DESC LIMIT 1 OFFSET {offset}) \
+         ORDER BY t.harvest_id DESC LIMIT {limit}",
+        table = r.table,
+        offset = req.offset(),
+        limit = req.per_page,
+    );
+    let mut all = args.clone();
+    all.extend(args);
+    let rows: Vec<(String,)> = db.raw(&sql, &all).await?;
+    Ok((rows.into_iter().map(|(j,)| j).collect(), total as u64, req.ceiling.or(top)))
+}
+
+/// The object of `r` with integer id `id` in `tenant` (one index lookup), if live.
+pub async fn one(db: &impl Database, r: &Resource, json: &str, tenant: &str, id: i64) -> ApiResult<Option<String>> {
+    let sql =
+        format!("SELECT {json} FROM {} t WHERE t.harvest_id = ? AND t.tenant_id = ? AND t.deleted_at IS NULL", r.table);
+    db::first_text(db, &sql, &[Arg::Int(id), tenant.into()]).await
+}
+
+/// The text id of the live row of `table` in `tenant` with integer id `id`.
+pub async fn text_id(db: &impl Database, table: &str, tenant: &str, id: i64) -> ApiResult<Option<String>> {
+    let sql = format!("SELECT id FROM {table} WHERE harvest_id = ? AND tenant_id = ? AND deleted_at IS NULL");
+    db::first_text(db, &sql, &[Arg::Int(id), tenant.into()]).await
+}
