@@ -194,7 +194,12 @@ async fn load(call: &Call<'_>, id: &str) -> ApiResult<Current> {
 }
 
 pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
-    let input = rules::parse(&call.body, false)?;
+    update_with(call, id, &call.body).await
+}
+
+/// [`update`] with `body` in place of the request's (the `/v2` mapping builds one).
+pub async fn update_with(call: &Call<'_>, id: &str, body: &Value) -> ApiResult<Reply> {
+    let input = rules::parse(body, false)?;
     let current = load(call, id).await?;
     if current.status == EntryStatus::Approved {
         return Err(locked());

@@ -93,6 +93,30 @@ pub static TASKS: Resource = Resource {
     active: Some("1"),
 };
 
+/// Time entries: the stored row with its references and zone, which
+/// [`crate::domain::harvest::entries::to_wire`] turns into Harvest's entry (local times need
+/// the zone's rules, which SQLite does not have).
+pub static TIME_ENTRIES: Resource = Resource {
+    table: "time_entries",
+    name: "time_entries",
+    json: concat!(
+        "json_object('id', t.harvest_id, 'started_at', t.started_at, 'ended_at', t.ended_at, ",
+        "'worked_seconds', t.worked_seconds, 'notes', t.notes, 'source', t.source, 'status', t.status, ",
+        "'billable', t.billable, 'metadata', json(t.metadata), 'created_at', t.created_at, 'updated_at', t.updated_at, ",
+        "'user', ",
+        reference!("workers", "worker_id"),
+        ", 'project', ",
+        reference!("jobs", "job_id"),
+        ", 'task', ",
+        reference!("tasks", "task_id"),
+        ", 'client', coalesce((SELECT json_object('id', c.harvest_id, 'name', c.name) FROM jobs j ",
+        "JOIN customers c ON c.id = j.customer_id WHERE j.id = t.job_id), json_object('id', 0, 'name', '(none)')), ",
+        "'zone', coalesce((SELECT s.timezone FROM sites s WHERE s.id = coalesce(t.site_id, ",
+        "(SELECT site_id FROM jobs WHERE id = t.job_id))), (SELECT timezone FROM tenants WHERE id = t.tenant_id)))"
+    ),
+    active: None,
+};
+
 /// Conditions of a `/v2` list beyond the tenant, as SQL over `t` and its arguments.
 #[derive(Default)]
 pub struct Conditions {
@@ -151,6 +175,49 @@ pub async fn one(db: &impl Database, r: &Resource, json: &str, tenant: &str, id:
     let sql =
         format!("SELECT {json} FROM {} t WHERE t.harvest_id = ? AND t.tenant_id = ? AND t.deleted_at IS NULL", r.table);
     db::first_text(db, &sql, &[Arg::Int(id), tenant.into()]).await
+}
+
+/// Entry `id` (text) as [`TIME_ENTRIES`] reads it.
+pub async fn entry_row(db: &impl Database, tenant: &str, id: &str) -> ApiResult<Option<String>> {
+    let sql = format!("SELECT {} FROM time_entries t WHERE t.id = ? AND t.tenant_id = ?", TIME_ENTRIES.json);
+    db::first_text(db, &sql, &[id.into(), tenant.into()]).await
+}
+
+/// What a restart copies from entry `id` (text), by `/v1` field name.
+pub async fn v1_refs(
+    db: &impl Database,
+    tenant: &str,
+    id: &str,
+) -> ApiResult<Option<serde_json::Map<String, serde_json::Value>>> {
+    let sql = "SELECT json_object('worker_id', worker_id, 'job_id', job_id, 'task_id', task_id, 'site_id', site_id, \
+               'notes', notes) FROM time_entries WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL";
+    let text = db::first_text(db, sql, &[id.into(), tenant.into()]).await?;
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
+/// The zone an entry's local times are in: its job's site's, else the tenant's.
+pub async fn entry_zone(db: &impl Database, tenant: &str, job: Option<&str>) -> ApiResult<String> {
+    let sql =
+        "SELECT coalesce((SELECT s.timezone FROM sites s WHERE s.id = (SELECT site_id FROM jobs WHERE id = ?1)), \
+               (SELECT timezone FROM tenants WHERE id = ?2), 'UTC')";
+    let job = job.map_or(Arg::Null, Arg::from);
+    Ok(db::first_text(db, sql, &[job, tenant.into()]).await?.unwrap_or_else(|| "UTC".into()))
+}
+
+/// Where a duration entry of `worker` on the local day `[start, end)` begins: after the day's
+/// last entry (a running one counts to `now`), else at the day's start.
+pub async fn day_free_from(
+    db: &impl Database,
+    tenant: &str,
+    worker: &str,
+    start: &str,
+    end: &str,
+    now: &str,
+) -> ApiResult<String> {
+    let sql = "SELECT max(coalesce(ended_at, ?5)) FROM time_entries WHERE tenant_id = ?1 AND worker_id = ?2 \
+               AND deleted_at IS NULL AND started_at >= ?3 AND started_at < ?4";
+    let last = db::first_text(db, sql, &[tenant.into(), worker.into(), start.into(), end.into(), now.into()]).await?;
+    Ok(last.filter(|l| l.as_str() > start).unwrap_or_else(|| start.to_string()))
 }
 
 /// The text id of the live row of `table` in `tenant` with integer id `id`.

@@ -4,6 +4,7 @@
 //! dates, and the placeholder for an empty reference. The rules themselves (overlap, approval
 //! locks, one running entry) are `/v1`'s; nothing here decides what may be stored.
 
+pub mod entries;
 pub mod paging;
 pub mod wire;
 

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod time_entries;
 
 use crate::domain::harvest::paging::{self, ListPage};
 use crate::domain::harvest::unprocessable;
@@ -41,7 +42,18 @@ pub fn updated_since(call: &Call<'_>, cond: &mut Conditions) -> ApiResult<()> {
 }
 
 /// A page of `r` as Harvest's list body, links absolute on `path`.
-pub async fn list(call: &Call<'_>, r: &Resource, path: &str, mut cond: Conditions) -> ApiResult<Reply> {
+pub async fn list(call: &Call<'_>, r: &Resource, path: &str, cond: Conditions) -> ApiResult<Reply> {
+    list_mapped(call, r, path, cond, &|row| row.to_string()).await
+}
+
+/// [`list`], each object passed through `map` (for what SQL cannot render itself).
+pub async fn list_mapped(
+    call: &Call<'_>,
+    r: &Resource,
+    path: &str,
+    mut cond: Conditions,
+    map: &dyn Fn(&str) -> String,
+) -> ApiResult<Reply> {
     let req = paging::request(&call.query)?;
     updated_since(call, &mut cond)?;
     if let (Some(active), Some(want)) = (r.active, flag(call, "is_active")?) {
@@ -55,6 +67,7 @@ pub async fn list(call: &Call<'_>, r: &Resource, path: &str, mut cond: Condition
         }
     }
     let (query, base) = (query.finish(), format!("{}{path}", call.origin));
+    let items = items.iter().map(|i| map(i)).collect();
     let page =
         ListPage { name: r.name, items, total_entries: total, request: req, ceiling, base: &base, query: &query };
     Ok(Reply::ok(page.render()))
