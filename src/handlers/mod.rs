@@ -56,4 +56,6 @@ pub static ROUTES: &[&[RouteDef]] = &[
     exports::ROUTES,
     harvest::account::ROUTES,
     harvest::catalog::ROUTES,
+    harvest::time_entries::ROUTES,
+    harvest::reports::ROUTES,
 ];

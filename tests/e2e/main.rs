@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 mod docs_page;
 mod exports;
+mod harvest;
 mod idempotency;
 mod isolation;
 mod jobs;

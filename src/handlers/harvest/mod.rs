@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod reports;
 pub mod time_entries;
 
 use crate::domain::harvest::paging::{self, ListPage};

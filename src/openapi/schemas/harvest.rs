@@ -148,4 +148,78 @@ pub fn add(reg: &mut Registry) {
         .prop("team_feature", boolean())
         .prop("saml_sso_feature", boolean());
     reg.add("HarvestCompany", company);
+    reg.add("HarvestEmpty", object("Nothing: `{}`."));
+    entries(reg);
+    reports(reg);
+}
+
+fn number_schema() -> utoipa::openapi::schema::ObjectBuilder {
+    utoipa::openapi::schema::ObjectBuilder::new().schema_type(SchemaType::new(Type::Number))
+}
+
+fn null_schema() -> utoipa::openapi::schema::ObjectBuilder {
+    utoipa::openapi::schema::ObjectBuilder::new().schema_type(SchemaType::new(Type::Null))
+}
+
+fn entries(reg: &mut Registry) {
+    let maybe = |what: &str| or_null(describe(string(), what).build());
+    let entry = object("A time entry in Harvest's shape; local dates and times in the site's (else tenant's) zone.")
+        .prop("id", int_id())
+        .prop("spent_date", describe(string(), "The local date the entry starts on, `YYYY-MM-DD`."))
+        .prop("hours", describe(number_schema(), "To 2 decimals; a running entry's so far."))
+        .prop("hours_without_timer", number_schema())
+        .prop("rounded_hours", number_schema())
+        .prop("notes", nullable_string())
+        .prop("is_locked", describe(boolean(), "True once approved."))
+        .prop("locked_reason", maybe("`Approved` when locked."))
+        .prop("is_closed", boolean())
+        .prop("approval_status", one_of(&["unsubmitted", "approved"]))
+        .prop("is_billed", boolean())
+        .prop("timer_started_at", maybe("When the running timer started; `null` unless running."))
+        .prop("started_time", describe(string(), "`HH:MM`, 24 h, local."))
+        .prop("ended_time", maybe("`HH:MM`, 24 h, local; `null` while running."))
+        .prop("is_running", boolean())
+        .prop("billable", boolean())
+        .prop("budgeted", boolean())
+        .prop("billable_rate", nullable_number())
+        .prop("cost_rate", nullable_number())
+        .prop("user", reference("HarvestReference"))
+        .prop("client", reference("HarvestReference"))
+        .prop("project", reference("HarvestReference"))
+        .prop("task", reference("HarvestReference"))
+        .prop("user_assignment", null_schema())
+        .prop("task_assignment", null_schema())
+        .prop("external_reference", null_schema())
+        .prop("invoice", null_schema())
+        .prop("source", string())
+        .prop(
+            "metadata",
+            utoipa::openapi::schema::ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::Object, Type::Null])),
+        );
+    reg.add("HarvestTimeEntry", stamps(entry));
+    list(reg, "HarvestTimeEntries", "time_entries", "HarvestTimeEntry");
+}
+
+fn reports(reg: &mut Registry) {
+    for (name, id, label) in [
+        ("Team", "user_id", "user_name"),
+        ("Clients", "client_id", "client_name"),
+        ("Projects", "project_id", "project_name"),
+        ("Tasks", "task_id", "task_name"),
+    ] {
+        let mut row = object("One group's hours.")
+            .prop(id, describe(integer(0, 9_007_199_254_740_991), "`0` for entries without one."))
+            .prop(label, string())
+            .prop("total_hours", number_schema())
+            .prop("billable_hours", number_schema())
+            .prop("currency", string())
+            .prop("billable_amount", number_schema());
+        if name == "Team" {
+            row = row.prop("is_contractor", boolean());
+        }
+        let row_name = format!("HarvestReport{name}Result");
+        reg.add(&row_name, row);
+        list(reg, &format!("HarvestReport{name}"), "results", &row_name);
+    }
 }
