@@ -69,6 +69,11 @@ fn company_me_and_catalog_speak_harvest() {
     assert_eq!(task["is_default"], false);
     v2(&s.t, "GET", "/v2/tasks/999999999", None).expect(404);
     v2(&s.t, "GET", &format!("/v2/tasks/{}", s.task["id"].as_str().unwrap()), None).expect(404);
+    let client = v2(&s.t, "POST", "/v2/clients", Some(json!({"name": "Beta", "currency": "EUR", "is_active": true})))
+        .expect(201)
+        .body;
+    let on_v1 = s.t.get("/v1/customers?q=Beta").expect(200).data()[0].clone();
+    assert_eq!((on_v1["harvest_id"].clone(), on_v1["currency"].as_str()), (client["id"].clone(), Some("EUR")));
     let r = v2(&s.t, "GET", "/v2/users?per_page=2001", None).expect(422);
     assert!(r.body["message"].is_string() && r.body["code"].is_string(), "{}", r.text);
 }

@@ -2,13 +2,16 @@
 //! workers, customers, jobs and tasks in Harvest's shape.
 
 use super::{detail, list};
+use crate::domain::reader;
 use crate::error::ApiResult;
+use crate::handlers::catalog::CUSTOMERS;
+use crate::handlers::crud;
 use crate::i18n::Noun;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
 use crate::pipeline::router::RouteDef;
 use crate::route;
-use crate::storage::harvest::{Conditions, CLIENTS, PROJECTS, TASKS, USERS};
+use crate::storage::harvest::{self as store, Conditions, CLIENTS, PROJECTS, TASKS, USERS};
 
 /// `client_id` of `/v2/projects`: the job's customer, by integer id.
 async fn projects(call: &Call<'_>) -> ApiResult<Reply> {
@@ -18,6 +21,22 @@ async fn projects(call: &Call<'_>) -> ApiResult<Reply> {
         cond.add("t.customer_id = (SELECT id FROM customers WHERE harvest_id = ?)", [n.into()]);
     }
     list(call, &PROJECTS, "/v2/projects", cond).await
+}
+
+/// `POST /v2/clients`: a customer from Harvest's `name`, `address`, `currency` (`is_active` is
+/// accepted; customers are always active).
+async fn create_client(call: &Call<'_>) -> ApiResult<Reply> {
+    let mut body = serde_json::Map::new();
+    for k in ["name", "address", "currency"] {
+        if let Some(v) = call.body.get(k).filter(|v| !v.is_null()) {
+            body.insert(k.into(), v.clone());
+        }
+    }
+    let cols = reader::parse(&serde_json::Value::Object(body), CUSTOMERS.fields, &[], true)?;
+    let created = crud::insert(call, &CUSTOMERS.table, CUSTOMERS.prefix, cols).await?;
+    let id = created.written.clone().unwrap_or_default();
+    let json = store::by_text_id(&call.db()?, &CLIENTS, call.tenant_id()?, &id).await?.unwrap_or_default();
+    Ok(Reply::written(201, &id, json))
 }
 
 /// The routes this module serves.
@@ -36,6 +55,11 @@ pub static ROUTES: &[RouteDef] = &[
         id: "harvestListClients", tag: "Harvest v2", summary: "List clients",
         description: "Customers as Harvest clients, newest first. Filters `is_active`, `updated_since`. Needs `read:customers`.",
         ok: 200, response: "HarvestClients",
+    }),
+    route!(POST "/v2/clients", Key, |call| create_client(call), {
+        id: "harvestCreateClient", tag: "Harvest v2", summary: "Create a client",
+        description: "A customer from `name` (required), `address` and `currency`. Needs `write:customers`.",
+        ok: 201, response: "HarvestClient",
     }),
     route!(GET "/v2/clients/{client_id}", Key, |call| detail(call, &CLIENTS, call.param("client_id"), Noun::Customer), {
         id: "harvestGetClient", tag: "Harvest v2", summary: "Get a client",
