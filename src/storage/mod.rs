@@ -13,6 +13,7 @@ pub mod events;
 pub mod exports;
 pub mod gate;
 pub mod gate_queue;
+pub mod harvest_ids;
 pub mod jobs;
 pub mod keys;
 pub mod live;
