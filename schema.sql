@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS tenants (
   settings    TEXT NOT NULL DEFAULT '{}',
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL,
-  deleted_at  TEXT
+  deleted_at  TEXT,
+  harvest_id  INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE INDEX IF NOT EXISTS tenants_parent ON tenants (parent_id, id);
 
@@ -37,7 +38,8 @@ CREATE TABLE IF NOT EXISTS api_keys (
   expires_at    TEXT,
   last_used_at  TEXT,
   revoked_at    TEXT,
-  deleted_at    TEXT
+  deleted_at    TEXT,
+  harvest_id    INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE INDEX IF NOT EXISTS api_keys_tenant ON api_keys (tenant_id, id);
 CREATE INDEX IF NOT EXISTS api_keys_vendor ON api_keys (vendor_id, id);
@@ -56,7 +58,8 @@ CREATE TABLE IF NOT EXISTS workers (
   status         TEXT NOT NULL DEFAULT 'active',
   created_at     TEXT NOT NULL,
   updated_at     TEXT NOT NULL,
-  deleted_at     TEXT
+  deleted_at     TEXT,
+  harvest_id     INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE INDEX IF NOT EXISTS workers_tenant ON workers (tenant_id, id);
 CREATE INDEX IF NOT EXISTS workers_tenant_status ON workers (tenant_id, status, id);
@@ -96,7 +99,8 @@ CREATE TABLE IF NOT EXISTS webhooks (
   previous_secret_expires_at  TEXT,
   created_at                  TEXT NOT NULL,
   updated_at                  TEXT NOT NULL,
-  deleted_at                  TEXT
+  deleted_at                  TEXT,
+  harvest_id                  INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE INDEX IF NOT EXISTS webhooks_tenant ON webhooks (tenant_id, id);
 
@@ -116,7 +120,8 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
   next_attempt_at TEXT,
   enqueued_at     TEXT,
   created_at      TEXT NOT NULL,
-  updated_at      TEXT NOT NULL
+  updated_at      TEXT NOT NULL,
+  harvest_id      INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS webhook_deliveries_pair ON webhook_deliveries (event_id, webhook_id);
 CREATE INDEX IF NOT EXISTS webhook_deliveries_webhook ON webhook_deliveries (tenant_id, webhook_id, id);
@@ -131,7 +136,8 @@ CREATE TABLE IF NOT EXISTS vendors (
   limits      TEXT NOT NULL,
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL,
-  deleted_at  TEXT
+  deleted_at  TEXT,
+  harvest_id  INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 
 -- A tenant's grant of scopes to a vendor; at most one live grant per pair.
@@ -142,7 +148,8 @@ CREATE TABLE IF NOT EXISTS partnerships (
   scopes      TEXT NOT NULL,             -- JSON array
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL,
-  deleted_at  TEXT                       -- set on revocation
+  deleted_at  TEXT,                      -- set on revocation
+  harvest_id  INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE INDEX IF NOT EXISTS partnerships_tenant ON partnerships (tenant_id, id);
 CREATE UNIQUE INDEX IF NOT EXISTS partnerships_live
@@ -166,7 +173,8 @@ CREATE TABLE IF NOT EXISTS audit_log (
   replay       INTEGER NOT NULL DEFAULT 0,  -- 1 for an idempotent replay
   created_at   TEXT NOT NULL,
   updated_at   TEXT NOT NULL,
-  deleted_at   TEXT                      -- always NULL: the log is append-only
+  deleted_at   TEXT,                     -- always NULL: the log is append-only
+  harvest_id   INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE INDEX IF NOT EXISTS audit_log_tenant ON audit_log (tenant_id, id);
 CREATE INDEX IF NOT EXISTS audit_log_key ON audit_log (tenant_id, key_id, id);
@@ -183,7 +191,8 @@ CREATE TABLE IF NOT EXISTS sites (
   timezone           TEXT,             -- IANA; NULL means the tenant's
   created_at         TEXT NOT NULL,
   updated_at         TEXT NOT NULL,
-  deleted_at         TEXT
+  deleted_at         TEXT,
+  harvest_id         INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE INDEX IF NOT EXISTS sites_tenant ON sites (tenant_id, id);
 
@@ -194,7 +203,8 @@ CREATE TABLE IF NOT EXISTS departments (
   description  TEXT,
   created_at   TEXT NOT NULL,
   updated_at   TEXT NOT NULL,
-  deleted_at   TEXT
+  deleted_at   TEXT,
+  harvest_id   INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE INDEX IF NOT EXISTS departments_tenant ON departments (tenant_id, id);
 
@@ -206,7 +216,8 @@ CREATE TABLE IF NOT EXISTS cost_codes (
   description  TEXT,
   created_at   TEXT NOT NULL,
   updated_at   TEXT NOT NULL,
-  deleted_at   TEXT
+  deleted_at   TEXT,
+  harvest_id   INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE INDEX IF NOT EXISTS cost_codes_tenant ON cost_codes (tenant_id, id);
 CREATE UNIQUE INDEX IF NOT EXISTS cost_codes_code ON cost_codes (tenant_id, code) WHERE deleted_at IS NULL;
@@ -219,7 +230,8 @@ CREATE TABLE IF NOT EXISTS tasks (
   default_hourly_rate  INTEGER,          -- minor units per hour
   created_at           TEXT NOT NULL,
   updated_at           TEXT NOT NULL,
-  deleted_at           TEXT
+  deleted_at           TEXT,
+  harvest_id           INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE INDEX IF NOT EXISTS tasks_tenant ON tasks (tenant_id, id);
 
@@ -233,7 +245,8 @@ CREATE TABLE IF NOT EXISTS customers (
   currency    TEXT NOT NULL DEFAULT 'USD',
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL,
-  deleted_at  TEXT
+  deleted_at  TEXT,
+  harvest_id  INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE INDEX IF NOT EXISTS customers_tenant ON customers (tenant_id, id);
 
@@ -253,7 +266,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   thresholds_crossed INTEGER NOT NULL DEFAULT 0,  -- bit set of 75/100/110 % already announced
   created_at         TEXT NOT NULL,
   updated_at         TEXT NOT NULL,
-  deleted_at         TEXT
+  deleted_at         TEXT,
+  harvest_id         INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE INDEX IF NOT EXISTS jobs_tenant ON jobs (tenant_id, id);
 CREATE INDEX IF NOT EXISTS jobs_tenant_status ON jobs (tenant_id, status, id);
@@ -272,7 +286,8 @@ CREATE TABLE IF NOT EXISTS shifts (
   notes       TEXT,
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL,
-  deleted_at  TEXT
+  deleted_at  TEXT,
+  harvest_id  INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE INDEX IF NOT EXISTS shifts_tenant ON shifts (tenant_id, id);
 CREATE INDEX IF NOT EXISTS shifts_worker ON shifts (tenant_id, worker_id, starts_at);
@@ -309,7 +324,8 @@ CREATE TABLE IF NOT EXISTS time_entries (
   created_at          TEXT NOT NULL,
   updated_at          TEXT NOT NULL,
   deleted_at          TEXT,
-  billable            INTEGER NOT NULL DEFAULT 1  -- 0002; default: the task's billable_by_default
+  billable            INTEGER NOT NULL DEFAULT 1, -- 0002; default: the task's billable_by_default
+  harvest_id          INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE INDEX IF NOT EXISTS time_entries_tenant ON time_entries (tenant_id, id);
 CREATE INDEX IF NOT EXISTS time_entries_worker ON time_entries (tenant_id, worker_id, started_at);
@@ -340,7 +356,8 @@ CREATE TABLE IF NOT EXISTS exports (
   completed_at    TEXT,
   created_at      TEXT NOT NULL,
   updated_at      TEXT NOT NULL,
-  deleted_at      TEXT                              -- always NULL: exports are not deleted
+  deleted_at      TEXT,                             -- always NULL: exports are not deleted
+  harvest_id      INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE INDEX IF NOT EXISTS exports_tenant ON exports (tenant_id, id);
 
@@ -367,9 +384,153 @@ CREATE TABLE IF NOT EXISTS positions (
   recorded_at  TEXT NOT NULL,
   created_at   TEXT NOT NULL,
   updated_at   TEXT GENERATED ALWAYS AS (created_at) VIRTUAL,
-  deleted_at   TEXT GENERATED ALWAYS AS (NULL) VIRTUAL
+  deleted_at   TEXT GENERATED ALWAYS AS (NULL) VIRTUAL,
+  harvest_id   INTEGER  -- 0006: the object's integer id (SPEC §9)
 );
 CREATE INDEX IF NOT EXISTS positions_tenant ON positions (tenant_id, id);
 CREATE INDEX IF NOT EXISTS positions_worker ON positions (tenant_id, worker_id, id);
 -- The retention sweep deletes by age across tenants.
 CREATE INDEX IF NOT EXISTS positions_recorded ON positions (recorded_at);
+
+-- Integer ids (0006, SPEC §9): every object's stable positive integer (`harvest_id` on /v1, `id`
+-- on /v2), unique per table and never reused. `harvest_sequences` keeps each table's last number;
+-- the AFTER INSERT trigger of each table gives a row inserted without one the next (no insert
+-- statement names the column); the unique index makes a lookup by it one probe.
+
+CREATE TABLE IF NOT EXISTS harvest_sequences (
+  kind  TEXT PRIMARY KEY,                -- the table whose rows it numbers
+  last  INTEGER NOT NULL                 -- the last integer handed out
+);
+
+CREATE UNIQUE INDEX IF NOT EXISTS tenants_harvest_id ON tenants (harvest_id);
+CREATE TRIGGER IF NOT EXISTS tenants_harvest_id_assign AFTER INSERT ON tenants WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('tenants', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE tenants SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'tenants') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS api_keys_harvest_id ON api_keys (harvest_id);
+CREATE TRIGGER IF NOT EXISTS api_keys_harvest_id_assign AFTER INSERT ON api_keys WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('api_keys', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE api_keys SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'api_keys') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS workers_harvest_id ON workers (harvest_id);
+CREATE TRIGGER IF NOT EXISTS workers_harvest_id_assign AFTER INSERT ON workers WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('workers', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE workers SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'workers') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS webhooks_harvest_id ON webhooks (harvest_id);
+CREATE TRIGGER IF NOT EXISTS webhooks_harvest_id_assign AFTER INSERT ON webhooks WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('webhooks', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE webhooks SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'webhooks') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS webhook_deliveries_harvest_id ON webhook_deliveries (harvest_id);
+CREATE TRIGGER IF NOT EXISTS webhook_deliveries_harvest_id_assign AFTER INSERT ON webhook_deliveries WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('webhook_deliveries', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE webhook_deliveries SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'webhook_deliveries') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS vendors_harvest_id ON vendors (harvest_id);
+CREATE TRIGGER IF NOT EXISTS vendors_harvest_id_assign AFTER INSERT ON vendors WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('vendors', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE vendors SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'vendors') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS partnerships_harvest_id ON partnerships (harvest_id);
+CREATE TRIGGER IF NOT EXISTS partnerships_harvest_id_assign AFTER INSERT ON partnerships WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('partnerships', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE partnerships SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'partnerships') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS audit_log_harvest_id ON audit_log (harvest_id);
+CREATE TRIGGER IF NOT EXISTS audit_log_harvest_id_assign AFTER INSERT ON audit_log WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('audit_log', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE audit_log SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'audit_log') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS sites_harvest_id ON sites (harvest_id);
+CREATE TRIGGER IF NOT EXISTS sites_harvest_id_assign AFTER INSERT ON sites WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('sites', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE sites SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'sites') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS departments_harvest_id ON departments (harvest_id);
+CREATE TRIGGER IF NOT EXISTS departments_harvest_id_assign AFTER INSERT ON departments WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('departments', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE departments SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'departments') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS cost_codes_harvest_id ON cost_codes (harvest_id);
+CREATE TRIGGER IF NOT EXISTS cost_codes_harvest_id_assign AFTER INSERT ON cost_codes WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('cost_codes', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE cost_codes SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'cost_codes') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS tasks_harvest_id ON tasks (harvest_id);
+CREATE TRIGGER IF NOT EXISTS tasks_harvest_id_assign AFTER INSERT ON tasks WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('tasks', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE tasks SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'tasks') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS customers_harvest_id ON customers (harvest_id);
+CREATE TRIGGER IF NOT EXISTS customers_harvest_id_assign AFTER INSERT ON customers WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('customers', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE customers SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'customers') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS jobs_harvest_id ON jobs (harvest_id);
+CREATE TRIGGER IF NOT EXISTS jobs_harvest_id_assign AFTER INSERT ON jobs WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('jobs', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE jobs SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'jobs') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS shifts_harvest_id ON shifts (harvest_id);
+CREATE TRIGGER IF NOT EXISTS shifts_harvest_id_assign AFTER INSERT ON shifts WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('shifts', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE shifts SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'shifts') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS time_entries_harvest_id ON time_entries (harvest_id);
+CREATE TRIGGER IF NOT EXISTS time_entries_harvest_id_assign AFTER INSERT ON time_entries WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('time_entries', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE time_entries SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'time_entries') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS exports_harvest_id ON exports (harvest_id);
+CREATE TRIGGER IF NOT EXISTS exports_harvest_id_assign AFTER INSERT ON exports WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('exports', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE exports SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'exports') WHERE rowid = NEW.rowid;
+END;
+
+CREATE UNIQUE INDEX IF NOT EXISTS positions_harvest_id ON positions (harvest_id);
+CREATE TRIGGER IF NOT EXISTS positions_harvest_id_assign AFTER INSERT ON positions WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('positions', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE positions SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'positions') WHERE rowid = NEW.rowid;
+END;
+
+-- /v2 pages (0006): a page's start found among index entries of the live rows.
+CREATE INDEX IF NOT EXISTS workers_tenant_harvest ON workers (tenant_id, harvest_id) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS customers_tenant_harvest ON customers (tenant_id, harvest_id) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS jobs_tenant_harvest ON jobs (tenant_id, harvest_id) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS tasks_tenant_harvest ON tasks (tenant_id, harvest_id) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS time_entries_tenant_harvest ON time_entries (tenant_id, harvest_id) WHERE deleted_at IS NULL;

@@ -37,8 +37,8 @@ const fn table(
 pub static SITES: Resource = Resource {
     table: table(
         "sites",
-        "json_object('id', id, 'name', name, 'address', address, 'latitude', latitude, 'longitude', longitude, \
-         'geofence_radius_m', geofence_radius_m, 'capacity', capacity, 'timezone', timezone, \
+        "json_object('id', id, 'harvest_id', harvest_id, 'name', name, 'address', address, 'latitude', latitude, \
+         'longitude', longitude, 'geofence_radius_m', geofence_radius_m, 'capacity', capacity, 'timezone', timezone, \
          'created_at', created_at, 'updated_at', updated_at)",
         &[
             Filter { param: "q", column: "", kind: FilterKind::Search(&["name", "address"]) },
@@ -65,7 +65,8 @@ pub static SITES: Resource = Resource {
 pub static DEPARTMENTS: Resource = Resource {
     table: table(
         "departments",
-        "json_object('id', id, 'name', name, 'description', description, 'created_at', created_at, 'updated_at', updated_at)",
+        "json_object('id', id, 'harvest_id', harvest_id, 'name', name, 'description', description, \
+         'created_at', created_at, 'updated_at', updated_at)",
         &[Filter { param: "q", column: "", kind: FilterKind::Search(&["name"]) }],
         Noun::Department,
         "id",
@@ -81,7 +82,7 @@ pub static DEPARTMENTS: Resource = Resource {
 pub static COST_CODES: Resource = Resource {
     table: table(
         "cost_codes",
-        "json_object('id', id, 'code', code, 'name', name, 'description', description, \
+        "json_object('id', id, 'harvest_id', harvest_id, 'code', code, 'name', name, 'description', description, \
          'created_at', created_at, 'updated_at', updated_at)",
         &[
             Filter { param: "code", column: "code", kind: FilterKind::Values },
@@ -104,7 +105,8 @@ pub static COST_CODES: Resource = Resource {
 pub static TASKS: Resource = Resource {
     table: table(
         "tasks",
-        "json_object('id', id, 'name', name, 'billable_by_default', json(CASE WHEN billable_by_default THEN 'true' ELSE 'false' END), \
+        "json_object('id', id, 'harvest_id', harvest_id, 'name', name, \
+         'billable_by_default', json(CASE WHEN billable_by_default THEN 'true' ELSE 'false' END), \
          'default_hourly_rate', default_hourly_rate, 'created_at', created_at, 'updated_at', updated_at)",
         &[
             Filter { param: "billable_by_default", column: "billable_by_default", kind: FilterKind::Flag },
@@ -126,8 +128,8 @@ pub static TASKS: Resource = Resource {
 pub static CUSTOMERS: Resource = Resource {
     table: table(
         "customers",
-        "json_object('id', id, 'name', name, 'email', email, 'phone', phone, 'address', address, \
-         'currency', currency, 'created_at', created_at, 'updated_at', updated_at)",
+        "json_object('id', id, 'harvest_id', harvest_id, 'name', name, 'email', email, 'phone', phone, \
+         'address', address, 'currency', currency, 'created_at', created_at, 'updated_at', updated_at)",
         &[
             Filter { param: "currency", column: "currency", kind: FilterKind::OneOf(CURRENCIES) },
             Filter { param: "q", column: "", kind: FilterKind::Search(&["name", "email"]) },

@@ -179,7 +179,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Response {
 async fn account(env: &Env, named: Option<&str>) -> ApiResult<Option<String>> {
     let Some(named) = named.map(str::trim).filter(|n| !n.is_empty()) else { return Ok(None) };
     match named.parse::<i64>() {
-        Ok(n) => match storage::tenants::by_harvest_id(&storage::d1::db(env)?, n).await? {
+        Ok(n) => match storage::harvest_ids::account(&storage::d1::db(env)?, n).await? {
             Some(id) => Ok(Some(id)),
             None => Err(ApiError::forbidden(Msg::NoPartnership)),
         },

@@ -12,6 +12,7 @@ use crate::domain::{ids, time};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{Msg, Noun};
 use crate::storage::db::{self, Database, Statement};
+use crate::storage::harvest_ids::{self, Kind};
 use crate::storage::resource::Table;
 use crate::storage::{gate, keys};
 
@@ -72,11 +73,13 @@ pub fn insert_stmt(m: &Minted) -> ApiResult<Statement> {
     ))
 }
 
-/// The key as its creator sees it once, secret included.
-pub fn created_json(m: &Minted) -> Value {
+/// The key as its creator sees it once, secret included; `harvest_id` is its integer id (SPEC §9),
+/// read in the batch that inserted it ([`harvest_ids::number_of`]).
+pub fn created_json(m: &Minted, harvest_id: i64) -> Value {
     let r = &m.record;
     json!({
         "id": r.key_id,
+        "harvest_id": harvest_id,
         "label": r.label,
         "key": m.secret,
         "prefix": KEY_PREFIX,
@@ -97,8 +100,9 @@ pub static API_KEYS: Table = Table {
     list: ListSpec {
         table: "api_keys",
         scope: "tenant_id",
-        json: "json_object('id', id, 'label', label, 'prefix', prefix, 'last_four', last_four, \
-               'scopes', json(scopes), 'tier', tier, 'limits', json(limits), 'created_at', created_at, \
+        json: "json_object('id', id, 'harvest_id', harvest_id, 'label', label, 'prefix', prefix, \
+               'last_four', last_four, 'scopes', json(scopes), 'tier', tier, 'limits', json(limits), \
+               'created_at', created_at, \
                'updated_at', updated_at, 'expires_at', expires_at, 'last_used_at', last_used_at, \
                'revoked_at', revoked_at)",
         filters: &[],
@@ -134,17 +138,24 @@ pub async fn owner_plan(db: &impl Database, owner: &Owner) -> ApiResult<Option<(
     Ok(plan.map(|p| (p.tier, p.limits)))
 }
 
+/// Records a minted key's listing row; returns its integer id (SPEC §9), read in the same batch.
+pub async fn record(db: &impl Database, m: &Minted) -> ApiResult<i64> {
+    let number = harvest_ids::number_of(Kind::ApiKeys, &m.record.key_id);
+    let written = db::write(db, vec![insert_stmt(m)?, number], "id").await?;
+    Ok(harvest_ids::number_read(written.into_iter().nth(1))?)
+}
+
 /// Mints a key for `owner`: the D1 row, then the KV record (undoing the row if KV fails).
 /// Returns its id and the key as its creator sees it once.
 pub async fn create(env: &Env, db: &impl Database, new: NewKey, now_ms: i64) -> ApiResult<(String, Value)> {
     let minted = mint(new, now_ms)?;
-    db::write(db, vec![insert_stmt(&minted)?], "id").await?;
+    let harvest_id = record(db, &minted).await?;
     if let Err(e) = keys::store(env, &minted.record, now_ms).await {
         let undo = Statement::new("DELETE FROM api_keys WHERE id = ?", [Arg::Text(minted.record.key_id.clone())]);
         let _ = db.batch(vec![undo]).await;
         return Err(e);
     }
-    Ok((minted.record.key_id.clone(), created_json(&minted)))
+    Ok((minted.record.key_id.clone(), created_json(&minted, harvest_id)))
 }
 
 /// Revokes a tenant's key: first in its gate (the truth, effective on the very next request

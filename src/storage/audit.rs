@@ -33,8 +33,9 @@ const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
 pub static AUDIT_LOG: ListSpec = ListSpec {
     table: "audit_log",
     scope: "tenant_id",
-    json: "json_object('id', id, 'occurred_at', created_at, 'tenant_id', tenant_id, 'key_id', key_id, \
-           'key_label', key_label, 'vendor_id', vendor_id, 'method', method, 'path', path, 'query', query, \
+    json: "json_object('id', id, 'harvest_id', harvest_id, 'occurred_at', created_at, 'tenant_id', tenant_id, \
+           'key_id', key_id, 'key_label', key_label, 'vendor_id', vendor_id, 'method', method, 'path', path, \
+           'query', query, \
            'status', status, 'request_id', request_id, 'ip', ip, 'resource', resource, \
            'resource_id', resource_id, 'replay', json(CASE WHEN replay THEN 'true' ELSE 'false' END))",
     filters: &[

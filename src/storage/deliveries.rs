@@ -25,8 +25,8 @@ use crate::i18n::Msg;
 use crate::storage::db::{self, Database, Statement};
 
 /// One delivery as the API shows it; `next_attempt_at` only while pending.
-const JSON: &str = "json_object('id', id, 'webhook_id', webhook_id, 'event_id', event_id, 'event', event, \
-     'status', status, 'attempts', json(attempts), \
+const JSON: &str = "json_object('id', id, 'harvest_id', harvest_id, 'webhook_id', webhook_id, 'event_id', event_id, \
+     'event', event, 'status', status, 'attempts', json(attempts), \
      'next_attempt_at', CASE WHEN status = 'pending' THEN next_attempt_at END, \
      'created_at', created_at, 'updated_at', updated_at)";
 

@@ -22,8 +22,9 @@ pub static EXPORTS: Table = Table {
     list: ListSpec {
         table: "exports",
         scope: "tenant_id",
-        json: "json_object('id', id, 'kind', kind, 'status', status, 'format', format, 'from', range_from, \
-               'to', range_to, 'row_count', row_count, 'error', error, 'completed_at', completed_at, \
+        json: "json_object('id', id, 'harvest_id', harvest_id, 'kind', kind, 'status', status, 'format', format, \
+               'from', range_from, 'to', range_to, 'row_count', row_count, 'error', error, \
+               'completed_at', completed_at, \
                'created_at', created_at, 'updated_at', updated_at)",
         filters: &[Filter { param: "status", column: "status", kind: FilterKind::OneOf(ExportStatus::NAMES) }],
         date_column: None,

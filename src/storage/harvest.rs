@@ -220,23 +220,8 @@ pub async fn day_free_from(
     Ok(last.filter(|l| l.as_str() > start).unwrap_or_else(|| start.to_string()))
 }
 
-/// The integer ids of the rows of `table` with these text ids, as (text, integer) pairs.
-pub async fn harvest_ids(db: &impl Database, table: &str, ids: &[String]) -> ApiResult<Vec<(String, i64)>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!("SELECT id, harvest_id FROM {table} WHERE id IN (SELECT value FROM json_each(?))");
-    Ok(db.raw(&sql, &[serde_json::json!(ids).to_string().into()]).await?)
-}
-
 /// The object of `r` with text id `id` in `tenant`, in Harvest's shape.
 pub async fn by_text_id(db: &impl Database, r: &Resource, tenant: &str, id: &str) -> ApiResult<Option<String>> {
     let sql = format!("SELECT {} FROM {} t WHERE t.id = ? AND t.tenant_id = ?", r.json, r.table);
     db::first_text(db, &sql, &[id.into(), tenant.into()]).await
-}
-
-/// The text id of the live row of `table` in `tenant` with integer id `id`.
-pub async fn text_id(db: &impl Database, table: &str, tenant: &str, id: i64) -> ApiResult<Option<String>> {
-    let sql = format!("SELECT id FROM {table} WHERE harvest_id = ? AND tenant_id = ? AND deleted_at IS NULL");
-    db::first_text(db, &sql, &[Arg::Int(id), tenant.into()]).await
 }

@@ -18,7 +18,8 @@ pub static JOBS: Table = Table {
     list: ListSpec {
         table: "jobs",
         scope: "tenant_id",
-        json: "json_object('id', id, 'name', name, 'customer_id', customer_id, 'site_id', site_id, 'status', status, \
+        json: "json_object('id', id, 'harvest_id', harvest_id, 'name', name, 'customer_id', customer_id, \
+               'site_id', site_id, 'status', status, \
                'geofence', json(CASE WHEN geofence_latitude IS NULL THEN NULL ELSE json_object('latitude', geofence_latitude, \
                'longitude', geofence_longitude, 'radius_m', geofence_radius_m) END), \
                'budget', json(CASE WHEN budget_hours IS NULL AND budget_amount IS NULL THEN NULL ELSE json_object('hours', \

@@ -1,8 +1,8 @@
 // Compiled only for tests: `#[cfg(test)] mod migrations;` in storage/mod.rs.
 //! Schema history (README "Upgrading"): `migrations/NNNN_name.sql` applied in order must give
 //! exactly the schema `schema.sql` describes — the same tables, columns (name, type, NOT NULL,
-//! default, primary key) and indexes (columns, uniqueness, partial conditions) — so the readable
-//! whole schema can never drift from what databases really get.
+//! default, primary key), indexes (columns, uniqueness, partial conditions) and triggers (their
+//! whole text) — so the readable whole schema can never drift from what databases really get.
 
 use std::path::PathBuf;
 
@@ -67,6 +67,10 @@ fn shape(conn: &Connection) -> Vec<String> {
                     sql.split_once(" WHERE ").map(|(_, w)| w.split_whitespace().collect::<Vec<_>>().join(" "));
                 let unique = sql.to_ascii_uppercase().starts_with("CREATE UNIQUE");
                 out.push(format!("index {name} on {table} ({}) unique={unique} where={condition:?}", cols.join(", ")));
+            }
+            // A trigger's body is what it does: compared whole, whitespace aside.
+            "trigger" => {
+                out.push(format!("trigger {name} on {table}: {}", sql.split_whitespace().collect::<Vec<_>>().join(" ")))
             }
             other => out.push(format!("{other} {name} on {table}")),
         }
@@ -148,4 +152,42 @@ fn backfill_0002_marks_entries_of_non_billable_tasks_and_is_idempotent() {
         .collect::<Vec<_>>()
         .join(" | ");
     assert!(plan.contains("time_entries USING INDEX time_entries_task"), "{plan}");
+}
+
+#[test]
+fn backfill_0006_numbers_rows_in_id_order_and_new_rows_follow() {
+    let db = applied_up_to(5);
+    db.execute_batch(
+        "INSERT INTO workers (id, tenant_id, name, employee_code, created_at, updated_at) VALUES
+           ('wkr_2', 'ten_a', 'B', 'E2', 'x', 'x'), ('wkr_1', 'ten_a', 'A', 'E1', 'x', 'x'),
+           ('wkr_3', 'ten_b', 'C', 'E3', 'x', 'x');",
+    )
+    .expect("rows before 0006");
+    let (name, sql) = migrations().into_iter().nth(5).expect("0006");
+    assert!(name.starts_with("0006_"), "{name}");
+    db.execute_batch(&sql).expect("0006 applies");
+    let numbers = |db: &Connection| -> Vec<(String, i64)> {
+        let mut s = db.prepare("SELECT id, harvest_id FROM workers ORDER BY harvest_id").expect("select");
+        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("rows").map(|r| r.expect("row")).collect()
+    };
+    let owned = |pairs: &[(&str, i64)]| pairs.iter().map(|(i, n)| (i.to_string(), *n)).collect::<Vec<_>>();
+    // Existing rows in id order (creation order), across tenants: one sequence per table.
+    assert_eq!(numbers(&db), owned(&[("wkr_1", 1), ("wkr_2", 2), ("wkr_3", 3)]));
+    let last = |kind: &str| -> i64 {
+        db.query_row("SELECT last FROM harvest_sequences WHERE kind = ?", [kind], |r| r.get(0)).expect("sequence")
+    };
+    assert_eq!((last("workers"), last("sites")), (3, 0));
+    // New rows are numbered after them, whatever their ids, and a purged number stays used.
+    let insert = |id: &str| {
+        db.execute(
+            "INSERT INTO workers (id, tenant_id, name, employee_code, created_at, updated_at) \
+             VALUES (?1, 'ten_a', 'N', ?1, 'x', 'x')",
+            [id],
+        )
+        .expect("insert")
+    };
+    insert("wkr_0");
+    db.execute("DELETE FROM workers WHERE id = 'wkr_0'", []).expect("purge");
+    insert("wkr_9");
+    assert_eq!(numbers(&db), owned(&[("wkr_1", 1), ("wkr_2", 2), ("wkr_3", 3), ("wkr_9", 5)]));
 }

@@ -14,6 +14,7 @@ pub mod exports;
 pub mod gate;
 pub mod gate_queue;
 pub mod harvest;
+pub mod harvest_ids;
 pub mod jobs;
 pub mod keys;
 pub mod live;

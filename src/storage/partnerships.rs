@@ -11,8 +11,8 @@ pub static PARTNERSHIPS: Table = Table {
     list: ListSpec {
         table: "partnerships",
         scope: "tenant_id",
-        json: "json_object('id', id, 'vendor_id', vendor_id, 'scopes', json(scopes), 'status', 'active', \
-               'created_at', created_at, 'updated_at', updated_at)",
+        json: "json_object('id', id, 'harvest_id', harvest_id, 'vendor_id', vendor_id, 'scopes', json(scopes), \
+               'status', 'active', 'created_at', created_at, 'updated_at', updated_at)",
         filters: &[Filter { param: "vendor_id", column: "vendor_id", kind: FilterKind::Ids("ven") }],
         date_column: None,
     },

@@ -1,6 +1,7 @@
 //! Positions in D1 (SPEC §6): the worker lookup that decides which positions of a request may
-//! be recorded, the one statement that records them all and renders each as the API shows it,
-//! the history list, the retention sweep, and the map's context (sites and workers).
+//! be recorded, the one statement that records them all (read back in its batch, each rendered as
+//! the API shows it), the history list, the retention sweep, and the map's context (sites and
+//! workers).
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -14,7 +15,7 @@ use crate::storage::db::{self, Database, Statement};
 
 /// A position as the API shows it.
 pub const POSITION_JSON: &str =
-    "json_object('id', id, 'worker_id', worker_id, 'site_id', site_id, 'latitude', latitude, \
+    "json_object('id', id, 'harvest_id', harvest_id, 'worker_id', worker_id, 'site_id', site_id, 'latitude', latitude, \
      'longitude', longitude, 'accuracy_m', accuracy_m, 'heading', heading, 'speed_mps', speed_mps, \
      'recorded_at', recorded_at, 'created_at', created_at)";
 
@@ -47,7 +48,17 @@ const INSERT: &str = "INSERT INTO positions \
     (id, tenant_id, worker_id, site_id, latitude, longitude, accuracy_m, heading, speed_mps, recorded_at, created_at) \
     SELECT value ->> 'id', ?1, value ->> 'worker_id', value ->> 'site_id', value ->> 'latitude', \
     value ->> 'longitude', value ->> 'accuracy_m', value ->> 'heading', value ->> 'speed_mps', \
-    value ->> 'recorded_at', ?2 FROM json_each(?3) RETURNING id, ";
+    value ->> 'recorded_at', ?2 FROM json_each(?3)";
+
+/// The positions [`INSERT`] just recorded, read back in its batch: an insert's `RETURNING` is
+/// computed before the trigger gives each row its `harvest_id` (SPEC §9). Probes of
+/// `positions_tenant` by id.
+pub fn read_back_sql() -> String {
+    format!(
+        "SELECT id, {POSITION_JSON} AS j FROM positions \
+         WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2))"
+    )
+}
 
 #[derive(Deserialize)]
 struct Recorded {
@@ -55,7 +66,8 @@ struct Recorded {
     j: String,
 }
 
-/// Records `rows` in one statement and returns each one's JSON, by id, as the list shows it.
+/// Records `rows` in one statement and returns each one's JSON, by id, as the list shows it (one
+/// batch: the insert and its read-back).
 pub async fn insert(db: &impl Database, tenant: &str, now: &str, rows: &[Row<'_>]) -> ApiResult<Vec<(String, String)>> {
     if rows.is_empty() {
         return Ok(Vec::new());
@@ -69,10 +81,11 @@ pub async fn insert(db: &impl Database, tenant: &str, now: &str, rows: &[Row<'_>
                    "speed_mps": p.speed_mps, "recorded_at": p.recorded_at})
         })
         .collect();
-    let sql = format!("{INSERT}{POSITION_JSON} AS j");
-    let args = vec![tenant.into(), now.into(), Arg::Text(Value::Array(values).to_string())];
-    let written = db::write(db, vec![Statement::new(sql, args)], "id").await?;
-    let recorded: Vec<Recorded> = written.into_iter().next().map(|w| w.into_rows()).transpose()?.unwrap_or_default();
+    let insert = Statement::new(INSERT, [tenant.into(), now.into(), Arg::Text(Value::Array(values).to_string())]);
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let read_back = Statement::new(read_back_sql(), [tenant.into(), Arg::Text(json!(ids).to_string())]);
+    let written = db::write(db, vec![insert, read_back], "id").await?;
+    let recorded: Vec<Recorded> = written.into_iter().nth(1).map(|w| w.into_rows()).transpose()?.unwrap_or_default();
     Ok(recorded.into_iter().map(|r| (r.id, r.j)).collect())
 }
 

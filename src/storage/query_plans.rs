@@ -237,3 +237,39 @@ fn export_reads_are_index_range_scans() {
         assert!(p.contains(index) && !p.contains("TEMP B-TREE"), "{sql}: {p}");
     }
 }
+
+/// Integer ids (SPEC §9): a number is one probe of its table's unique index, text ids are
+/// primary-key probes, a create's read-back finds its rows by id, and each table's trigger
+/// updates its new row by rowid.
+#[test]
+fn integer_id_lookups_are_index_probes() {
+    use crate::storage::harvest_ids::{self, Kind};
+    let db = Sqlite::open();
+    let conn = db.conn();
+    let no_scan = |what: &str, p: &str| assert!(!p.contains("SCAN") && !p.contains("TEMP B-TREE"), "{what}: {p}");
+    for kind in Kind::ALL {
+        let t = kind.table();
+        if let Some(sql) = harvest_ids::lookup_sql(*kind) {
+            let p = plan(conn, &sql, &[Arg::Int(1), "ten_1".into()]);
+            assert!(p.contains(&format!("SEARCH {t} USING INDEX {t}_harvest_id (harvest_id=?)")), "{t}: {p}");
+        }
+        let p = plan(conn, &harvest_ids::numbers_sql(*kind), &["[\"x_1\"]".into()]);
+        assert!(p.contains(&format!("SEARCH {t} USING INDEX sqlite_autoindex_{t}_1 (id=?)")), "{t}: {p}");
+        let assign = format!(
+            "UPDATE {t} SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = '{t}') WHERE rowid = ?"
+        );
+        let p = plan(conn, &assign, &[Arg::Int(1)]);
+        assert!(p.contains(&format!("SEARCH {t} USING INTEGER PRIMARY KEY (rowid=?)")), "{t}: {p}");
+        no_scan(t, &p);
+    }
+    let p = plan(conn, harvest_ids::ACCOUNT, &[Arg::Int(1)]);
+    assert!(p.contains("SEARCH tenants USING INDEX tenants_harvest_id (harvest_id=?)"), "{p}");
+    let p = plan(conn, &crate::storage::positions::read_back_sql(), &["ten_1".into(), "[\"pos_1\"]".into()]);
+    no_scan("positions read-back", &p.replace("SCAN json_each", ""));
+    use crate::storage::{exports::EXPORTS, tenants::DIVISIONS, time_entries::TIME_ENTRIES, workers::WORKERS};
+    for table in [&WORKERS, &TIME_ENTRIES, &DIVISIONS, &EXPORTS] {
+        let p = plan(conn, &crate::storage::resource::read_back_sql(table), &["ten_1".into(), "x_1".into()]);
+        assert!(p.contains("(id=?)") || p.contains("AND id=?)"), "{}: {p}", table.list.table);
+        no_scan(table.list.table, &p);
+    }
+}

@@ -63,16 +63,16 @@ pub fn event_stmt(t: &Table, event: Event, tenant: &str, id: &str, now_ms: i64) 
     Statement::new(sql, args).inserting_event(&event_id)
 }
 
-/// Runs a statement `… RETURNING <json> AS j` (plus its events) and returns the JSON.
-async fn write_returning(
+/// Runs `stmts` as one batch and returns the JSON (`… AS j`) of the statement at `answer`: the
+/// write's own `RETURNING` for updates and deletes, a read-back at the end of the batch for
+/// creates (see [`create_if`]).
+async fn write_answering(
     db: &impl Database,
     t: &Table,
-    main: Statement,
-    events: Vec<Statement>,
+    stmts: Vec<Statement>,
+    answer: usize,
 ) -> ApiResult<Option<String>> {
-    let mut stmts = vec![main];
-    stmts.extend(events);
-    let Some(written) = db::write(db, stmts, t.unique_field).await?.into_iter().next() else { return Ok(None) };
+    let Some(written) = db::write(db, stmts, t.unique_field).await?.into_iter().nth(answer) else { return Ok(None) };
     let rows: Vec<JsonRow> = written.into_rows()?;
     Ok(rows.into_iter().next().and_then(|r| r.j))
 }
@@ -133,15 +133,24 @@ pub async fn create_if(
         None => String::new(),
     };
     let sql = format!(
-        "INSERT INTO {} ({}) SELECT {}{condition} RETURNING {} AS j",
+        "INSERT INTO {} ({}) SELECT {}{condition}",
         t.name(),
         names.join(", "),
-        vec!["?"; names.len()].join(", "),
-        t.list.json
+        vec!["?"; names.len()].join(", ")
     );
-    let main = Statement::new(sql, args);
-    let extra = t.created_event.iter().chain(guarded.events).map(|e| event_stmt(t, *e, tenant, id, now_ms)).collect();
-    write_returning(db, t, main, extra).await
+    let mut stmts = vec![Statement::new(sql, args)];
+    stmts.extend(t.created_event.iter().chain(guarded.events).map(|e| event_stmt(t, *e, tenant, id, now_ms)));
+    // Read back rather than `RETURNING`: SQLite computes `RETURNING` before AFTER triggers run,
+    // and the trigger is what gives the row its `harvest_id` (SPEC §9). The id is new, so the
+    // row is there exactly when the insert (its guard held) happened.
+    stmts.push(Statement::new(read_back_sql(t), [tenant.into(), id.into()]));
+    let answer = stmts.len() - 1;
+    write_answering(db, t, stmts, answer).await
+}
+
+/// How [`create_if`] reads its new object back: by its owner and id.
+pub fn read_back_sql(t: &Table) -> String {
+    format!("SELECT {} AS j FROM {} WHERE {} = ? AND id = ?", t.list.json, t.name(), t.scope())
 }
 
 /// The live object `id` of `tenant`, or 404.
@@ -195,9 +204,9 @@ pub async fn update_if(
         t.scope(),
         t.list.json
     );
-    let main = Statement::new(sql, args);
-    let extra = t.updated_event.iter().chain(guarded.events).map(|e| event_stmt(t, *e, tenant, id, now_ms)).collect();
-    write_returning(db, t, main, extra).await
+    let mut stmts = vec![Statement::new(sql, args)];
+    stmts.extend(t.updated_event.iter().chain(guarded.events).map(|e| event_stmt(t, *e, tenant, id, now_ms)));
+    write_answering(db, t, stmts, 0).await
 }
 
 /// Deletes a live object, leaving a tombstone (SPEC §1.1); returns the tombstone. The check
@@ -220,7 +229,7 @@ pub async fn delete(db: &impl Database, t: &Table, tenant: &str, id: &str, now_m
         t.scope()
     );
     let main = Statement::new(sql, [now.into(), tenant.into(), id.into()]);
-    match write_returning(db, t, main, Vec::new()).await? {
+    match write_answering(db, t, vec![main], 0).await? {
         Some(tombstone) => Ok(tombstone),
         None => {
             // Either there is no such object, or something still points at it.

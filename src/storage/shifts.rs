@@ -13,8 +13,9 @@ pub static SHIFTS: Table = Table {
     list: ListSpec {
         table: "shifts",
         scope: "tenant_id",
-        json: "json_object('id', id, 'worker_id', worker_id, 'site_id', site_id, 'job_id', job_id, \
-               'starts_at', starts_at, 'ends_at', ends_at, 'published', json(CASE WHEN published THEN 'true' ELSE 'false' END), \
+        json: "json_object('id', id, 'harvest_id', harvest_id, 'worker_id', worker_id, 'site_id', site_id, \
+               'job_id', job_id, 'starts_at', starts_at, 'ends_at', ends_at, \
+               'published', json(CASE WHEN published THEN 'true' ELSE 'false' END), \
                'notes', notes, 'created_at', created_at, 'updated_at', updated_at)",
         filters: &[
             Filter { param: "worker_id", column: "worker_id", kind: FilterKind::Ids("wkr") },

@@ -12,11 +12,13 @@ use crate::error::{ApiError, ApiResult};
 use crate::i18n::{Msg, Noun};
 use crate::storage::api_keys::{self, NewKey};
 use crate::storage::db::{self, Database, Statement};
+use crate::storage::harvest_ids::{self, Kind};
 use crate::storage::keys;
 use crate::storage::resource::Table;
 
-pub const TENANT_JSON: &str = "json_object('id', id, 'name', name, 'tier', tier, 'timezone', timezone, \
-     'limits', json(limits), 'settings', json(settings), 'parent_id', parent_id, 'created_at', created_at, 'updated_at', updated_at)";
+pub const TENANT_JSON: &str = "json_object('id', id, 'harvest_id', harvest_id, 'name', name, 'tier', tier, \
+     'timezone', timezone, 'limits', json(limits), 'settings', json(settings), 'parent_id', parent_id, \
+     'created_at', created_at, 'updated_at', updated_at)";
 
 pub static TENANT_LIST: ListSpec =
     ListSpec { table: "tenants", scope: "parent_id", json: TENANT_JSON, filters: &[], date_column: None };
@@ -37,6 +39,8 @@ pub static DIVISIONS: Table = Table {
 #[serde(deny_unknown_fields)]
 pub struct Tenant {
     pub id: String,
+    /// The tenant's integer id (SPEC §9): its Harvest account id.
+    pub harvest_id: i64,
     pub name: String,
     pub tier: Tier,
     pub timezone: String,
@@ -66,11 +70,6 @@ pub struct Inheritance {
 pub async fn inheritance(db: &impl Database, id: &str) -> ApiResult<Option<Inheritance>> {
     let sql = "SELECT tier, limits, timezone, settings FROM tenants WHERE id = ? AND deleted_at IS NULL";
     Ok(db.first(sql, &[id.into()]).await?)
-}
-
-/// The live tenant whose integer account id (SPEC §9) is `n`.
-pub async fn by_harvest_id(db: &impl Database, n: i64) -> ApiResult<Option<String>> {
-    db::first_text(db, "SELECT id FROM tenants WHERE harvest_id = ? AND deleted_at IS NULL", &[Arg::Int(n)]).await
 }
 
 /// A tenant's settings (defaults for anything missing).
@@ -129,7 +128,9 @@ pub async fn create(env: &Env, db: &impl Database, t: NewTenant, now_ms: i64) ->
             Arg::Text(serde_json::to_string(&t.settings)?),
         ],
     );
-    db::write(db, vec![tenant, api_keys::insert_stmt(&minted)?], "id").await?;
+    let key_number = harvest_ids::number_of(Kind::ApiKeys, &minted.record.key_id);
+    let written = db::write(db, vec![tenant, api_keys::insert_stmt(&minted)?, key_number], "id").await?;
+    let key_harvest_id = harvest_ids::number_read(written.into_iter().nth(2))?;
     // Tenant and key rows land together; the key works once its KV record exists.
     if let Err(e) = keys::store(env, &minted.record, now_ms).await {
         // Without its KV record the key cannot work: undo, so the operator can simply retry.
@@ -141,13 +142,13 @@ pub async fn create(env: &Env, db: &impl Database, t: NewTenant, now_ms: i64) ->
         return Err(e);
     }
     let mut tenant = serde_json::to_value(find(db, &id).await?)?;
-    tenant["api_key"] = api_keys::created_json(&minted);
+    tenant["api_key"] = api_keys::created_json(&minted, key_harvest_id);
     Ok((id, tenant))
 }
 
 /// One tenant, read into its type, or 404.
 pub async fn find(db: &impl Database, id: &str) -> ApiResult<Tenant> {
-    let sql = "SELECT id, name, tier, timezone, limits, settings, parent_id, created_at, updated_at \
+    let sql = "SELECT id, harvest_id, name, tier, timezone, limits, settings, parent_id, created_at, updated_at \
                FROM tenants WHERE id = ?";
     db.first(sql, &[id.into()]).await?.ok_or_else(|| ApiError::not_found(Msg::NotFound(Noun::Tenant)))
 }

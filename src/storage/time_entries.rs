@@ -20,8 +20,9 @@ pub static TIME_ENTRIES: Table = Table {
     list: ListSpec {
         table: "time_entries",
         scope: "tenant_id",
-        json: "json_object('id', id, 'worker_id', worker_id, 'job_id', job_id, 'task_id', task_id, \
-               'cost_code_id', cost_code_id, 'site_id', site_id, 'started_at', started_at, 'ended_at', ended_at, \
+        json: "json_object('id', id, 'harvest_id', harvest_id, 'worker_id', worker_id, 'job_id', job_id, \
+               'task_id', task_id, 'cost_code_id', cost_code_id, 'site_id', site_id, 'started_at', started_at, \
+               'ended_at', ended_at, \
                'breaks', json(breaks), 'hours', CASE WHEN ended_at IS NULL THEN NULL ELSE round(worked_seconds / 3600.0, 2) END, \
                'is_running', json(CASE WHEN ended_at IS NULL THEN 'true' ELSE 'false' END), 'notes', notes, 'source', source, \
                'status', status, 'clock_in_location', json(CASE WHEN clock_in_latitude IS NULL THEN NULL ELSE \

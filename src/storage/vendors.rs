@@ -7,8 +7,8 @@ use crate::domain::tenants::{Limits, Tier};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::db::{self, Database};
 
-pub const VENDOR_JSON: &str = "json_object('id', id, 'name', name, 'tier', tier, 'limits', json(limits), \
-     'created_at', created_at, 'updated_at', updated_at)";
+pub const VENDOR_JSON: &str = "json_object('id', id, 'harvest_id', harvest_id, 'name', name, 'tier', tier, \
+     'limits', json(limits), 'created_at', created_at, 'updated_at', updated_at)";
 
 pub static VENDOR_LIST: ListSpec =
     ListSpec { table: "vendors", scope: "id", json: VENDOR_JSON, filters: &[], date_column: None };
@@ -18,6 +18,8 @@ pub static VENDOR_LIST: ListSpec =
 #[serde(deny_unknown_fields)]
 pub struct Vendor {
     pub id: String,
+    /// The vendor's integer id (SPEC §9).
+    pub harvest_id: i64,
     pub name: String,
     pub tier: Tier,
     #[serde(deserialize_with = "db::json_text")]
@@ -28,6 +30,6 @@ pub struct Vendor {
 
 /// One vendor, read into its type (500 if it is not there: callers have just written it).
 pub async fn find(db: &impl Database, id: &str) -> ApiResult<Vendor> {
-    let sql = "SELECT id, name, tier, limits, created_at, updated_at FROM vendors WHERE id = ?";
+    let sql = "SELECT id, harvest_id, name, tier, limits, created_at, updated_at FROM vendors WHERE id = ?";
     db.first(sql, &[id.into()]).await?.ok_or_else(ApiError::internal)
 }

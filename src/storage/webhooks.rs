@@ -14,8 +14,8 @@ use crate::storage::db::{self, Database, Statement};
 use crate::storage::resource::Table;
 
 /// One endpoint as the API answers it: everything but its secrets.
-const JSON: &str = "json_object('id', id, 'url', url, 'events', json(events), 'description', description, \
-     'filters', json(filters), 'format', format, 'template', template, 'status', status, \
+const JSON: &str = "json_object('id', id, 'harvest_id', harvest_id, 'url', url, 'events', json(events), \
+     'description', description, 'filters', json(filters), 'format', format, 'template', template, 'status', status, \
      'disabled_reason', disabled_reason, 'previous_secret_expires_at', previous_secret_expires_at, \
      'created_at', created_at, 'updated_at', updated_at)";
 

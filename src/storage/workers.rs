@@ -10,7 +10,7 @@ pub static WORKERS: Table = Table {
     list: ListSpec {
         table: "workers",
         scope: "tenant_id",
-        json: "json_object('id', id, 'name', name, 'email', email, 'phone', phone, \
+        json: "json_object('id', id, 'harvest_id', harvest_id, 'name', name, 'email', email, 'phone', phone, \
                'employee_code', employee_code, 'position', position, 'department_id', department_id, \
                'site_id', site_id, 'pay_rate', pay_rate, 'status', status, \
                'created_at', created_at, 'updated_at', updated_at)",

@@ -1,7 +1,8 @@
 //! Upgrading in place (README "Upgrading"): a database made by the first release — the schema of
 //! `migrations/0001_initial.sql` only, filled through the API — is upgraded by
 //! `wrangler d1 migrations apply` and then served by this build with no row lost or changed in
-//! meaning, each later migration's backfill giving old rows what new rows get at insert.
+//! meaning, each later migration's backfill giving old rows what new rows get at insert (0006:
+//! integer ids, in id order, with new objects numbered after them).
 //!
 //! The first release's database is made by filling a current one through the API and then
 //! undoing every later migration on its SQLite file (`to_first_release`: one step per
@@ -15,12 +16,47 @@ use serde_json::{json, Value};
 use crate::client::req;
 use crate::harness::{apply_migrations, d1_file, fresh_state, launch, Server};
 
+/// The tables migration 0006 gave integer ids (SPEC §9), each with a trigger and an index.
+const NUMBERED: &[&str] = &[
+    "tenants",
+    "api_keys",
+    "workers",
+    "webhooks",
+    "webhook_deliveries",
+    "vendors",
+    "partnerships",
+    "audit_log",
+    "sites",
+    "departments",
+    "cost_codes",
+    "tasks",
+    "customers",
+    "jobs",
+    "shifts",
+    "time_entries",
+    "exports",
+    "positions",
+];
+
 /// Undoes every migration after 0001 on the local D1 file in `state`, newest first, and forgets
 /// the migration history as the first release (which applied schema.sql directly) never had one.
 fn to_first_release(state: &Path) {
     let db = rusqlite::Connection::open(d1_file(state)).expect("open local D1");
+    // 0006_harvest_ids
+    for table in ["workers", "customers", "jobs", "tasks", "time_entries"] {
+        db.execute_batch(&format!("DROP INDEX {table}_tenant_harvest;"))
+            .unwrap_or_else(|e| panic!("undo 0006's page index on {table}: {e}"));
+    }
+    for table in NUMBERED {
+        db.execute_batch(&format!(
+            "DROP TRIGGER {table}_harvest_id_assign; DROP INDEX {table}_harvest_id; \
+             ALTER TABLE {table} DROP COLUMN harvest_id;"
+        ))
+        .unwrap_or_else(|e| panic!("undo 0006 on {table}: {e}"));
+    }
     db.execute_batch(
-        "-- 0005_positions
+        "DROP TABLE harvest_sequences;
+         -- 0005_positions
          DROP TABLE positions;
          -- 0004_exports
          DROP TABLE export_rows;
@@ -83,6 +119,31 @@ impl Client {
             }
         }
     }
+}
+
+/// The objects of a list with their integer ids left out.
+fn without_harvest_ids(objects: Vec<Value>) -> Vec<Value> {
+    objects
+        .into_iter()
+        .map(|mut o| {
+            if let Some(fields) = o.as_object_mut() {
+                fields.remove("harvest_id");
+            }
+            o
+        })
+        .collect()
+}
+
+/// Checks that the live objects of a list (in id order) carry distinct positive integer ids
+/// that rise with their ids — the backfill numbers existing rows in id order — and returns the
+/// highest (tombstones show none).
+fn numbered_in_id_order(list: &str, objects: &[Value]) -> i64 {
+    let live = objects.iter().filter(|o| o.get("deleted").is_none());
+    let numbers: Vec<i64> =
+        live.map(|o| o["harvest_id"].as_i64().unwrap_or_else(|| panic!("{list}: no harvest_id on {o}"))).collect();
+    assert!(numbers.first().is_some_and(|n| *n >= 1), "{list} lists numbered objects: {numbers:?}");
+    assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{list}: numbered in id order, each once: {numbers:?}");
+    numbers.last().copied().unwrap_or_default()
 }
 
 const LISTS: &[&str] = &[
@@ -168,7 +229,8 @@ fn a_first_release_database_upgrades_in_place_and_serves_its_data() {
     let state = fresh_state("upgrade");
     let first = leak(launch(&state, &[]));
     let c = fill(first);
-    let before: Vec<Vec<Value>> = LISTS.iter().map(|l| c.all(l)).collect();
+    // The first release's rows never held integer ids: compared without them.
+    let before: Vec<Vec<Value>> = LISTS.iter().map(|l| without_harvest_ids(c.all(l))).collect();
     let internal_entries = before[9].iter().filter(|e| e["billable"] == false).count();
     assert_eq!(internal_entries, 4, "entries of the non-billable task are not billable");
     first.stop();
@@ -177,9 +239,14 @@ fn a_first_release_database_upgrades_in_place_and_serves_its_data() {
     apply_migrations(&state);
     let upgraded = leak(launch(&state, &[]));
     let c = Client { server: upgraded, key: c.key };
+    let mut last_numbers = Vec::new();
     for (list, rows) in LISTS.iter().zip(&before) {
-        assert_eq!(&c.all(list), rows, "{list} changed across the upgrade");
+        let after = c.all(list);
+        last_numbers.push(numbered_in_id_order(list, &after));
+        assert_eq!(&without_harvest_ids(after), rows, "{list} changed across the upgrade");
     }
+    let tenant = &c.send("GET", "/v1/me", None)["tenant"];
+    assert!(tenant["harvest_id"].as_i64().is_some_and(|n| n >= 1), "the tenant has its account id: {tenant}");
 
     // The upgraded database takes new work like a new one.
     let worker = before[6][0]["id"].as_str().expect("worker");
@@ -190,6 +257,8 @@ fn a_first_release_database_upgrades_in_place_and_serves_its_data() {
         Some(json!({"worker_id": worker, "task_id": task, "started_at": "2026-05-28T08:00:00Z", "ended_at": "2026-05-28T09:00:00Z"})),
     );
     assert_eq!(e["billable"], false);
+    let number = e["harvest_id"].as_i64().expect("a new entry has its integer id");
+    assert!(number > last_numbers[9], "a new entry is numbered after the backfilled ones ({number})");
     let id = e["id"].as_str().expect("id");
     let e = c.send("PATCH", &format!("/v1/time-entries/{id}"), Some(json!({"billable": true})));
     assert_eq!(e["billable"], true);

@@ -13,35 +13,45 @@ use crate::pipeline::envelope::Reply;
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::counted::Counted;
-use crate::storage::{harvest as store, reports as v1};
+use crate::storage::{harvest_ids, reports as v1};
 
 /// One Harvest report: what it groups by, the table its ids are in, and its field names.
 struct Kind {
     group: GroupBy,
-    table: &'static str,
+    kind: harvest_ids::Kind,
     id: &'static str,
     name: &'static str,
     path: &'static str,
 }
 
-const TEAM: Kind =
-    Kind { group: GroupBy::Worker, table: "workers", id: "user_id", name: "user_name", path: "/v2/reports/time/team" };
+const TEAM: Kind = Kind {
+    group: GroupBy::Worker,
+    kind: harvest_ids::Kind::Workers,
+    id: "user_id",
+    name: "user_name",
+    path: "/v2/reports/time/team",
+};
 const CLIENTS: Kind = Kind {
     group: GroupBy::Customer,
-    table: "customers",
+    kind: harvest_ids::Kind::Customers,
     id: "client_id",
     name: "client_name",
     path: "/v2/reports/time/clients",
 };
 const PROJECTS: Kind = Kind {
     group: GroupBy::Job,
-    table: "jobs",
+    kind: harvest_ids::Kind::Jobs,
     id: "project_id",
     name: "project_name",
     path: "/v2/reports/time/projects",
 };
-const TASKS: Kind =
-    Kind { group: GroupBy::Task, table: "tasks", id: "task_id", name: "task_name", path: "/v2/reports/time/tasks" };
+const TASKS: Kind = Kind {
+    group: GroupBy::Task,
+    kind: harvest_ids::Kind::Tasks,
+    id: "task_id",
+    name: "task_name",
+    path: "/v2/reports/time/tasks",
+};
 
 fn date(call: &Call<'_>, name: &str) -> ApiResult<chrono::NaiveDate> {
     call.query.get(name).and_then(wire::parse_date).ok_or_else(|| unprocessable(name))
@@ -64,12 +74,12 @@ async fn report(call: &Call<'_>, kind: &Kind) -> ApiResult<Reply> {
     };
     let rows: Vec<TimeRow> = v1::time(&db, &counted, kind.group).await?;
     let ids: Vec<String> = rows.iter().filter_map(|r| r.id.clone()).collect();
-    let numbers = store::harvest_ids(&db, kind.table, &ids).await?;
+    let numbers = harvest_ids::harvest_ids(&db, kind.kind, &ids).await?;
     let currency = context.settings.currency.clone();
     let results: Vec<String> = rows
         .iter()
         .map(|r| {
-            let n = r.id.as_ref().and_then(|id| numbers.iter().find(|(t, _)| t == id)).map_or(0, |(_, n)| *n);
+            let n = r.id.as_ref().and_then(|id| numbers.get(id)).copied().unwrap_or(0);
             let mut o = json!({
                 kind.id: n,
                 kind.name: r.name.clone().unwrap_or_else(|| "(none)".into()),

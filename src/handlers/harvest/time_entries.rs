@@ -20,6 +20,7 @@ use crate::pipeline::envelope::Reply;
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::harvest::{self as store, Conditions, TIME_ENTRIES};
+use crate::storage::harvest_ids::{self, Kind};
 
 fn not_found() -> ApiError {
     ApiError::not_found(Msg::NotFound(Noun::TimeEntry))
@@ -37,7 +38,7 @@ fn reply(status: u16, written: &str, body: Value) -> Reply {
 
 /// The text id of the object of `table` a body or filter names by integer (`0` or `null`:
 /// none); 422 naming `field` when there is no such live object in the tenant.
-async fn named(call: &Call<'_>, table: &str, field: &str, v: Option<&Value>) -> ApiResult<Option<String>> {
+async fn named(call: &Call<'_>, kind: Kind, field: &str, v: Option<&Value>) -> ApiResult<Option<String>> {
     let n = match v {
         None | Some(Value::Null) => return Ok(None),
         Some(v) => {
@@ -47,7 +48,7 @@ async fn named(call: &Call<'_>, table: &str, field: &str, v: Option<&Value>) -> 
     if n == 0 {
         return Ok(None);
     }
-    match store::text_id(&call.db()?, table, call.tenant_id()?, n).await? {
+    match harvest_ids::id_for(&call.db()?, kind, call.tenant_id()?, n).await? {
         Some(id) => Ok(Some(id)),
         None => Err(ApiError::validation(vec![FieldError::new(field, FieldCode::NotFound)])),
     }
@@ -56,7 +57,7 @@ async fn named(call: &Call<'_>, table: &str, field: &str, v: Option<&Value>) -> 
 /// The entry (text id) a path's integer id names.
 async fn entry_id(call: &Call<'_>) -> ApiResult<String> {
     let n = int_id(call.param("time_entry_id"), Noun::TimeEntry)?;
-    store::text_id(&call.db()?, "time_entries", call.tenant_id()?, n).await?.ok_or_else(not_found)
+    harvest_ids::id_for(&call.db()?, Kind::TimeEntries, call.tenant_id()?, n).await?.ok_or_else(not_found)
 }
 
 /// A condition on an integer-id filter: `column` is the row of `table` with that integer.
@@ -126,11 +127,11 @@ fn carry(body: &Value, out: &mut Map<String, Value>) {
 
 async fn create(call: &Call<'_>) -> ApiResult<Reply> {
     let body = &call.body;
-    let worker = named(call, "workers", "user_id", body.get("user_id"))
+    let worker = named(call, Kind::Workers, "user_id", body.get("user_id"))
         .await?
         .ok_or_else(|| ApiError::validation(vec![FieldError::new("user_id", FieldCode::Required)]))?;
-    let job = named(call, "jobs", "project_id", body.get("project_id")).await?;
-    let task = named(call, "tasks", "task_id", body.get("task_id")).await?;
+    let job = named(call, Kind::Jobs, "project_id", body.get("project_id")).await?;
+    let task = named(call, Kind::Tasks, "task_id", body.get("task_id")).await?;
     let (db, tenant) = (call.db()?, call.tenant_id()?);
     let tz: Tz = store::entry_zone(&db, tenant, job.as_deref()).await?.parse().unwrap_or(Tz::UTC);
     let (started, ended) = match entries::placement(body, tz)? {
@@ -199,13 +200,13 @@ async fn update(call: &Call<'_>) -> ApiResult<Reply> {
         v1_body.insert("ended_at".into(), json!(time::fmt_ms(start + seconds * 1000)));
     }
     if body.get("project_id").is_some() {
-        v1_body.insert("job_id".into(), json!(named(call, "jobs", "project_id", body.get("project_id")).await?));
+        v1_body.insert("job_id".into(), json!(named(call, Kind::Jobs, "project_id", body.get("project_id")).await?));
     }
     if body.get("task_id").is_some() {
-        v1_body.insert("task_id".into(), json!(named(call, "tasks", "task_id", body.get("task_id")).await?));
+        v1_body.insert("task_id".into(), json!(named(call, Kind::Tasks, "task_id", body.get("task_id")).await?));
     }
     if body.get("user_id").is_some() {
-        let worker = named(call, "workers", "user_id", body.get("user_id")).await?;
+        let worker = named(call, Kind::Workers, "user_id", body.get("user_id")).await?;
         v1_body.insert("worker_id".into(), json!(worker.ok_or_else(|| unprocessable("user_id"))?));
     }
     carry(body, &mut v1_body);

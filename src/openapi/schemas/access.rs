@@ -5,7 +5,7 @@ use utoipa::openapi::schema::{AllOfBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
 
 use super::super::dsl::{self, array, describe, id, integer, object, one_of, or_null, reference, string};
-use super::common::instant;
+use super::common::{harvest_id, instant};
 use super::Registry;
 use crate::domain::tenants::{self, Tier, WeekStart, MAX_LIMIT};
 
@@ -41,6 +41,7 @@ fn plans(reg: &mut Registry) {
 fn tenant(reg: &mut Registry) {
     let t = object("A company using edgeclock.")
         .prop("id", id("ten"))
+        .prop("harvest_id", harvest_id())
         .prop("name", string().max_length(Some(200)))
         .prop("tier", reference("Tier"))
         .prop("timezone", describe(string(), "IANA time zone name."))
@@ -70,6 +71,7 @@ fn tenant(reg: &mut Registry) {
     );
     let vendor = object("A platform integrator acting for tenants that grant it access (partnerships).")
         .prop("id", id("ven"))
+        .prop("harvest_id", harvest_id())
         .prop("name", string().max_length(Some(200)))
         .prop("tier", reference("Tier"))
         .prop("limits", reference("Limits"))
@@ -94,6 +96,7 @@ fn keys(reg: &mut Registry) {
     let scopes = |what: &str| array(reference("Scope"), what).build();
     let created = object("A new API key. `key` is the secret: it is shown in this response only.")
         .prop("id", id("key"))
+        .prop("harvest_id", harvest_id())
         .prop("label", string().max_length(Some(100)))
         .prop("key", describe(string().pattern(Some("^ec_live_[0-9A-Za-z]{32}$")), "The secret. Store it now."))
         .prop("prefix", dsl::constant(Type::String, "ec_live_"))
@@ -112,6 +115,7 @@ fn keys(reg: &mut Registry) {
     reg.add("CreatedApiKey", created);
     let listed = object("An API key as listed: never the secret (only its prefix and last four characters).")
         .prop("id", id("key"))
+        .prop("harvest_id", harvest_id())
         .prop("label", string().max_length(Some(100)))
         .prop("prefix", dsl::constant(Type::String, "ec_live_"))
         .prop("last_four", string().min_length(Some(4)).max_length(Some(4)))
@@ -163,6 +167,7 @@ fn keys(reg: &mut Registry) {
 fn grants(reg: &mut Registry) {
     let partnership = object("A tenant's grant of scopes to a vendor, whose keys may then act for the tenant.")
         .prop("id", id("prt"))
+        .prop("harvest_id", harvest_id())
         .prop("vendor_id", id("ven"))
         .prop("scopes", array(reference("Scope"), "The granted scopes (presets expanded).").build())
         .prop("status", describe(dsl::constant(Type::String, "active"), "A revoked partnership is a tombstone."))
@@ -173,6 +178,7 @@ fn grants(reg: &mut Registry) {
     let text = |what: &str| nullable(string(), what);
     let entry = object("One request made with an API key, recorded after its response was sent.")
         .prop("id", id("aud"))
+        .prop("harvest_id", harvest_id())
         .prop("occurred_at", instant("When the request arrived. `from`/`to` filter on it."))
         .prop("tenant_id", describe(id("ten"), "The tenant the request acted on."))
         .prop("key_id", id("key"))

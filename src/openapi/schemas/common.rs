@@ -43,6 +43,12 @@ const FIELD_CODES: &[FieldCode] = &[
 
 const REQUEST_ID: &str = "req_0193c2aa7b4c7e2a9f1d3c5b7a9e1f20";
 
+/// An object's integer id (SPEC §9), a property of every object with a text `id`.
+pub fn harvest_id() -> RefOr<Schema> {
+    let range = dsl::integer(1, crate::storage::harvest_ids::MAX);
+    describe(range, "The object's stable integer id, its `id` on the Harvest-compatible `/v2`.").into()
+}
+
 /// `X` as the API writes instants.
 pub fn instant(description: &str) -> RefOr<Schema> {
     describe(date_time(), description).into()

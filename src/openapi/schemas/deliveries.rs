@@ -4,7 +4,7 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema};
 use utoipa::openapi::RefOr;
 
 use super::super::dsl::{array, count, date_time, describe, id, integer, object, one_of, or_null, reference, string};
-use super::common::instant;
+use super::common::{harvest_id, instant};
 use super::Registry;
 use crate::domain::events::Event;
 use crate::domain::webhooks::delivery::{DeliveryStatus, RESPONSE_EXCERPT_BYTES};
@@ -35,6 +35,7 @@ pub fn add(reg: &mut Registry) {
          as is the body; consumers de-duplicate on it.",
     )
     .prop("id", id("dlv"))
+    .prop("harvest_id", harvest_id())
     .prop("webhook_id", id("whk"))
     .prop("event_id", describe(id("evt"), "The event's id (the body's `id`)."))
     .prop("event", one_of(Event::NAMES))

@@ -5,7 +5,7 @@ use utoipa::openapi::schema::{Array, SchemaType, Type};
 
 use super::super::dsl::{array, describe, id, object, or_null, string};
 use super::super::fields::read_props;
-use super::common::instant;
+use super::common::{harvest_id, instant};
 use super::time::batch_result;
 use super::Registry;
 use crate::domain::positions::{FIELDS, MAX_BATCH};
@@ -18,7 +18,9 @@ fn ids_or_all(prefix: &str, what: &str) -> Array {
 }
 
 pub fn add(reg: &mut Registry) {
-    let p = object("A recorded position, as the history lists it and the live stream sends it.").prop("id", id("pos"));
+    let p = object("A recorded position, as the history lists it and the live stream sends it.")
+        .prop("id", id("pos"))
+        .prop("harvest_id", harvest_id());
     let site = "The worker's site when the position was recorded (what the stream's `site_ids` filter matches).";
     let p = read_props(p, &FIELDS[..1], reg).prop("site_id", or_null(describe(id("site"), site).build()));
     let p = read_props(p, &FIELDS[1..], reg).prop("created_at", instant("When the API recorded it."));

@@ -4,7 +4,7 @@
 use utoipa::openapi::schema::Type;
 
 use super::super::dsl::{self, amount, array, count, date, describe, id, object, one_of, or_null, reference, string};
-use super::common::instant;
+use super::common::{harvest_id, instant};
 use super::Registry;
 use crate::domain::exports::ExportStatus;
 use crate::domain::formats::Format;
@@ -99,6 +99,7 @@ fn job_costing(reg: &mut Registry) {
 fn exports(reg: &mut Registry) {
     let e = object("A payroll export: computed off the request path, then downloadable through a signed link.")
         .prop("id", id("exp"))
+        .prop("harvest_id", harvest_id())
         .prop("kind", dsl::constant(Type::String, "payroll"))
         .prop(
             "status",

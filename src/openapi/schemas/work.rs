@@ -1,18 +1,18 @@
-//! The workforce resources (SPEC §6) as the API answers them: each is its id, the fields a
-//! client writes (read back from their declarations: every field present, `null` where it is
-//! optional), what the API adds, and its timestamps.
+//! The workforce resources (SPEC §6) as the API answers them: each is its ids (text, and the
+//! integer of SPEC §9), the fields a client writes (read back from their declarations: every
+//! field present, `null` where it is optional), what the API adds, and its timestamps.
 
 use utoipa::openapi::schema::{AllOfBuilder, Schema};
 
 use super::super::dsl::{amount, array, count, describe, id, object, or_null, reference, Obj};
 use super::super::fields::read_props;
-use super::common::instant;
+use super::common::{harvest_id, instant};
 use super::Registry;
 use crate::domain::model::FieldDef;
 use crate::domain::{jobs, shifts, workers};
 use crate::handlers::catalog::{Resource, COST_CODES, CUSTOMERS, DEPARTMENTS, SITES, TASKS};
 
-/// An object with `id`, the declared `fields` as written, and what `more` adds.
+/// An object with `id` and `harvest_id`, the declared `fields` as written, and what `more` adds.
 pub fn resource(
     reg: &mut Registry,
     prefix: &str,
@@ -20,7 +20,7 @@ pub fn resource(
     fields: &[FieldDef],
     more: impl FnOnce(Obj) -> Obj,
 ) -> Obj {
-    let o = object(description).prop("id", id(prefix));
+    let o = object(description).prop("id", id(prefix)).prop("harvest_id", harvest_id());
     let o = more(read_props(o, fields, reg));
     o.prop("created_at", instant("")).prop("updated_at", instant(""))
 }
@@ -78,7 +78,7 @@ fn shifts(reg: &mut Registry) {
 
 pub fn add(reg: &mut Registry) {
     let worker = resource(reg, "wkr", "An employee.", workers::FIELDS, |o| o).example(
-        r#"{"id": "wkr_0193c2aa7b4c7e2a9f1d3c5b00001234", "name": "Ana García", "email": "ana@example.com",
+        r#"{"id": "wkr_0193c2aa7b4c7e2a9f1d3c5b00001234", "harvest_id": 1042, "name": "Ana García", "email": "ana@example.com",
             "phone": "+34 600 123 456", "employee_code": "EMP-0042", "position": "Site supervisor",
             "department_id": "dep_0193c2a97b4c7e2a9f1d3c5b00000007", "site_id": "site_0193c2a87b4c7e2a9f1d3c5b00000003",
             "pay_rate": 2250, "status": "active", "created_at": "2026-05-30T14:23:11Z", "updated_at": "2026-05-30T14:23:11Z"}"#,

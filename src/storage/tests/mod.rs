@@ -9,6 +9,7 @@ mod audit;
 mod deliveries;
 mod employee_codes;
 mod exports;
+mod harvest_ids;
 mod listing;
 mod outbox;
 mod overlap;
