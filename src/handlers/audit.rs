@@ -10,12 +10,9 @@ use crate::pipeline::route_doc::QueryDoc;
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::audit::AUDIT_LOG;
-use crate::storage::db;
 
 async fn page(call: &Call<'_>, tenant: Option<&str>, query: &listing::Query) -> ApiResult<Reply> {
-    let lq = listing::compile(&AUDIT_LOG, tenant, query)?;
-    let rows = db::id_json_rows(&call.db()?, &lq.sql, &lq.args).await?;
-    Ok(Reply::page(listing::paginate(rows, lq.limit)))
+    super::crud::page_of(call, &AUDIT_LOG, tenant, query).await
 }
 
 pub async fn list(call: &Call<'_>) -> ApiResult<Reply> {

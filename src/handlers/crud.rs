@@ -2,6 +2,7 @@
 //! Resources with rules of their own (jobs, shifts, workers) reuse the pieces.
 
 use super::catalog::Resource;
+use crate::domain::listing::{self, ListSpec, Query};
 use crate::domain::{ids, model, reader};
 use crate::error::ApiResult;
 use crate::pipeline::call::Call;
@@ -10,6 +11,14 @@ use crate::storage::resource::{self, Table};
 
 pub async fn list(call: &Call<'_>, t: &Table) -> ApiResult<Reply> {
     Ok(Reply::page(resource::list(&call.db()?, t, call.tenant_id()?, &call.query).await?))
+}
+
+/// One page of a list declared by `spec` alone (no `Table`), scoped to `tenant` (`None`: the
+/// operator's views across tenants).
+pub async fn page_of(call: &Call<'_>, spec: &ListSpec, tenant: Option<&str>, query: &Query) -> ApiResult<Reply> {
+    let lq = listing::compile(spec, tenant, query)?;
+    let rows = crate::storage::db::id_json_rows(&call.db()?, &lq.sql, &lq.args).await?;
+    Ok(Reply::page(listing::paginate(rows, lq.limit)))
 }
 
 pub async fn get(call: &Call<'_>, t: &Table, id: &str) -> ApiResult<Reply> {

@@ -6,7 +6,6 @@
 use serde_json::{json, Value};
 
 use crate::domain::embed_tokens::{self, Grant};
-use crate::domain::listing;
 use crate::domain::live::{Filter, Published};
 use crate::domain::positions::{self, NewPosition};
 use crate::domain::{ids, reader, tenants::Tier, time};
@@ -18,8 +17,8 @@ use crate::pipeline::envelope::{self, Reply};
 use crate::pipeline::route_doc::{Batch, Body, QueryDoc};
 use crate::pipeline::router::RouteDef;
 use crate::route;
+use crate::storage::live;
 use crate::storage::positions::{self as store, Row, POSITIONS};
-use crate::storage::{db, live};
 
 /// 403 `plan_required` unless the caller's tenant is on the enterprise plan.
 pub async fn require_enterprise(call: &Call<'_>) -> ApiResult<()> {
@@ -134,9 +133,7 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Reply> {
 
 /// `GET /v1/positions`: the history, a page at a time.
 pub async fn list(call: &Call<'_>) -> ApiResult<Reply> {
-    let lq = listing::compile(&POSITIONS, Some(call.tenant_id()?), &call.query)?;
-    let rows = db::id_json_rows(&call.db()?, &lq.sql, &lq.args).await?;
-    Ok(Reply::page(listing::paginate(rows, lq.limit)))
+    super::crud::page_of(call, &POSITIONS, Some(call.tenant_id()?), &call.query).await
 }
 
 /// The ids a token body lists, as read by [`reader`] (a JSON array as text).

@@ -76,14 +76,7 @@ async fn request(call: &Call<'_>, own: &[Param]) -> ApiResult<Request> {
     reports::check_range(from, to)?;
     let (db, tenant) = (call.db()?, call.tenant_id()?);
     let context = store::context(&db, tenant).await?;
-    let counted = Counted {
-        tenant: tenant.to_string(),
-        tenant_zone: context.timezone.clone(),
-        site_zones: context.site_zones.clone(),
-        from,
-        to,
-        conditions,
-    };
+    let counted = Counted { conditions, ..Counted::over(tenant, &context, from, to) };
     let mut statuses: Vec<String> = status.split(',').map(|s| s.trim().to_string()).collect();
     statuses.dedup();
     Ok(Request { counted, statuses, format, context })

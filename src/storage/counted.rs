@@ -38,6 +38,24 @@ pub struct Counted {
 }
 
 impl Counted {
+    /// The entries of `tenant` whose local day (in each site's zone, per `context`) is in
+    /// `[from, to]`, before any filter.
+    pub fn over(
+        tenant: &str,
+        context: &crate::storage::reports::TenantContext,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Counted {
+        Counted {
+            tenant: tenant.to_string(),
+            tenant_zone: context.timezone.clone(),
+            site_zones: context.site_zones.clone(),
+            from,
+            to,
+            conditions: Vec::new(),
+        }
+    }
+
     /// Adds the condition `filter` makes of `raw` (400 on an unacceptable value).
     pub fn filter(&mut self, filter: &Filter, raw: &str) -> ApiResult<()> {
         self.conditions.push(crate::domain::filters::condition(filter, raw)?);

@@ -24,6 +24,12 @@ fn int(v: &Value) -> i64 {
     v.as_i64().unwrap_or_else(|| panic!("not an integer: {v}"))
 }
 
+/// The `/v1` entry whose `harvest_id` is the `/v2` id `id`.
+fn on_v1(t: &Tenant, id: &Value) -> Value {
+    let all = t.get("/v1/time-entries?limit=200").expect(200);
+    all.data().as_array().unwrap().iter().find(|e| e["harvest_id"] == *id).cloned().expect("seen on /v1")
+}
+
 struct Setup {
     t: Tenant,
     worker: Value,
@@ -135,16 +141,7 @@ fn durations_timers_and_local_times() {
         json!({"user_id": uid, "project_id": s.job["harvest_id"], "spent_date": "2026-01-13", "started_time": "9:30am", "ended_time": "11:00"}),
     );
     assert_eq!((c["started_time"].as_str(), c["hours"].as_f64()), (Some("09:30"), Some(1.5)));
-    let v1_entry =
-        s.t.get("/v1/time-entries?limit=200")
-            .expect(200)
-            .data()
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["harvest_id"] == c["id"])
-            .cloned()
-            .expect("seen on /v1");
+    let v1_entry = on_v1(&s.t, &c["id"]);
     assert_eq!(v1_entry["started_at"], "2026-01-13T08:30:00Z", "09:30 in Madrid");
     assert_eq!(
         (v1_entry["worker_id"].clone(), v1_entry["job_id"].clone()),
@@ -204,16 +201,7 @@ fn edits_and_approval_show_on_both_sides() {
     let e = v2(&s.t, "POST", "/v2/time_entries", Some(json!({"user_id": uid, "spent_date": "2026-01-20", "hours": 1})))
         .expect(201)
         .body;
-    let v1_id =
-        s.t.get("/v1/time-entries?limit=200")
-            .expect(200)
-            .data()
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["harvest_id"] == e["id"])
-            .map(|x| x["id"].as_str().unwrap().to_string())
-            .unwrap();
+    let v1_id = on_v1(&s.t, &e["id"])["id"].as_str().unwrap().to_string();
     // /v2 → /v1: hours moves the end.
     v2(&s.t, "PATCH", &format!("/v2/time_entries/{}", e["id"]), Some(json!({"hours": 3, "notes": "longer"})))
         .expect(200);

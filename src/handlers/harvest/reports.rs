@@ -63,15 +63,8 @@ async fn report(call: &Call<'_>, kind: &Kind) -> ApiResult<Reply> {
     let req = paging::request(&call.query)?;
     let (db, tenant) = (call.db()?, call.tenant_id()?);
     let context = v1::context(&db, tenant).await?;
-    let statuses = crate::handlers::reports::FILTERS.filters[0];
-    let counted = Counted {
-        tenant: tenant.to_string(),
-        tenant_zone: context.timezone.clone(),
-        site_zones: context.site_zones.clone(),
-        from,
-        to,
-        conditions: vec![crate::domain::filters::condition(&statuses, "approved,pending")?],
-    };
+    let mut counted = Counted::over(tenant, &context, from, to);
+    counted.filter(&crate::handlers::reports::FILTERS.filters[0], "approved,pending")?;
     let rows: Vec<TimeRow> = v1::time(&db, &counted, kind.group).await?;
     let ids: Vec<String> = rows.iter().filter_map(|r| r.id.clone()).collect();
     let numbers = harvest_ids::harvest_ids(&db, kind.kind, &ids).await?;
