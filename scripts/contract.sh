@@ -5,13 +5,13 @@
 # It serves build/ under `wrangler dev` on a free loopback port with a fresh state directory
 # (migrations applied first, as the end-to-end harness does); tests/contract/seed.py creates an
 # enterprise tenant whose limits stay out of the way, one live object of every kind and a real
-# list cursor; then `schemathesis run` fuzzes the repository's openapi.json (every /v1 route):
+# list cursor; then `schemathesis run` fuzzes the repository's openapi.json (every /v1 and /v2 route):
 # operator routes with the operator token from .dev.vars, key routes with the tenant's owner
 # key (`read:*`, `write:*`), as tests/contract/schemathesis.toml maps them. Phases: examples,
 # coverage (boundary and negative values of every parameter and field), fuzzing (positive and
 # negative, CONTRACT_MAX_EXAMPLES per operation) and stateful (chains of calls that reuse the
 # ids responses return). With the defaults, against a document the API satisfies, one run sends
-# about 15,000 requests to the 94 /v1 operations (and undeclared methods to each path), in two
+# about 15,000 requests to the /v1 and /v2 operations (and undeclared methods to each path), in two
 # processes side by side: under eight minutes on two cores shared with other builds (one
 # process took 8.5 to 16 minutes). The script prints the exact count.
 #
@@ -116,7 +116,7 @@ shards = int(sys.argv[1])
 paths = json.load(open("openapi.json"))["paths"]
 families = {}
 for path, item in paths.items():
-    if path.startswith("/v1/"):
+    if path.startswith(("/v1/", "/v2/")):
         family = path.split("/")[2]
         families[family] = families.get(family, 0) + sum(1 for m in item if m in
             ("get", "put", "post", "patch", "delete", "head", "options", "trace"))
@@ -127,7 +127,7 @@ for family, ops in sorted(families.items(), key=lambda f: (-f[1], f[0])):
     lightest[1].append(family)
 for _, names in bins:
     if names:
-        print("^/v1/(" + "|".join(sorted(names)) + ")(/|$)")
+        print("^/v[12]/(" + "|".join(sorted(names)) + ")(/|$)")
 PY
 )
 # One operation is left out: the live position stream never ends (a request waits for its

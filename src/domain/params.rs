@@ -26,6 +26,8 @@ pub enum ParamKind {
     Ids(&'static str),
     /// Comma-separated words, each one of these (repeats dropped).
     Words(&'static [&'static str]),
+    /// An instant (RFC 3339, or a date for its first second), read by the handler.
+    Instant,
     /// Visible ASCII of at most this many characters (a token or an id read as sent).
     Opaque(usize),
 }

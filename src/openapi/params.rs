@@ -166,6 +166,16 @@ fn own(p: &Param) -> Parameter {
             let one = format!("({})", words.join("|"));
             string().pattern(Some(format!("^{one}(,{one})*$")))
         }
+        ParamKind::Instant => {
+            return param(
+                p.name,
+                ParameterIn::Query,
+                p.required,
+                &format!("{} Malformed is `400`.", p.doc),
+                reference("Instant"),
+            )
+            .build()
+        }
         ParamKind::Opaque(max) => string().min_length(Some(1)).max_length(Some(max)).pattern(Some("^[!-~]+$")),
     };
     let rule = if p.required { "Missing or malformed is `400`." } else { "Malformed is `400`." };

@@ -10,6 +10,8 @@ use crate::error::ApiResult;
 
 pub const DEFAULT_PER_PAGE: u64 = 100;
 pub const MAX_PER_PAGE: u64 = 2000;
+/// The highest page number asked for that is read as one (beyond: 422).
+pub const MAX_PAGE: u64 = 1_000_000_000;
 /// The link parameter that keeps later pages to the set the first one saw.
 pub const CEILING: &str = "ceiling";
 
@@ -41,7 +43,7 @@ fn number(query: &Query, name: &str, default: u64, max: u64) -> ApiResult<u64> {
 
 /// `page` and `per_page` (and a link's ceiling): anything else than whole numbers in range is 422.
 pub fn request(query: &Query) -> ApiResult<PageRequest> {
-    let page = number(query, "page", 1, u64::MAX / MAX_PER_PAGE)?;
+    let page = number(query, "page", 1, MAX_PAGE)?;
     let per_page = number(query, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)?;
     let ceiling = match query.get(CEILING) {
         None => None,

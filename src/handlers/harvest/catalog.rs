@@ -9,9 +9,25 @@ use crate::handlers::crud;
 use crate::i18n::Noun;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::pipeline::route_doc::QueryDoc;
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::harvest::{self as store, Conditions, CLIENTS, PROJECTS, TASKS, USERS};
+
+#[cfg(not(target_arch = "wasm32"))]
+const PROJECT_PARAMS: &[crate::domain::params::Param] = &[
+    super::ACTIVE_LIST_PARAMS[0],
+    super::ACTIVE_LIST_PARAMS[1],
+    super::ACTIVE_LIST_PARAMS[2],
+    super::ACTIVE_LIST_PARAMS[3],
+    super::ACTIVE_LIST_PARAMS[4],
+    crate::domain::params::Param::optional(
+        "client_id",
+        crate::domain::params::ParamKind::Int(1, 9_007_199_254_740_991),
+    )
+    .doc("Only this client's projects."),
+];
 
 /// `client_id` of `/v2/projects`: the job's customer, by integer id.
 async fn projects(call: &Call<'_>) -> ApiResult<Reply> {
@@ -44,7 +60,7 @@ pub static ROUTES: &[RouteDef] = &[
     route!(GET "/v2/users", Key, |call| list(call, &USERS, "/v2/users", Conditions::default()), {
         id: "harvestListUsers", tag: "Harvest v2", summary: "List users",
         description: "Workers as Harvest users, newest first. Filters `is_active`, `updated_since`. Needs `read:workers`.",
-        ok: 200, response: "HarvestUsers",
+        query: QueryDoc::params(super::ACTIVE_LIST_PARAMS), ok: 200, response: "HarvestUsers",
     }),
     route!(GET "/v2/users/{user_id}", Key, |call| detail(call, &USERS, call.param("user_id"), Noun::Worker), {
         id: "harvestGetUser", tag: "Harvest v2", summary: "Get a user",
@@ -54,7 +70,7 @@ pub static ROUTES: &[RouteDef] = &[
     route!(GET "/v2/clients", Key, |call| list(call, &CLIENTS, "/v2/clients", Conditions::default()), {
         id: "harvestListClients", tag: "Harvest v2", summary: "List clients",
         description: "Customers as Harvest clients, newest first. Filters `is_active`, `updated_since`. Needs `read:customers`.",
-        ok: 200, response: "HarvestClients",
+        query: QueryDoc::params(super::ACTIVE_LIST_PARAMS), ok: 200, response: "HarvestClients",
     }),
     route!(POST "/v2/clients", Key, |call| create_client(call), {
         id: "harvestCreateClient", tag: "Harvest v2", summary: "Create a client",
@@ -69,7 +85,7 @@ pub static ROUTES: &[RouteDef] = &[
     route!(GET "/v2/projects", Key, |call| projects(call), {
         id: "harvestListProjects", tag: "Harvest v2", summary: "List projects",
         description: "Jobs as Harvest projects, newest first. Filters `is_active`, `client_id`, `updated_since`. Needs `read:jobs`.",
-        ok: 200, response: "HarvestProjects",
+        query: QueryDoc::params(PROJECT_PARAMS), ok: 200, response: "HarvestProjects",
     }),
     route!(GET "/v2/projects/{project_id}", Key, |call| detail(call, &PROJECTS, call.param("project_id"), Noun::Job), {
         id: "harvestGetProject", tag: "Harvest v2", summary: "Get a project",
@@ -79,7 +95,7 @@ pub static ROUTES: &[RouteDef] = &[
     route!(GET "/v2/tasks", Key, |call| list(call, &TASKS, "/v2/tasks", Conditions::default()), {
         id: "harvestListTasks", tag: "Harvest v2", summary: "List tasks",
         description: "Tasks in Harvest's shape, newest first. Filters `is_active`, `updated_since`. Needs `read:tasks`.",
-        ok: 200, response: "HarvestTasks",
+        query: QueryDoc::params(super::ACTIVE_LIST_PARAMS), ok: 200, response: "HarvestTasks",
     }),
     route!(GET "/v2/tasks/{task_id}", Key, |call| detail(call, &TASKS, call.param("task_id"), Noun::Task), {
         id: "harvestGetTask", tag: "Harvest v2", summary: "Get a task",

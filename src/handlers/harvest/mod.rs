@@ -15,6 +15,28 @@ use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
 use crate::storage::harvest::{self as store, Conditions, Resource};
 
+use crate::domain::params::{Param, ParamKind};
+
+/// The parameters of every `/v2` list (documentation; the handlers read them leniently, as
+/// Harvest does: unknown parameters are ignored).
+pub const LIST_PARAMS: &[Param] = &[
+    Param::optional("page", ParamKind::Int(1, paging::MAX_PAGE as i64)).doc("The page, from 1."),
+    Param::optional("per_page", ParamKind::Int(1, paging::MAX_PER_PAGE as i64)).doc("1–2000, default 100."),
+    Param::optional("updated_since", ParamKind::Instant)
+        .doc("Only objects updated at or after this ISO 8601 date-time (or date)."),
+    Param::optional(paging::CEILING, ParamKind::Int(0, i64::MAX))
+        .doc("Set by the list's own links: keeps later pages to the set the first one saw."),
+];
+
+/// [`LIST_PARAMS`] and `is_active`.
+pub const ACTIVE_LIST_PARAMS: &[Param] = &[
+    LIST_PARAMS[0],
+    LIST_PARAMS[1],
+    LIST_PARAMS[2],
+    LIST_PARAMS[3],
+    Param::optional("is_active", ParamKind::OneOf(&["true", "false"])).doc("Only active (or inactive) ones."),
+];
+
 /// The parameters pages and links are made of (not repeated in a link's own query).
 const PAGING: &[&str] = &["page", "per_page", paging::CEILING];
 

@@ -10,6 +10,8 @@ use crate::domain::reports::{self, GroupBy, TimeRow};
 use crate::error::ApiResult;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::pipeline::route_doc::QueryDoc;
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::counted::Counted;
@@ -109,24 +111,34 @@ async fn report(call: &Call<'_>, kind: &Kind) -> ApiResult<Reply> {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
+const PARAMS: &[crate::domain::params::Param] = &[
+    crate::domain::params::Param::required("from", crate::domain::params::ParamKind::Date)
+        .doc("The first local day (`YYYY-MM-DD`; `YYYYMMDD` is accepted too)."),
+    crate::domain::params::Param::required("to", crate::domain::params::ParamKind::Date)
+        .doc("The last local day (included), at most a year after `from`."),
+    super::LIST_PARAMS[0],
+    super::LIST_PARAMS[1],
+];
+
+#[cfg(not(target_arch = "wasm32"))]
 const DESCRIPTION: &str = "Hours of approved and pending entries whose local day is in `from`–`to` (required, `YYYYMMDD` or `YYYY-MM-DD`, at most a year apart; 422 otherwise), one result per group with its integer id (`0` for entries without one). `billable_amount` is 0: rates are not kept yet. Needs `read:reports`.";
 
 /// The routes this module serves.
 pub static ROUTES: &[RouteDef] = &[
     route!(GET "/v2/reports/time/team", Key, |call| report(call, &TEAM), {
         id: "harvestTimeReportTeam", tag: "Harvest v2", summary: "Time report per user",
-        description: DESCRIPTION, ok: 200, response: "HarvestReportTeam",
+        description: DESCRIPTION, query: QueryDoc::params(PARAMS), ok: 200, response: "HarvestReportTeam",
     }),
     route!(GET "/v2/reports/time/clients", Key, |call| report(call, &CLIENTS), {
         id: "harvestTimeReportClients", tag: "Harvest v2", summary: "Time report per client",
-        description: DESCRIPTION, ok: 200, response: "HarvestReportClients",
+        description: DESCRIPTION, query: QueryDoc::params(PARAMS), ok: 200, response: "HarvestReportClients",
     }),
     route!(GET "/v2/reports/time/projects", Key, |call| report(call, &PROJECTS), {
         id: "harvestTimeReportProjects", tag: "Harvest v2", summary: "Time report per project",
-        description: DESCRIPTION, ok: 200, response: "HarvestReportProjects",
+        description: DESCRIPTION, query: QueryDoc::params(PARAMS), ok: 200, response: "HarvestReportProjects",
     }),
     route!(GET "/v2/reports/time/tasks", Key, |call| report(call, &TASKS), {
         id: "harvestTimeReportTasks", tag: "Harvest v2", summary: "Time report per task",
-        description: DESCRIPTION, ok: 200, response: "HarvestReportTasks",
+        description: DESCRIPTION, query: QueryDoc::params(PARAMS), ok: 200, response: "HarvestReportTasks",
     }),
 ];

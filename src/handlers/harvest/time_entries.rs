@@ -11,12 +11,16 @@ use serde_json::{json, Map, Value};
 use super::{int_id, list_mapped};
 use crate::domain::harvest::entries::{self, Placement};
 use crate::domain::harvest::unprocessable;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::domain::params::{Param, ParamKind};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::handlers::time_entries as v1;
 use crate::i18n::{FieldCode, Msg, Noun};
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::pipeline::route_doc::QueryDoc;
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::harvest::{self as store, Conditions, TIME_ENTRIES};
@@ -247,12 +251,33 @@ async fn restart(call: &Call<'_>) -> ApiResult<Reply> {
     Ok(reply(201, &new_id, wire(call, &new_id).await?))
 }
 
+#[cfg(not(target_arch = "wasm32"))]
+const LIST: &[Param] = &[
+    super::LIST_PARAMS[0],
+    super::LIST_PARAMS[1],
+    super::LIST_PARAMS[2],
+    super::LIST_PARAMS[3],
+    Param::optional("user_id", ParamKind::Int(1, 9_007_199_254_740_991)).doc("Only this user's entries."),
+    Param::optional("client_id", ParamKind::Int(1, 9_007_199_254_740_991))
+        .doc("Only entries of this client's projects."),
+    Param::optional("project_id", ParamKind::Int(1, 9_007_199_254_740_991)).doc("Only this project's entries."),
+    Param::optional("task_id", ParamKind::Int(1, 9_007_199_254_740_991)).doc("Only this task's entries."),
+    Param::optional("is_running", ParamKind::OneOf(&["true", "false"])).doc("Only running (or stopped) entries."),
+    Param::optional("is_billed", ParamKind::OneOf(&["true", "false"]))
+        .doc("Nothing is invoiced yet: `true` matches none."),
+    Param::optional("source", ParamKind::Opaque(40))
+        .doc("Only entries recorded from this source (`web`, `cli`, `api`, `agent`, `kiosk`)."),
+    Param::optional("from", ParamKind::Date)
+        .doc("Only entries from this local day on (`YYYY-MM-DD`; `YYYYMMDD` is accepted too)."),
+    Param::optional("to", ParamKind::Date).doc("Only entries up to this local day (included)."),
+];
+
 /// The routes this module serves.
 pub static ROUTES: &[RouteDef] = &[
     route!(GET "/v2/time_entries", Key, |call| list(call), {
         id: "harvestListTimeEntries", tag: "Harvest v2", summary: "List time entries",
         description: "Newest first. Filters `user_id`, `client_id`, `project_id`, `task_id` (integer ids), `is_running`, `is_billed`, `source`, `updated_since`, `from`/`to` (local dates, `YYYY-MM-DD` or `YYYYMMDD`). Needs `read:time-entries`.",
-        ok: 200, response: "HarvestTimeEntries",
+        query: QueryDoc::params(LIST), ok: 200, response: "HarvestTimeEntries",
     }),
     route!(POST "/v2/time_entries", Key, |call| create(call), {
         id: "harvestCreateTimeEntry", tag: "Harvest v2", summary: "Create a time entry",
