@@ -534,3 +534,28 @@ CREATE INDEX IF NOT EXISTS customers_tenant_harvest ON customers (tenant_id, har
 CREATE INDEX IF NOT EXISTS jobs_tenant_harvest ON jobs (tenant_id, harvest_id) WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS tasks_tenant_harvest ON tasks (tenant_id, harvest_id) WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS time_entries_tenant_harvest ON time_entries (tenant_id, harvest_id) WHERE deleted_at IS NULL;
+
+-- Customer contacts (0007), numbered like every object.
+CREATE TABLE IF NOT EXISTS contacts (
+  id           TEXT PRIMARY KEY,                 -- ctc_…
+  tenant_id    TEXT NOT NULL,
+  customer_id  TEXT NOT NULL,
+  first_name   TEXT NOT NULL,
+  last_name    TEXT,
+  email        TEXT,
+  phone        TEXT,
+  title        TEXT,
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL,
+  deleted_at   TEXT,
+  harvest_id   INTEGER
+);
+CREATE INDEX IF NOT EXISTS contacts_tenant ON contacts (tenant_id, id);
+CREATE INDEX IF NOT EXISTS contacts_customer ON contacts (customer_id, id);
+CREATE UNIQUE INDEX IF NOT EXISTS contacts_harvest_id ON contacts (harvest_id);
+CREATE INDEX IF NOT EXISTS contacts_tenant_harvest ON contacts (tenant_id, harvest_id) WHERE deleted_at IS NULL;
+CREATE TRIGGER IF NOT EXISTS contacts_harvest_id_assign AFTER INSERT ON contacts WHEN NEW.harvest_id IS NULL
+BEGIN
+  INSERT INTO harvest_sequences (kind, last) VALUES ('contacts', 1) ON CONFLICT (kind) DO UPDATE SET last = last + 1;
+  UPDATE contacts SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = 'contacts') WHERE rowid = NEW.rowid;
+END;

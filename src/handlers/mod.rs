@@ -8,6 +8,7 @@ pub mod attendance_views;
 pub mod audit;
 pub mod catalog;
 pub mod catalog_routes;
+pub mod contacts;
 pub mod crud;
 pub mod deliveries;
 pub mod divisions;
@@ -43,6 +44,7 @@ pub static ROUTES: &[&[RouteDef]] = &[
     audit::ROUTES,
     workers::ROUTES,
     catalog_routes::ROUTES,
+    contacts::ROUTES,
     jobs::ROUTES,
     shifts::ROUTES,
     time_entry_routes::ROUTES,

@@ -73,6 +73,7 @@ pub enum Noun {
     CostCode,
     Task,
     Customer,
+    Contact,
     Job,
     Shift,
     TimeEntry,

@@ -41,6 +41,7 @@ const PATH_IDS: &[(&str, &str, &str)] = &[
     ("cost_code_id", "cc", "cost code"),
     ("task_id", "tsk", "task"),
     ("customer_id", "cus", "customer"),
+    ("contact_id", "ctc", "contact"),
     ("job_id", "job", "job"),
     ("shift_id", "shf", "shift"),
     ("time_entry_id", "te", "time entry"),

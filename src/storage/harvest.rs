@@ -83,6 +83,20 @@ pub static PROJECTS: Resource = Resource {
     active: Some("(t.status = 'active')"),
 };
 
+/// Customer contacts as Harvest contacts (`phone` is the office phone).
+pub static CONTACTS: Resource = Resource {
+    table: "contacts",
+    name: "contacts",
+    json: concat!(
+        "json_object('id', t.harvest_id, 'title', t.title, 'first_name', t.first_name, ",
+        "'last_name', coalesce(t.last_name, ''), 'email', coalesce(t.email, ''), 'phone_office', coalesce(t.phone, ''), ",
+        "'phone_mobile', '', 'fax', '', 'client', ",
+        reference!("customers", "customer_id"),
+        ", 'created_at', t.created_at, 'updated_at', t.updated_at)"
+    ),
+    active: None,
+};
+
 pub static TASKS: Resource = Resource {
     table: "tasks",
     name: "tasks",

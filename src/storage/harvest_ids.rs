@@ -45,6 +45,7 @@ pub enum Kind {
     WebhookDeliveries,
     Exports,
     Positions,
+    Contacts,
 }
 
 impl Kind {
@@ -68,6 +69,7 @@ impl Kind {
         Kind::WebhookDeliveries,
         Kind::Exports,
         Kind::Positions,
+        Kind::Contacts,
     ];
 
     /// The table, which is also the kind's name in `harvest_sequences`.
@@ -91,6 +93,7 @@ impl Kind {
             Kind::WebhookDeliveries => "webhook_deliveries",
             Kind::Exports => "exports",
             Kind::Positions => "positions",
+            Kind::Contacts => "contacts",
         }
     }
 

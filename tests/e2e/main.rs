@@ -2,6 +2,7 @@
 //! Each test makes its own tenants, so tests are independent and run in parallel.
 
 mod client;
+mod contacts;
 mod harness;
 mod live_stream;
 mod receiver;

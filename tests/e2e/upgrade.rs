@@ -42,6 +42,8 @@ const NUMBERED: &[&str] = &[
 /// the migration history as the first release (which applied schema.sql directly) never had one.
 fn to_first_release(state: &Path) {
     let db = rusqlite::Connection::open(d1_file(state)).expect("open local D1");
+    // 0007_contacts
+    db.execute_batch("DROP TABLE contacts; DELETE FROM harvest_sequences WHERE kind = 'contacts';").expect("undo 0007");
     // 0006_harvest_ids
     for table in ["workers", "customers", "jobs", "tasks", "time_entries"] {
         db.execute_batch(&format!("DROP INDEX {table}_tenant_harvest;"))

@@ -13,7 +13,8 @@ use crate::pipeline::envelope::Reply;
 use crate::pipeline::route_doc::QueryDoc;
 use crate::pipeline::router::RouteDef;
 use crate::route;
-use crate::storage::harvest::{self as store, Conditions, CLIENTS, PROJECTS, TASKS, USERS};
+use crate::storage::harvest::{self as store, Conditions, CLIENTS, CONTACTS, PROJECTS, TASKS, USERS};
+use crate::storage::harvest_ids;
 
 #[cfg(not(target_arch = "wasm32"))]
 const PROJECT_PARAMS: &[crate::domain::params::Param] = &[
@@ -27,6 +28,19 @@ const PROJECT_PARAMS: &[crate::domain::params::Param] = &[
         crate::domain::params::ParamKind::Int(1, 9_007_199_254_740_991),
     )
     .doc("Only this client's projects."),
+];
+
+#[cfg(not(target_arch = "wasm32"))]
+const CONTACT_PARAMS: &[crate::domain::params::Param] = &[
+    super::LIST_PARAMS[0],
+    super::LIST_PARAMS[1],
+    super::LIST_PARAMS[2],
+    super::LIST_PARAMS[3],
+    crate::domain::params::Param::optional(
+        "client_id",
+        crate::domain::params::ParamKind::Int(1, 9_007_199_254_740_991),
+    )
+    .doc("Only this client's contacts."),
 ];
 
 /// `client_id` of `/v2/projects`: the job's customer, by integer id.
@@ -52,6 +66,47 @@ async fn create_client(call: &Call<'_>) -> ApiResult<Reply> {
     let created = crud::insert(call, &CUSTOMERS.table, CUSTOMERS.prefix, cols).await?;
     let id = created.written.clone().unwrap_or_default();
     let json = store::by_text_id(&call.db()?, &CLIENTS, call.tenant_id()?, &id).await?.unwrap_or_default();
+    Ok(Reply::written(201, &id, json))
+}
+
+/// `GET /v2/contacts`: `client_id` narrows to one client's.
+async fn contacts(call: &Call<'_>) -> ApiResult<Reply> {
+    let mut cond = Conditions::default();
+    if let Some(v) = call.query.get("client_id") {
+        let n = v.parse::<i64>().map_err(|_| crate::domain::harvest::unprocessable("client_id"))?;
+        cond.add("t.customer_id = (SELECT id FROM customers WHERE harvest_id = ?)", [n.into()]);
+    }
+    list(call, &CONTACTS, "/v2/contacts", cond).await
+}
+
+/// `POST /v2/contacts`: `client_id` (required), `first_name` (required), `last_name`, `email`,
+/// `phone_office` (the contact's `phone`), `title`.
+async fn create_contact(call: &Call<'_>) -> ApiResult<Reply> {
+    let required = |field: &str| {
+        crate::error::ApiError::validation(vec![crate::error::FieldError::new(field, crate::i18n::FieldCode::Required)])
+    };
+    let n = call.body.get("client_id").and_then(|v| v.as_i64()).ok_or_else(|| required("client_id"))?;
+    let (db, tenant) = (call.db()?, call.tenant_id()?);
+    let customer = harvest_ids::id_for(&db, harvest_ids::Kind::Customers, tenant, n).await?.ok_or_else(|| {
+        crate::error::ApiError::validation(vec![crate::error::FieldError::new(
+            "client_id",
+            crate::i18n::FieldCode::NotFound,
+        )])
+    })?;
+    let mut body = serde_json::Map::new();
+    for (from, to) in [
+        ("first_name", "first_name"),
+        ("last_name", "last_name"),
+        ("email", "email"),
+        ("phone_office", "phone"),
+        ("title", "title"),
+    ] {
+        if let Some(v) = call.body.get(from).filter(|v| !v.is_null() && v.as_str() != Some("")) {
+            body.insert(to.into(), v.clone());
+        }
+    }
+    let (id, _) = crate::handlers::contacts::create_for(call, &customer, &serde_json::Value::Object(body)).await?;
+    let json = store::by_text_id(&db, &CONTACTS, tenant, &id).await?.unwrap_or_default();
     Ok(Reply::written(201, &id, json))
 }
 
@@ -81,6 +136,16 @@ pub static ROUTES: &[RouteDef] = &[
         id: "harvestGetClient", tag: "Harvest v2", summary: "Get a client",
         description: "One customer as a Harvest client. Needs `read:customers`.",
         ok: 200, response: "HarvestClient",
+    }),
+    route!(GET "/v2/contacts", Key, |call| contacts(call), {
+        id: "harvestListContacts", tag: "Harvest v2", summary: "List contacts",
+        description: "Customers' contacts as Harvest contacts, newest first. Filters `client_id`, `updated_since`. Needs `read:customers`.",
+        query: QueryDoc::params(CONTACT_PARAMS), ok: 200, response: "HarvestContacts",
+    }),
+    route!(POST "/v2/contacts", Key, |call| create_contact(call), {
+        id: "harvestCreateContact", tag: "Harvest v2", summary: "Create a contact",
+        description: "A contact of client `client_id` (required) with `first_name` (required), `last_name`, `email`, `phone_office`, `title`. Needs `write:customers`.",
+        ok: 201, response: "HarvestContact",
     }),
     route!(GET "/v2/projects", Key, |call| projects(call), {
         id: "harvestListProjects", tag: "Harvest v2", summary: "List projects",

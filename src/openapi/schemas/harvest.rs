@@ -113,6 +113,19 @@ pub fn add(reg: &mut Registry) {
     reg.add("HarvestProject", stamps(project));
     list(reg, "HarvestProjects", "projects", "HarvestProject");
 
+    let contact = object("A customer's contact in Harvest's shape.")
+        .prop("id", int_id())
+        .prop("title", nullable_string())
+        .prop("first_name", string())
+        .prop("last_name", string())
+        .prop("email", string())
+        .prop("phone_office", string())
+        .prop("phone_mobile", string())
+        .prop("fax", string())
+        .prop("client", reference("HarvestReference"));
+    reg.add("HarvestContact", stamps(contact));
+    list(reg, "HarvestContacts", "contacts", "HarvestContact");
+
     let task = object("A task in Harvest's shape.")
         .prop("id", int_id())
         .prop("name", string())

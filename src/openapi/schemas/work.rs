@@ -94,6 +94,10 @@ pub fn add(reg: &mut Registry) {
     catalog(reg, "CostCode", &COST_CODES, "An accounting code time is booked against.");
     catalog(reg, "Task", &TASKS, "A kind of work time is recorded for.");
     catalog(reg, "Customer", &CUSTOMERS, "A client jobs are done for.");
+    let contact = resource(reg, "ctc", "A person to write to at a customer.", crate::handlers::contacts::FIELDS, |o| {
+        o.prop("customer_id", id("cus"))
+    });
+    reg.add("Contact", contact);
     jobs(reg);
     shifts(reg);
 }
