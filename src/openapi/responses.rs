@@ -93,6 +93,11 @@ pub fn errors(def: &RouteDef) -> BTreeMap<u16, ErrorResponse> {
     if doc.enterprise {
         add(403, ErrorCode::PlanRequired);
     }
+    // `/v2` handlers read Harvest's parameters and bodies themselves: what they refuse is a 422
+    // `validation_failed` naming the field.
+    if harvest && (write || !doc.query.is_empty()) {
+        add(422, ErrorCode::ValidationFailed);
+    }
     for status in doc.errors {
         add(*status, code_of(*status));
     }
