@@ -33,6 +33,8 @@ pub enum Kind {
     Date,
     /// A short identifier: letters, digits, `-`, `_`, `.`.
     Code(usize),
+    /// A clock time: `"HH:MM"` (24 h) or `"H:MMam"`/`"H:MMpm"` (Harvest's, SPEC §9).
+    Clock,
     /// Any JSON object of at most this many bytes, kept as text.
     Json(usize),
     /// A JSON object whose shape a domain reader checks (the handler runs it on the text; its

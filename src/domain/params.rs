@@ -28,6 +28,8 @@ pub enum ParamKind {
     Words(&'static [&'static str]),
     /// An instant (RFC 3339, or a date for its first second), read by the handler.
     Instant,
+    /// A calendar date as Harvest's clients send it: `YYYY-MM-DD` or `YYYYMMDD`.
+    HarvestDate,
     /// Visible ASCII of at most this many characters (a token or an id read as sent).
     Opaque(usize),
 }

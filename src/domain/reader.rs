@@ -103,6 +103,7 @@ fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<super::model::RefCheck>) ->
         Kind::Email => arg(f.text_where(d.name, 254, is_email)),
         Kind::Phone => arg(f.text_where(d.name, 32, is_phone)),
         Kind::Code(max) => arg(f.text_where(d.name, max, is_code)),
+        Kind::Clock => arg(f.text_where(d.name, 12, |s| super::harvest::wire::parse_clock(s).is_some())),
         Kind::Int(min, max) => f.int(d.name, min, max).map(|v| Val::Arg(Arg::Int(v))),
         Kind::Real(min, max) => f.real(d.name, min, max).map(|v| Val::Arg(Arg::Real(v))),
         Kind::Bool => f.boolean(d.name).map(|b| Val::Arg(Arg::Int(b as i64))),

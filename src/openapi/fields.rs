@@ -65,6 +65,9 @@ fn value(kind: Kind, mode: Mode, reg: &mut Registry) -> Value {
         Kind::Code(max) => {
             Value::inline(dsl::string().min_length(Some(1)).max_length(Some(max)).pattern(Some(code_pattern())))
         }
+        Kind::Clock => {
+            Value::inline(dsl::string().max_length(Some(12)).pattern(Some(super::patterns::clock_pattern())))
+        }
         Kind::Int(min, max) => Value::inline(dsl::integer(min, max)),
         Kind::Real(min, max) => Value::inline(dsl::number(min, max)),
         Kind::Bool => Value::inline(dsl::boolean()),

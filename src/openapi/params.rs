@@ -167,6 +167,7 @@ fn own(p: &Param) -> Parameter {
             let one = format!("({})", words.join("|"));
             string().pattern(Some(format!("^{one}(,{one})*$")))
         }
+        ParamKind::HarvestDate => string().pattern(Some(r"^(\d{4}-\d{2}-\d{2}|\d{8})$")),
         ParamKind::Instant => {
             return param(
                 p.name,

@@ -27,6 +27,12 @@ pub fn url_pattern() -> String {
     )
 }
 
+/// `domain::harvest::wire::parse_clock`: `H:MM`/`HH:MM` on a 24-hour clock, or 1–12 `:MM` then
+/// `am`/`pm` (any case, optionally after whitespace).
+pub fn clock_pattern() -> String {
+    format!("^{TRIMMED}(?:(?:[01]?[0-9]|2[0-3]):[0-5][0-9]|(?:0?[1-9]|1[0-2]):[0-5][0-9]{TRIMMED}[AaPp][Mm]){TRIMMED}$")
+}
+
 pub fn code_pattern() -> String {
     format!("^{TRIMMED}[A-Za-z0-9._-]+{TRIMMED}$")
 }
@@ -71,6 +77,11 @@ mod tests {
         let code = regex::Regex::new(&code_pattern()).expect("code pattern");
         for s in ["EMP-0042", "a.b_c", "a b", "é", "x/y", " EMP-1\t"] {
             assert_eq!(code.is_match(s), crate::domain::reader::is_code(s.trim()), "{s:?}");
+        }
+        let clock = regex::Regex::new(&clock_pattern()).expect("clock pattern");
+        for s in ["09:30", "9:30", "23:59", "24:00", "9:30am", "12:05 PM", "0:10am", "13:00pm", "9:3", "930", " 7:00 "]
+        {
+            assert_eq!(clock.is_match(s), crate::domain::harvest::wire::parse_clock(s.trim()).is_some(), "{s:?}");
         }
         let url = regex::Regex::new(&url_pattern()).expect("url pattern");
         for s in [

@@ -127,7 +127,7 @@ fn durations_timers_and_local_times() {
     let create = |body: Value| v2(&s.t, "POST", "/v2/time_entries", Some(body)).expect(201).body;
     // Two durations on one day follow each other from local midnight (Madrid, UTC+1 in January).
     let a = create(
-        json!({"user_id": uid, "project_id": s.job["harvest_id"], "task_id": s.task["harvest_id"], "spent_date": "20260112", "hours": 2}),
+        json!({"user_id": uid, "project_id": s.job["harvest_id"], "task_id": s.task["harvest_id"], "spent_date": "2026-01-12", "hours": 2}),
     );
     let b =
         create(json!({"user_id": uid, "project_id": s.job["harvest_id"], "spent_date": "2026-01-12", "hours": 0.5}));

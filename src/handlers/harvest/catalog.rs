@@ -2,6 +2,7 @@
 //! workers, customers, jobs and tasks in Harvest's shape.
 
 use super::{detail, list};
+use crate::domain::model::{field, required, FieldDef, Kind};
 use crate::domain::reader;
 use crate::error::ApiResult;
 use crate::handlers::catalog::CUSTOMERS;
@@ -10,7 +11,7 @@ use crate::i18n::Noun;
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
 #[cfg(not(target_arch = "wasm32"))]
-use crate::pipeline::route_doc::QueryDoc;
+use crate::pipeline::route_doc::{Body, QueryDoc};
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::harvest::{self as store, Conditions, CLIENTS, CONTACTS, PROJECTS, TASKS, USERS};
@@ -53,9 +54,30 @@ async fn projects(call: &Call<'_>) -> ApiResult<Reply> {
     list(call, &PROJECTS, "/v2/projects", cond).await
 }
 
+const MAX_ID: i64 = crate::storage::harvest_ids::MAX;
+
+/// The body of `POST /v2/clients`.
+pub const CLIENT: &[FieldDef] = &[
+    required("name", Kind::Text(200)),
+    field("address", Kind::Text(500)),
+    field("currency", Kind::Currency),
+    field("is_active", Kind::Bool).doc("Accepted; customers are always active."),
+];
+
+/// The body of `POST /v2/contacts`.
+pub const CONTACT: &[FieldDef] = &[
+    required("client_id", Kind::Int(1, MAX_ID)).doc("The client's integer id."),
+    required("first_name", Kind::Text(100)),
+    field("last_name", Kind::Text(100)),
+    field("email", Kind::Email),
+    field("phone_office", Kind::Phone).doc("Kept as the contact's `phone`."),
+    field("title", Kind::Text(100)),
+];
+
 /// `POST /v2/clients`: a customer from Harvest's `name`, `address`, `currency` (`is_active` is
 /// accepted; customers are always active).
 async fn create_client(call: &Call<'_>) -> ApiResult<Reply> {
+    reader::parse(&call.body, CLIENT, &[], true)?;
     let mut body = serde_json::Map::new();
     for k in ["name", "address", "currency"] {
         if let Some(v) = call.body.get(k).filter(|v| !v.is_null()) {
@@ -82,6 +104,7 @@ async fn contacts(call: &Call<'_>) -> ApiResult<Reply> {
 /// `POST /v2/contacts`: `client_id` (required), `first_name` (required), `last_name`, `email`,
 /// `phone_office` (the contact's `phone`), `title`.
 async fn create_contact(call: &Call<'_>) -> ApiResult<Reply> {
+    reader::parse(&call.body, CONTACT, &[], true)?;
     let required = |field: &str| {
         crate::error::ApiError::validation(vec![crate::error::FieldError::new(field, crate::i18n::FieldCode::Required)])
     };
@@ -130,6 +153,7 @@ pub static ROUTES: &[RouteDef] = &[
     route!(POST "/v2/clients", Key, |call| create_client(call), {
         id: "harvestCreateClient", tag: "Harvest v2", summary: "Create a client",
         description: "A customer from `name` (required), `address` and `currency`. Needs `write:customers`.",
+        body: Some(Body::create("HarvestClientCreate", &[CLIENT])),
         ok: 201, response: "HarvestClient",
     }),
     route!(GET "/v2/clients/{client_id}", Key, |call| detail(call, &CLIENTS, call.param("client_id"), Noun::Customer), {
@@ -145,6 +169,7 @@ pub static ROUTES: &[RouteDef] = &[
     route!(POST "/v2/contacts", Key, |call| create_contact(call), {
         id: "harvestCreateContact", tag: "Harvest v2", summary: "Create a contact",
         description: "A contact of client `client_id` (required) with `first_name` (required), `last_name`, `email`, `phone_office`, `title`. Needs `write:customers`.",
+        body: Some(Body::create("HarvestContactCreate", &[CONTACT])),
         ok: 201, response: "HarvestContact",
     }),
     route!(GET "/v2/projects", Key, |call| projects(call), {

@@ -112,9 +112,9 @@ async fn report(call: &Call<'_>, kind: &Kind) -> ApiResult<Reply> {
 
 #[cfg(not(target_arch = "wasm32"))]
 const PARAMS: &[crate::domain::params::Param] = &[
-    crate::domain::params::Param::required("from", crate::domain::params::ParamKind::Date)
+    crate::domain::params::Param::required("from", crate::domain::params::ParamKind::HarvestDate)
         .doc("The first local day (`YYYY-MM-DD`; `YYYYMMDD` is accepted too)."),
-    crate::domain::params::Param::required("to", crate::domain::params::ParamKind::Date)
+    crate::domain::params::Param::required("to", crate::domain::params::ParamKind::HarvestDate)
         .doc("The last local day (included), at most a year after `from`."),
     super::LIST_PARAMS[0],
     super::LIST_PARAMS[1],

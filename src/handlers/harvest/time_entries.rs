@@ -11,6 +11,7 @@ use serde_json::{json, Map, Value};
 use super::{int_id, list_mapped};
 use crate::domain::harvest::entries::{self, Placement};
 use crate::domain::harvest::unprocessable;
+use crate::domain::model::{field, required, FieldDef, Kind as Field};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::domain::params::{Param, ParamKind};
 use crate::domain::time;
@@ -20,11 +21,36 @@ use crate::i18n::{FieldCode, Msg, Noun};
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
 #[cfg(not(target_arch = "wasm32"))]
-use crate::pipeline::route_doc::QueryDoc;
+use crate::pipeline::route_doc::{Body, QueryDoc};
 use crate::pipeline::router::RouteDef;
 use crate::route;
 use crate::storage::harvest::{self as store, Conditions, TIME_ENTRIES};
 use crate::storage::harvest_ids::{self, Kind};
+
+const MAX_ID: i64 = crate::storage::harvest_ids::MAX;
+
+/// The fields of a Harvest time entry body (`user_id` required on create).
+const fn body_fields(user: FieldDef) -> [FieldDef; 11] {
+    [
+        user,
+        field("project_id", Field::Int(0, MAX_ID)).doc("The project's integer id; `0` or `null`: none."),
+        field("task_id", Field::Int(0, MAX_ID)).doc("The task's integer id; `0` or `null`: none."),
+        field("spent_date", Field::Date).doc("The local day, `YYYY-MM-DD` (needed with `hours` or `started_time`)."),
+        field("started_time", Field::Clock).doc("Local start, `HH:MM` or `9:30am`."),
+        field("ended_time", Field::Clock).doc("Local end, after `started_time` (same day)."),
+        field("hours", Field::Real(0.0, 24.0))
+            .doc("A duration: placed after the day's last entry, or from `started_time`."),
+        field("notes", Field::Text(2000)),
+        field("source", Field::OneOf(crate::domain::time_entries::EntrySource::NAMES)),
+        field("metadata", Field::Json(crate::domain::time_entries::METADATA_MAX)),
+        field("external_reference", Field::Json(4096)).doc("Accepted and not kept."),
+    ]
+}
+
+pub const CREATE: &[FieldDef] =
+    &body_fields(required("user_id", Field::Int(1, MAX_ID)).doc("The user's (worker's) integer id."));
+pub const UPDATE: &[FieldDef] =
+    &body_fields(field("user_id", Field::Int(1, MAX_ID)).doc("Moves the entry to this user."));
 
 fn not_found() -> ApiError {
     ApiError::not_found(Msg::NotFound(Noun::TimeEntry))
@@ -130,6 +156,7 @@ fn carry(body: &Value, out: &mut Map<String, Value>) {
 }
 
 async fn create(call: &Call<'_>) -> ApiResult<Reply> {
+    crate::domain::reader::parse(&call.body, CREATE, &[], true)?;
     let body = &call.body;
     let worker = named(call, Kind::Workers, "user_id", body.get("user_id"))
         .await?
@@ -169,6 +196,7 @@ async fn create(call: &Call<'_>) -> ApiResult<Reply> {
 }
 
 async fn update(call: &Call<'_>) -> ApiResult<Reply> {
+    crate::domain::reader::parse(&call.body, UPDATE, &[], false)?;
     let id = entry_id(call).await?;
     let body = &call.body;
     let current: Value =
@@ -267,9 +295,9 @@ const LIST: &[Param] = &[
         .doc("Nothing is invoiced yet: `true` matches none."),
     Param::optional("source", ParamKind::Opaque(40))
         .doc("Only entries recorded from this source (`web`, `cli`, `api`, `agent`, `kiosk`)."),
-    Param::optional("from", ParamKind::Date)
+    Param::optional("from", ParamKind::HarvestDate)
         .doc("Only entries from this local day on (`YYYY-MM-DD`; `YYYYMMDD` is accepted too)."),
-    Param::optional("to", ParamKind::Date).doc("Only entries up to this local day (included)."),
+    Param::optional("to", ParamKind::HarvestDate).doc("Only entries up to this local day (included)."),
 ];
 
 /// The routes this module serves.
@@ -282,6 +310,7 @@ pub static ROUTES: &[RouteDef] = &[
     route!(POST "/v2/time_entries", Key, |call| create(call), {
         id: "harvestCreateTimeEntry", tag: "Harvest v2", summary: "Create a time entry",
         description: "`user_id` is required. With `spent_date` + `hours` the entry is placed right after the user's last entry that local day (from 00:00), so it never overlaps; with `started_time` (+ `ended_time`, `\"HH:MM\"` or `\"9:30am\"`) at those local times; with neither `hours` nor `ended_time` a timer runs from now. `/v1`'s rules hold (overlap, one running entry: 422). Needs `write:time-entries`.",
+        body: Some(Body::create("HarvestTimeEntryCreate", &[CREATE])),
         ok: 201, response: "HarvestTimeEntry",
     }),
     route!(GET "/v2/time_entries/{time_entry_id}", Key, |call| detail(call), {
@@ -292,6 +321,7 @@ pub static ROUTES: &[RouteDef] = &[
     route!(PATCH "/v2/time_entries/{time_entry_id}", Key, |call| update(call), {
         id: "harvestUpdateTimeEntry", tag: "Harvest v2", summary: "Update a time entry",
         description: "`hours` moves the end; `spent_date`, `started_time`, `ended_time` move the span; `project_id`, `task_id`, `user_id`, `notes`. An approved entry is locked (422). Needs `write:time-entries`.",
+        body: Some(Body::update("HarvestTimeEntryUpdate", &[UPDATE])),
         ok: 200, response: "HarvestTimeEntry",
     }),
     route!(DELETE "/v2/time_entries/{time_entry_id}", Key, |call| delete(call), {
