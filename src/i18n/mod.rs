@@ -103,6 +103,8 @@ pub enum Msg {
     TenantHeaderRequired,
     /// The named tenant has no active partnership with this vendor.
     NoPartnership,
+    /// A tenant key named an account (`Harvest-Account-Id`) that is not its own, or none.
+    OtherAccount,
     /// A key, grant or division asked for a scope its creator does not hold.
     ScopeEscalation(String),
     /// An `Idempotency-Key` header that is not 1–255 visible ASCII characters.

@@ -220,6 +220,13 @@ pub fn render(msg: &Msg, code: crate::error::ErrorCode, lang: Lang) -> String {
             De => "Anbieterschlüssel müssen im Header Edgeclock-Tenant-Id einen Mandanten angeben.",
         }
         .to_string(),
+        Msg::OtherAccount => match lang {
+            En => "This key cannot act for that account.",
+            Es => "Esta clave no puede actuar en nombre de esa cuenta.",
+            Fr => "Cette clé ne peut pas agir pour ce compte.",
+            De => "Dieser Schlüssel kann nicht für dieses Konto handeln.",
+        }
+        .to_string(),
         Msg::NoPartnership => match lang {
             En => "This tenant has not granted this vendor access.",
             Es => "Este cliente no ha concedido acceso a este proveedor.",

@@ -181,7 +181,7 @@ async fn account(env: &Env, named: Option<&str>) -> ApiResult<Option<String>> {
     match named.parse::<i64>() {
         Ok(n) => match storage::harvest_ids::account(&storage::d1::db(env)?, n).await? {
             Some(id) => Ok(Some(id)),
-            None => Err(ApiError::forbidden(Msg::NoPartnership)),
+            None => Err(ApiError::forbidden(Msg::OtherAccount)),
         },
         Err(_) => Ok(Some(named.to_string())),
     }
@@ -310,7 +310,7 @@ async fn run(
                 && key.vendor_id.is_none()
                 && tenant_header.as_ref().is_some_and(|t| Some(t) != key.tenant_id.as_ref())
             {
-                return Err(ApiError::forbidden(Msg::NoPartnership));
+                return Err(ApiError::forbidden(Msg::OtherAccount));
             }
             let p = auth::principal(env, key, tenant_header.as_deref(), is_me).await?;
             trace.principal = Some(p.clone());
