@@ -108,7 +108,9 @@ async fn create_contact(call: &Call<'_>) -> ApiResult<Reply> {
     let required = |field: &str| {
         crate::error::ApiError::validation(vec![crate::error::FieldError::new(field, crate::i18n::FieldCode::Required)])
     };
-    let n = call.body.get("client_id").and_then(|v| v.as_i64()).ok_or_else(|| required("client_id"))?;
+    // Read by the declaration above: an integer (maybe written `7.0`).
+    let n = call.body.get("client_id").and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)));
+    let n = n.ok_or_else(|| required("client_id"))?;
     let (db, tenant) = (call.db()?, call.tenant_id()?);
     let customer = harvest_ids::id_for(&db, harvest_ids::Kind::Customers, tenant, n).await?.ok_or_else(|| {
         crate::error::ApiError::validation(vec![crate::error::FieldError::new(

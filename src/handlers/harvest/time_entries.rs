@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 use super::{int_id, list_mapped};
 use crate::domain::harvest::entries::{self, Placement};
 use crate::domain::harvest::unprocessable;
-use crate::domain::model::{field, required, FieldDef, Kind as Field};
+use crate::domain::model::{field, not_null, required, FieldDef, Kind as Field};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::domain::params::{Param, ParamKind};
 use crate::domain::time;
@@ -50,7 +50,7 @@ const fn body_fields(user: FieldDef) -> [FieldDef; 11] {
 pub const CREATE: &[FieldDef] =
     &body_fields(required("user_id", Field::Int(1, MAX_ID)).doc("The user's (worker's) integer id."));
 pub const UPDATE: &[FieldDef] =
-    &body_fields(field("user_id", Field::Int(1, MAX_ID)).doc("Moves the entry to this user."));
+    &body_fields(not_null("user_id", Field::Int(1, MAX_ID)).doc("Moves the entry to this user (never `null`)."));
 
 fn not_found() -> ApiError {
     ApiError::not_found(Msg::NotFound(Noun::TimeEntry))
@@ -71,9 +71,11 @@ fn reply(status: u16, written: &str, body: Value) -> Reply {
 async fn named(call: &Call<'_>, kind: Kind, field: &str, v: Option<&Value>) -> ApiResult<Option<String>> {
     let n = match v {
         None | Some(Value::Null) => return Ok(None),
-        Some(v) => {
-            v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok())).ok_or_else(|| unprocessable(field))?
-        }
+        // An integer, also as JSON may write it with a zero fraction (`7.0`).
+        Some(v) => v
+            .as_i64()
+            .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() <= MAX_ID as f64).map(|f| f as i64))
+            .ok_or_else(|| unprocessable(field))?,
     };
     if n == 0 {
         return Ok(None);
