@@ -2,8 +2,8 @@
 // Events streams on GET /v1/positions/live, then positions posted at RATE per second (batches
 // of BATCH, round-robin over the workers, `recorded_at` = now to the millisecond) for DURATION
 // seconds. Every `id:` line a stream reads is one delivery; its release lag is arrival −
-// (recorded_at + DELAY). The tenant's live-feed figures and the workerd RSS are sampled every
-// SAMPLE seconds. Prints the sample table and the results (stdout), progress (stderr); exits 2
+// (recorded_at + DELAY). The tenant's live-feed figures, the worker isolate's JS heap and the
+// workerd RSS are sampled every SAMPLE seconds. Prints the sample table and the results (stdout), progress (stderr); exits 2
 // when a check fails (a stream not open, a position missing or twice, one released early, a
 // refused post, a position not streamed).
 //
@@ -17,7 +17,7 @@ import { api, percentile } from "./api.mjs";
 
 const { values: opt } = parseArgs({
   options: Object.fromEntries(["base", "operator", "subscribers", "workers", "rate", "batch", "duration",
-    "delay", "sample", "grace", "early", "pgid"].map((k) => [k, { type: "string" }])),
+    "delay", "sample", "grace", "early", "pgid", "inspector"].map((k) => [k, { type: "string" }])),
 });
 const [subscribers, workerCount, rate, batch] = [opt.subscribers, opt.workers, opt.rate, opt.batch].map(Number);
 const [durationMs, delayMs, sampleMs, graceMs] = [opt.duration, opt.delay, opt.sample, opt.grace].map((s) => Number(s) * 1000);
@@ -136,31 +136,58 @@ for (const deadline = Date.now() + 30000; Date.now() < deadline; await sleep(250
 console.error(`  ${subs.length} streams open, the feed counts ${counted}; posting ${rate}/s for ${durationMs / 1000} s`);
 
 // --- samples: the feed's figures and workerd's resident memory -----------------------------
-// The RSS of each workerd process of the server's group (wrangler dev runs two: the worker's
-// and its proxy's), in bytes by pid.
-function workerdRss() {
-  const rss = {};
+// The memory of each workerd process of the server's group (wrangler dev runs two: the
+// worker's and its proxy's), by pid: resident, and of that anonymous (heaps, not file pages).
+function workerdMemory() {
+  const byPid = {};
   for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const pgrp = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2];
       if (comm !== "workerd" || pgrp !== opt.pgid) continue;
-      rss[pid] = 1024 * Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      const kib = (field) => 1024 * Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+      byPid[pid] = { rss: kib("VmRSS"), anon: kib("RssAnon") };
     } catch { /* the process ended meanwhile */ }
   }
-  return rss;
+  return byPid;
 }
+// The worker isolate's JS heap, through wrangler's inspector proxy (the DevTools protocol; the
+// proxy wants an Origin header from a client that sends a User-Agent). null without one.
+async function inspector(port) {
+  try {
+    const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+    const ws = new WebSocket(targets[0].webSocketDebuggerUrl, { headers: { Origin: "http://localhost" } });
+    await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = () => fail(new Error("no connection")); });
+    let next = 0;
+    const waiting = new Map();
+    ws.onmessage = (m) => { const d = JSON.parse(m.data); waiting.get(d.id)?.(d.result); waiting.delete(d.id); };
+    const send = (method) => new Promise((ok) => {
+      const id = ++next;
+      waiting.set(id, ok);
+      ws.send(JSON.stringify({ id, method }));
+      setTimeout(() => { waiting.delete(id); ok(null); }, 5000);
+    });
+    await send("Runtime.enable");
+    return { heapUsed: async () => (await send("Runtime.getHeapUsage"))?.usedSize ?? NaN, close: () => ws.close() };
+  } catch (e) {
+    console.error(`  no heap figures: the inspector on port ${port}: ${e.message}`);
+    return null;
+  }
+}
+const isolate = opt.inspector ? await inspector(opt.inspector) : null;
+const procs = (byPid) => Object.entries(byPid).map(([pid, m]) => `${pid}: ${MiB(m.rss)} (anon ${MiB(m.anon)})`).join(", ");
 const samples = [];
 async function sample(start) {
   const t = Date.now() - start;
   const stats = await feedStats();
-  const byPid = workerdRss();
-  const s = { t, ...stats, byPid, rss: Object.values(byPid).reduce((a, b) => a + b, 0) };
+  const byPid = workerdMemory();
+  const heap = isolate ? await isolate.heapUsed() : NaN;
+  const s = { t, ...stats, heap, byPid, rss: Object.values(byPid).reduce((a, m) => a + m.rss, 0) };
   samples.push(s);
   console.error(`  ${(t / 1000).toFixed(0).padStart(4)} s: ${sent} positions sent, pending ${s.pending}, ` +
-    `released ${s.released}, sse_streams ${s.sse_streams}, wasm ${MiB(s.memory_bytes)} MiB, workerd RSS ${MiB(s.rss)} MiB ` +
-    `(${Object.entries(byPid).map(([pid, b]) => `${pid}: ${MiB(b)}`).join(", ")})`);
+    `released ${s.released}, sse_streams ${s.sse_streams}, wasm ${MiB(s.memory_bytes)} MiB, heap ${MiB(heap)} MiB, workerd RSS ${MiB(s.rss)} MiB (${procs(byPid)})`);
 }
 
 // --- the run: post on a fixed schedule, sample alongside, then wait for the last releases ---
@@ -193,6 +220,7 @@ await Promise.all(sampling);
 await sample(start);
 stopping = true;
 for (const s of subs) s.ctl.abort();
+isolate?.close();
 loopDelay.disable();
 const cpu = process.cpuUsage(cpuAtStart);
 const clientCpu = (100 * (cpu.user + cpu.system) / 1000 / (Date.now() - start)).toFixed(0);
@@ -215,21 +243,21 @@ for (let i = 0; i < arrivals.length; i++) {
   while (lo < hi) { const mid = (lo + hi) >> 1; if (samples[mid].t >= t) hi = mid; else lo = mid + 1; }
   windows[lo].push(lagsInOrder[i]);
 }
-const F = (cols) => cols.map((c, i) => String(c).padStart([9, 8, 9, 8, 8, 12, 9, 10, 11, 11, 11][i])).join(" ");
+const F = (cols) => cols.map((c, i) => String(c).padStart([9, 8, 9, 8, 8, 12, 9, 9, 12, 11, 11, 11][i])).join(" ");
 console.log(`live feed every ${sampleMs / 1000} s (deliveries and lag: those that arrived since the sample before)`);
-console.log(F(["elapsed s", "pending", "released", "workers", "skipped", "sse_streams", "wasm MiB", "workerd MiB",
+console.log(F(["elapsed s", "pending", "released", "workers", "skipped", "sse_streams", "wasm MiB", "heap MiB", "workerd MiB",
   "deliveries", "lag p99 ms", "lag max ms"]));
 samples.forEach((s, i) => {
   const w = windows[i].sort((a, b) => a - b);
   console.log(F([(s.t / 1000).toFixed(0), s.pending, s.released, s.workers, s.skipped, s.sse_streams, MiB(s.memory_bytes),
-    MiB(s.rss), w.length, w.length ? percentile(w, 99).toFixed(0) : "-", w.length ? w[w.length - 1].toFixed(0) : "-"]));
+    MiB(s.heap), MiB(s.rss), w.length, w.length ? percentile(w, 99).toFixed(0) : "-", w.length ? w[w.length - 1].toFixed(0) : "-"]));
 });
 const [first, last] = [samples[0], samples[samples.length - 1]];
 const most = (k) => Math.max(...samples.map((s) => s[k]));
 console.log(`memory: wasm ${MiB(first.memory_bytes)} MiB first, ${MiB(last.memory_bytes)} last, ${MiB(most("memory_bytes"))} max; ` +
+  `isolate heap ${MiB(first.heap)} MiB first, ${MiB(last.heap)} last, ${MiB(most("heap"))} max; ` +
   `workerd RSS ${MiB(first.rss)} MiB first, ${MiB(last.rss)} last, ${MiB(most("rss"))} max; pending at most ${most("pending")}`);
-const pids = Object.keys(first.byPid);
-console.log(`workerd processes: ${pids.map((pid) => `${pid} ${MiB(first.byPid[pid])} → ${MiB(last.byPid[pid] ?? 0)} MiB`).join(", ")}`);
+console.log(`workerd processes, MiB: first ${procs(first.byPid)}; last ${procs(last.byPid)}`);
 console.log();
 postMs.sort((a, b) => a - b);
 const row = (label, text) => console.log(`${label.padEnd(16)}${text}`);

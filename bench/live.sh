@@ -7,7 +7,8 @@
 # DURATION seconds (`POST /v1/positions`, batches of BATCH, `recorded_at` = now to the
 # millisecond, round-robin over the workers) and reads every stream (bench/live.mjs). It prints:
 #   a table, every SAMPLE seconds: the feed's figures (pending, released, workers, skipped,
-#              sse_streams, wasm memory) and the RSS of the server's workerd process, with the
+#              sse_streams, the isolate's wasm memory), the isolate's JS heap (read through
+#              wrangler's inspector) and the RSS of the server's workerd processes, with the
 #              deliveries and lag (p99, max) of each window — memory must stay bounded;
 #   release lag  arrival − (recorded_at + DELAY), p50, p99 and max over every delivery (one
 #              position to one subscriber); client and server share the machine's clock;
@@ -62,13 +63,15 @@ echo "edgeclock live bench — $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $COMMIT, $
 
 CI=true wrangler d1 migrations apply DB --local --persist-to "$STATE" >"$TMP/schema.log" 2>&1 \
   || fail_with_log "$TMP/schema.log" "applying migrations failed"
-serve edgeclock "$STATE" --var "LIVE_DELAY_SECONDS:$DELAY"
+# The inspector port lets the helper read the worker isolate's JS heap (Runtime.getHeapUsage).
+take_port INSPECTOR_PORT
+serve edgeclock "$STATE" --var "LIVE_DELAY_SECONDS:$DELAY" --inspector-port "$INSPECTOR_PORT"
 echo "serving on $BASE (log: $LOG)" >&2
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 B0=$(busy_ticks); S0=$(group_ticks "$SERVER_PID"); T0=$(now_ms)
 RC=0
-node bench/live.mjs --base "$BASE" --operator "$OPERATOR_TOKEN" --pgid "$SERVER_PID" \
+node bench/live.mjs --base "$BASE" --operator "$OPERATOR_TOKEN" --pgid "$SERVER_PID" --inspector "$INSPECTOR_PORT" \
   --subscribers "$SUBSCRIBERS" --workers "$WORKERS" --rate "$RATE" --batch "$BATCH" --duration "$DURATION" \
   --delay "$DELAY" --sample "$SAMPLE" --grace "$GRACE" --early "$EARLY" || RC=$?
 B1=$(busy_ticks); S1=$(group_ticks "$SERVER_PID"); T1=$(now_ms)
