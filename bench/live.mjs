@@ -187,7 +187,8 @@ async function sample(start) {
   const s = { t, ...stats, heap, byPid, rss: Object.values(byPid).reduce((a, m) => a + m.rss, 0) };
   samples.push(s);
   console.error(`  ${(t / 1000).toFixed(0).padStart(4)} s: ${sent} positions sent, pending ${s.pending}, ` +
-    `released ${s.released}, sse_streams ${s.sse_streams}, wasm ${MiB(s.memory_bytes)} MiB, heap ${MiB(heap)} MiB, workerd RSS ${MiB(s.rss)} MiB (${procs(byPid)})`);
+    `released ${s.released}, sse_streams ${s.sse_streams}, wasm ${MiB(s.memory_bytes)} MiB, heap ${MiB(heap)} MiB, ` +
+    `workerd RSS ${MiB(s.rss)} MiB (${procs(byPid)})`);
 }
 
 // --- the run: post on a fixed schedule, sample alongside, then wait for the last releases ---
@@ -249,14 +250,15 @@ console.log(F(["elapsed s", "pending", "released", "workers", "skipped", "sse_st
   "deliveries", "lag p99 ms", "lag max ms"]));
 samples.forEach((s, i) => {
   const w = windows[i].sort((a, b) => a - b);
-  console.log(F([(s.t / 1000).toFixed(0), s.pending, s.released, s.workers, s.skipped, s.sse_streams, MiB(s.memory_bytes),
-    MiB(s.heap), MiB(s.rss), w.length, w.length ? percentile(w, 99).toFixed(0) : "-", w.length ? w[w.length - 1].toFixed(0) : "-"]));
+  const [p99, max] = w.length ? [percentile(w, 99).toFixed(0), w[w.length - 1].toFixed(0)] : ["-", "-"];
+  console.log(F([(s.t / 1000).toFixed(0), s.pending, s.released, s.workers, s.skipped, s.sse_streams,
+    MiB(s.memory_bytes), MiB(s.heap), MiB(s.rss), w.length, p99, max]));
 });
 const [first, last] = [samples[0], samples[samples.length - 1]];
 const most = (k) => Math.max(...samples.map((s) => s[k]));
-console.log(`memory: wasm ${MiB(first.memory_bytes)} MiB first, ${MiB(last.memory_bytes)} last, ${MiB(most("memory_bytes"))} max; ` +
-  `isolate heap ${MiB(first.heap)} MiB first, ${MiB(last.heap)} last, ${MiB(most("heap"))} max; ` +
-  `workerd RSS ${MiB(first.rss)} MiB first, ${MiB(last.rss)} last, ${MiB(most("rss"))} max; pending at most ${most("pending")}`);
+const trio = (k) => `${MiB(first[k])} first, ${MiB(last[k])} last, ${MiB(most(k))} max`;
+console.log(`memory, MiB: wasm ${trio("memory_bytes")}; isolate heap ${trio("heap")}; workerd RSS ${trio("rss")}; ` +
+  `pending at most ${most("pending")}`);
 console.log(`workerd processes, MiB: first ${procs(first.byPid)}; last ${procs(last.byPid)}`);
 console.log();
 postMs.sort((a, b) => a - b);

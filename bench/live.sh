@@ -71,9 +71,10 @@ echo "serving on $BASE (log: $LOG)" >&2
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 B0=$(busy_ticks); S0=$(group_ticks "$SERVER_PID"); T0=$(now_ms)
 RC=0
-node bench/live.mjs --base "$BASE" --operator "$OPERATOR_TOKEN" --pgid "$SERVER_PID" --inspector "$INSPECTOR_PORT" \
-  --subscribers "$SUBSCRIBERS" --workers "$WORKERS" --rate "$RATE" --batch "$BATCH" --duration "$DURATION" \
-  --delay "$DELAY" --sample "$SAMPLE" --grace "$GRACE" --early "$EARLY" || RC=$?
+# --name=value: a value may start with a dash (EARLY=-100 makes every delivery count as early).
+node bench/live.mjs --base="$BASE" --operator="$OPERATOR_TOKEN" --pgid="$SERVER_PID" --inspector="$INSPECTOR_PORT" \
+  --subscribers="$SUBSCRIBERS" --workers="$WORKERS" --rate="$RATE" --batch="$BATCH" --duration="$DURATION" \
+  --delay="$DELAY" --sample="$SAMPLE" --grace="$GRACE" --early="$EARLY" || RC=$?
 B1=$(busy_ticks); S1=$(group_ticks "$SERVER_PID"); T1=$(now_ms)
 [ "$RC" = 0 ] || [ "$RC" = 2 ] || fail_with_log "$LOG" "bench/live.mjs failed (exit $RC)"
 
