@@ -3,9 +3,9 @@
 // of BATCH, round-robin over the workers, `recorded_at` = now to the millisecond) for DURATION
 // seconds. Every `id:` line a stream reads is one delivery; its release lag is arrival −
 // (recorded_at + DELAY). The tenant's live-feed figures, the worker isolate's JS heap and the
-// workerd RSS are sampled every SAMPLE seconds. Prints the sample table and the results (stdout), progress (stderr); exits 2
-// when a check fails (a stream not open, a position missing or twice, one released early, a
-// refused post, a position not streamed).
+// workerd RSS are sampled every SAMPLE seconds. Prints the sample table and the results
+// (stdout), progress (stderr); exits 2 when a check fails (a stream not open, a position
+// missing or twice, one released early, a refused post, a position not streamed).
 //
 // Client and server run on one machine and read one clock (Date.now()), so the lag needs no
 // clock correction; it includes the time this process takes to read a chunk.
