@@ -40,6 +40,9 @@ pick_port() { # a free port from $PORTS not handed out before in this run
   done
   die "no free port among: $PORTS"
 }
+# take_port NAME: pick_port into the variable NAME, remembered as handed out (pick_port in
+# $(…) runs in a subshell, so its own note is lost; two ports for one server need this).
+take_port() { local p; p=$(pick_port) || exit 1; TAKEN="$TAKEN$p "; printf -v "$1" '%s' "$p"; }
 
 to_ms() { # wrk latency (812.00us, 3.21ms, 1.02s, 1.50m) -> milliseconds
   awk -v v="$1" 'BEGIN {

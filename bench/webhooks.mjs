@@ -5,6 +5,8 @@
 import http from "node:http";
 import { parseArgs } from "node:util";
 
+import { api, percentile } from "./api.mjs";
+
 const { values: opt } = parseArgs({
   options: {
     base: { type: "string" }, operator: { type: "string" }, endpoints: { type: "string" },
@@ -39,22 +41,8 @@ await new Promise((ok) => receiver.listen(0, "127.0.0.1", ok));
 const hookBase = `http://127.0.0.1:${receiver.address().port}`;
 
 // --- API --------------------------------------------------------------------------------
-async function call(method, path, token, body) {
-  const res = await fetch(opt.base + path, {
-    method, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    body: body && JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-function must(r, status, what) {
-  if (r.status !== status) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body.data;
-}
-
-const limits = { per_second: 1000000, per_minute: 100000000, per_day: 1000000000 };
-const tenant = must(await call("POST", "/v1/operator/tenants", opt.operator,
-  { name: `Webhook bench ${endpoints}`, tier: "enterprise", timezone: "UTC", limits }), 201, "tenant");
+const { call, must, benchTenant } = api(opt.base);
+const tenant = await benchTenant(opt.operator, `Webhook bench ${endpoints}`);
 const key = tenant.api_key.key;
 for (let i = 0; i < endpoints; i++) {
   const body = { url: `${hookBase}/e${i}`, events: ["worker.created"] };
@@ -106,7 +94,7 @@ for (const [worker, at] of sent) {
   }
 }
 latencies.sort((a, b) => a - b);
-const pct = (p) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)];
+const pct = (p) => percentile(latencies, p);
 const seconds = (last - start) / 1000;
 console.log([
   String(endpoints).padEnd(10), String(sent.size).padStart(8), String(latencies.length).padStart(11),
