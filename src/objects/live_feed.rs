@@ -99,11 +99,18 @@ impl LiveFeed {
         self.schedule().await
     }
 
-    /// Writes released positions to every subscriber whose filter matches.
+    /// Writes released positions to every subscriber whose filter matches. Each position's
+    /// frame is formatted once, and the whole release once for the streams without a filter.
     fn fan_out(&self, items: &[Item]) {
+        let frames: Vec<String> = items.iter().map(live::sse_position).collect();
+        let all: String = frames.concat();
         self.send_to_streams(|filter| {
-            let frames: String = items.iter().filter(|i| filter.matches(i)).map(live::sse_position).collect();
-            (!frames.is_empty()).then_some(frames)
+            if *filter == Filter::default() {
+                return Some(all.clone());
+            }
+            let mine: String =
+                items.iter().zip(&frames).filter(|(i, _)| filter.matches(i)).map(|(_, f)| f.as_str()).collect();
+            (!mine.is_empty()).then_some(mine)
         });
         for ws in self.state.get_websockets() {
             let filter: Filter = ws.deserialize_attachment().ok().flatten().unwrap_or_default();
