@@ -32,17 +32,12 @@ BENCH_NAME=harvest
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
-[ -f build/index.js ] || die "build/index.js missing; run 'make build'"
-[ -x node_modules/.bin/wrangler ] || die "node_modules/.bin/wrangler missing; run 'make build'"
-command -v curl >/dev/null || die "curl is required"
+require_build_and_operator
 for v in ENTRIES WORKERS PER_PAGE DEEP REQUESTS SEED_CHUNK; do
   [[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -gt 0 ] || die "$v must be a positive integer (got '${!v}')"
 done
 [ "$PER_PAGE" -le 2000 ] || die "PER_PAGE is at most 2000"
 [ $(( DEEP * PER_PAGE )) -le "$ENTRIES" ] || die "page $DEEP of $PER_PAGE is past $ENTRIES entries"
-[ -f .dev.vars ] || cp .dev.vars.example .dev.vars
-OPERATOR_TOKEN=$(sed -n 's/^OPERATOR_TOKEN=//p' .dev.vars)
-[ -n "$OPERATOR_TOKEN" ] || die "no OPERATOR_TOKEN in .dev.vars"
 
 temp_dir_with_cleanup
 
@@ -87,12 +82,10 @@ if (cmd === 'seed') {
 EOF
 helper() { node "$TMP/harvest.mjs" "$@"; }
 
-COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-git diff --quiet HEAD -- src Cargo.toml Cargo.lock schema.sql migrations 2>/dev/null || COMMIT="$COMMIT+dirty"
+bench_commit
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "edgeclock /v2 pages bench — $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $COMMIT, $(nproc) CPU(s)" >&2
-CI=true wrangler d1 migrations apply DB --local --persist-to "$STATE" >"$TMP/schema.log" 2>&1 \
-  || fail_with_log "$TMP/schema.log" "applying migrations failed"
+apply_migrations "$STATE"
 start_server setup
 body=$(curl -sS -w '\n%{http_code}' -X POST "$BASE/v1/operator/tenants" -H "Authorization: Bearer $OPERATOR_TOKEN" \
   -H 'Content-Type: application/json' \

@@ -121,3 +121,26 @@ bench_cleanup() {
   if [ "${KEEP_TMP:-0}" = 1 ]; then echo "$BENCH_NAME: kept $TMP" >&2; else rm -rf "$TMP"; fi
   exit $rc
 }
+
+# The checks every API bench starts with: a build, the installed wrangler, curl, and the local
+# operator token (-> OPERATOR_TOKEN; .dev.vars is made from the example when missing).
+require_build_and_operator() {
+  [ -f build/index.js ] || die "build/index.js missing; run 'make build'"
+  [ -x node_modules/.bin/wrangler ] || die "node_modules/.bin/wrangler missing; run 'make build' (it installs the tools)"
+  command -v curl >/dev/null || die "curl is required"
+  [ -f .dev.vars ] || cp .dev.vars.example .dev.vars
+  OPERATOR_TOKEN=$(sed -n 's/^OPERATOR_TOKEN=//p' .dev.vars)
+  [ -n "$OPERATOR_TOKEN" ] || die "no OPERATOR_TOKEN in .dev.vars"
+}
+
+# The commit measured (-> COMMIT), marked +dirty when the code differs from it.
+bench_commit() {
+  COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+  git diff --quiet HEAD -- src Cargo.toml Cargo.lock schema.sql migrations 2>/dev/null || COMMIT="$COMMIT+dirty"
+}
+
+# Applies every migration to the local state in $1 (a fresh one: the schema).
+apply_migrations() {
+  CI=true wrangler d1 migrations apply DB --local --persist-to "$1" >"$TMP/schema.log" 2>&1 \
+    || fail_with_log "$TMP/schema.log" "applying migrations failed"
+}

@@ -31,21 +31,14 @@ BENCH_NAME=webhooks
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
-[ -f build/index.js ] || die "build/index.js missing; run 'make build'"
-[ -x node_modules/.bin/wrangler ] || die "node_modules/.bin/wrangler missing; run 'make build' (it installs the tools)"
-command -v curl >/dev/null || die "curl is required"
-[ -f .dev.vars ] || cp .dev.vars.example .dev.vars
-OPERATOR_TOKEN=$(sed -n 's/^OPERATOR_TOKEN=//p' .dev.vars)
-[ -n "$OPERATOR_TOKEN" ] || die "no OPERATOR_TOKEN in .dev.vars"
+require_build_and_operator
 
 temp_dir_with_cleanup
 
-COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-git diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || COMMIT="$COMMIT+dirty"
+bench_commit
 echo "edgeclock webhook bench — $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $COMMIT, $(nproc) CPU(s), $EVENTS events per run, $CONCURRENCY writes at a time" >&2
 
-CI=true wrangler d1 migrations apply DB --local --persist-to "$TMP/state" >"$TMP/schema.log" 2>&1 \
-  || fail_with_log "$TMP/schema.log" "applying migrations failed"
+apply_migrations "$TMP/state"
 serve edgeclock "$TMP/state" --var ALLOW_HTTP_WEBHOOKS:true
 echo "serving on $BASE (log: $LOG)" >&2
 
