@@ -11,8 +11,8 @@
 # coverage (boundary and negative values of every parameter and field), fuzzing (positive and
 # negative, CONTRACT_MAX_EXAMPLES per operation) and stateful (chains of calls that reuse the
 # ids responses return). With the defaults, against a document the API satisfies, one run sends
-# about 15,000 requests to the /v1 and /v2 operations (and undeclared methods to each path), in two
-# processes side by side: under eight minutes on two cores shared with other builds (one
+# about 20,000 requests to the /v1 and /v2 operations (and undeclared methods to each path), in two
+# processes side by side: 7 to 10 minutes on two cores shared with other builds (one
 # process took 8.5 to 16 minutes). The script prints the exact count.
 #
 # Prints schemathesis' summary and exits with its status (non-zero on any failure); wrangler
