@@ -78,12 +78,13 @@ fn a_position_is_held_for_the_delay_and_never_released_early() {
     let recorded_at = stamp(0);
     let sent = Instant::now();
     let id = record(&c.t, &c.worker, &recorded_at);
-    let e = stream.position_within(Duration::from_secs(LIVE_DELAY_SECONDS + 5)).expect("released after the delay");
+    let e = stream.position_within(Duration::from_secs(LIVE_DELAY_SECONDS + 10)).expect("released after the delay");
     assert_eq!(e.id.as_deref(), Some(id.as_str()));
     let waited = e.at.duration_since(sent);
     // `sent` is after `recorded_at`, so the delay counted from `sent` is a lower bound.
     assert!(waited >= Duration::from_secs(LIVE_DELAY_SECONDS) - Duration::from_millis(50), "released after {waited:?}");
-    assert!(waited < Duration::from_secs(LIVE_DELAY_SECONDS + 2), "released late: {waited:?}");
+    // Generous: the suite runs many tests at once on a small machine.
+    assert!(waited < Duration::from_secs(LIVE_DELAY_SECONDS + 4), "released late: {waited:?}");
     let p = e.json();
     assert_eq!(p["id"], id.as_str());
     assert_eq!(p["worker_id"], c.worker.as_str());
@@ -100,10 +101,11 @@ fn a_back_dated_position_is_released_at_once_over_sse_and_websocket() {
     let ws_filtered = live_stream::websocket(&format!("/v1/positions/live?worker_ids={nobody}"), &c.t.key);
     let sent = Instant::now();
     let id = record(&c.t, &c.worker, &stamp(-10 * 60_000));
-    let e = sse_stream.position_within(Duration::from_secs(3)).expect("SSE gets it at once");
+    let e = sse_stream.position_within(Duration::from_secs(5)).expect("SSE gets it at once");
     assert_eq!(e.id.as_deref(), Some(id.as_str()));
-    assert!(e.at.duration_since(sent) < Duration::from_millis(1500), "{:?}", e.at.duration_since(sent));
-    let m = ws.position_within(Duration::from_secs(3)).expect("the WebSocket gets it at once");
+    // Well before the 3 s delay a position recorded now would wait.
+    assert!(e.at.duration_since(sent) < Duration::from_millis(2500), "{:?}", e.at.duration_since(sent));
+    let m = ws.position_within(Duration::from_secs(5)).expect("the WebSocket gets it at once");
     assert_eq!(m.json()["id"], id.as_str(), "one JSON position per text message");
     assert!(ws_filtered.positions_during(Duration::from_millis(800)).is_empty(), "a WebSocket keeps its filter");
 }
