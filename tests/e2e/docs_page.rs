@@ -23,6 +23,9 @@ fn docs_render_with_the_network_cut() {
             // Anything but the server goes to a port where nothing listens.
             "--proxy-server=127.0.0.1:9",
             "--proxy-bypass-list=127.0.0.1",
+            // Swagger UI renders operations in a virtual list (only what is on screen): a tall
+            // window puts the whole document on screen, so the DOM holds every operation.
+            "--window-size=1280,40000",
             "--virtual-time-budget=20000",
             "--dump-dom",
         ])
@@ -34,7 +37,9 @@ fn docs_render_with_the_network_cut() {
     let dom = String::from_utf8_lossy(&out.stdout);
     // Swagger UI drew the document: its title and an operation block per route, e.g. these.
     assert!(dom.contains("edgeclock"), "the page did not render:\n{}", &dom[..dom.len().min(2000)]);
-    for path in ["/v1/workers", "/v1/time-entries/{time_entry_id}/approve", "/v1/attendance/clock-in"] {
+    for path in
+        ["/v1/workers", "/v1/time-entries/{time_entry_id}/approve", "/v1/attendance/clock-in", "/v2/time_entries"]
+    {
         assert!(dom.contains(&format!("data-path=\"{path}\"")), "{path} is not on the page");
     }
 }
