@@ -150,7 +150,6 @@ impl Conditions {
 pub async fn page(
     db: &impl Database,
     r: &Resource,
-    json: &str,
     tenant: &str,
     cond: &Conditions,
     req: &PageRequest,
@@ -174,6 +173,7 @@ pub async fn page(
         "SELECT {json} FROM {table} t WHERE {filter} AND t.harvest_id <= \
          (SELECT t.harvest_id FROM {table} t WHERE {filter} ORDER BY t.harvest_id DESC LIMIT 1 OFFSET {offset}) \
          ORDER BY t.harvest_id DESC LIMIT {limit}",
+        json = r.json,
         table = r.table,
         offset = req.offset(),
         limit = req.per_page,
@@ -185,9 +185,10 @@ pub async fn page(
 }
 
 /// The object of `r` with integer id `id` in `tenant` (one index lookup), if live.
-pub async fn one(db: &impl Database, r: &Resource, json: &str, tenant: &str, id: i64) -> ApiResult<Option<String>> {
+pub async fn one(db: &impl Database, r: &Resource, tenant: &str, id: i64) -> ApiResult<Option<String>> {
+    let (json, table) = (r.json, r.table);
     let sql =
-        format!("SELECT {json} FROM {} t WHERE t.harvest_id = ? AND t.tenant_id = ? AND t.deleted_at IS NULL", r.table);
+        format!("SELECT {json} FROM {table} t WHERE t.harvest_id = ? AND t.tenant_id = ? AND t.deleted_at IS NULL");
     db::first_text(db, &sql, &[Arg::Int(id), tenant.into()]).await
 }
 

@@ -82,7 +82,7 @@ pub async fn list_mapped(
     if let (Some(active), Some(want)) = (r.active, flag(call, "is_active")?) {
         cond.add(format!("{active} = {}", i32::from(want)), []);
     }
-    let (items, total, ceiling) = store::page(&call.db()?, r, r.json, call.tenant_id()?, &cond, &req).await?;
+    let (items, total, ceiling) = store::page(&call.db()?, r, call.tenant_id()?, &cond, &req).await?;
     let mut query = worker::url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in call.query.pairs() {
         if !PAGING.contains(&k.as_str()) {
@@ -99,7 +99,7 @@ pub async fn list_mapped(
 /// One object of `r` by its integer id.
 pub async fn detail(call: &Call<'_>, r: &Resource, raw_id: &str, noun: Noun) -> ApiResult<Reply> {
     let id = int_id(raw_id, noun)?;
-    match store::one(&call.db()?, r, r.json, call.tenant_id()?, id).await? {
+    match store::one(&call.db()?, r, call.tenant_id()?, id).await? {
         Some(json) => Ok(Reply::ok(json)),
         None => Err(ApiError::not_found(Msg::NotFound(noun))),
     }

@@ -44,21 +44,22 @@ impl Fx {
     /// The tenant's undispatched events, fanned out now.
     fn fan_out(&self) -> Vec<String> {
         let ids: Vec<(String,)> =
-            block_on(self.db.raw("SELECT id FROM events WHERE dispatched_at IS NULL ORDER BY id", &[])).unwrap();
+            block_on(self.db.raw("SELECT id FROM events WHERE dispatched_at IS NULL ORDER BY id", &[])).unwrap(); // ok: native test
         let ids: Vec<String> = ids.into_iter().map(|(id,)| id).collect();
-        block_on(dispatch(&self.db, &ids, self.tick())).unwrap()
+        block_on(dispatch(&self.db, &ids, self.tick())).unwrap() // ok: native test
     }
 
     /// `(webhook_id, event, body)` of every delivery, oldest first.
     fn deliveries(&self) -> Vec<(String, String, Value)> {
         let sql = "SELECT webhook_id, event, body FROM webhook_deliveries ORDER BY id";
-        let rows: Vec<(String, String, String)> = block_on(self.db.raw(sql, &[])).unwrap();
-        rows.into_iter().map(|(w, e, b)| (w, e, serde_json::from_str(&b).unwrap())).collect()
+        let rows: Vec<(String, String, String)> = block_on(self.db.raw(sql, &[])).unwrap(); // ok: native test
+        let body = |b: String| -> Value { serde_json::from_str(&b).unwrap() }; // ok: native test
+        rows.into_iter().map(|(w, e, b)| (w, e, body(b))).collect()
     }
 
     fn claim(&self, id: &str) -> Option<Claimed> {
         let now = self.tick();
-        block_on(deliveries::claim(&self.db, id, now, now + 15_000)).unwrap()
+        block_on(deliveries::claim(&self.db, id, now, now + 15_000)).unwrap() // ok: native test
     }
 }
 
@@ -99,12 +100,12 @@ fn racing_fan_outs_make_one_delivery_per_pair_and_only_one_enqueues_it() {
     let fx = Fx::new();
     fx.endpoint(r#"["*"]"#, None, "json", None);
     fx.worker();
-    let ids: Vec<(String,)> = block_on(fx.db.raw("SELECT id FROM events", &[])).unwrap();
+    let ids: Vec<(String,)> = block_on(fx.db.raw("SELECT id FROM events", &[])).unwrap(); // ok: native test
     let ids: Vec<String> = ids.into_iter().map(|(id,)| id).collect();
     // Both read the event as undispatched before either writes: the second's inserts are ignored.
-    let found = block_on(events::undispatched_by_id(&fx.db, &ids)).unwrap();
+    let found = block_on(events::undispatched_by_id(&fx.db, &ids)).unwrap(); // ok: native test
     assert_eq!(found.len(), 1);
-    let first = block_on(dispatch(&fx.db, &ids, fx.tick())).unwrap();
+    let first = block_on(dispatch(&fx.db, &ids, fx.tick())).unwrap(); // ok: native test
     let planned = vec![deliveries::NewDelivery {
         id: deliveries::new_id(fx.tick()),
         tenant_id: fx.tenant.clone(),
@@ -113,7 +114,7 @@ fn racing_fan_outs_make_one_delivery_per_pair_and_only_one_enqueues_it() {
         event: Event::WorkerCreated,
         body: "{}".into(),
     }];
-    let second = block_on(deliveries::record_fan_out(&fx.db, &planned, &ids, fx.tick())).unwrap();
+    let second = block_on(deliveries::record_fan_out(&fx.db, &planned, &ids, fx.tick())).unwrap(); // ok: native test
     assert_eq!((first.len(), second.len()), (1, 0));
     assert_eq!(fx.deliveries().len(), 1);
 }
@@ -128,7 +129,7 @@ fn filters_see_the_events_site_worker_and_department() {
         fx.endpoint(r#"["*"]"#, Some(r#"{"department_ids": ["dep_0193c2aa000070008000000000000001"]}"#), "json", None);
     let w = fx.worker();
     // The entry names no site: its job's site is the event's.
-    let entry = fx.entry_with(&w, "2026-03-02T09:00:00Z", None, vec![("job_id", job.as_str().into())]).unwrap();
+    let entry = fx.entry_with(&w, "2026-03-02T09:00:00Z", None, vec![("job_id", job.as_str().into())]).unwrap(); // ok: native test
     block_on(resource::update_if(
         &fx.db,
         &crate::storage::time_entries::TIME_ENTRIES,
@@ -138,7 +139,7 @@ fn filters_see_the_events_site_worker_and_department() {
         vec![("notes", "x".into())],
         resource::Guarded { guard: None, events: &[Event::TimeEntryUpdated] },
     ))
-    .unwrap();
+    .unwrap(); // ok: native test
     fx.fan_out();
     let made = fx.deliveries();
     // worker.created has no site (the worker has none); the entry's events have the job's.
