@@ -46,6 +46,8 @@ pub enum Kind {
     Exports,
     Positions,
     Contacts,
+    Expenses,
+    Invoices,
 }
 
 impl Kind {
@@ -70,6 +72,8 @@ impl Kind {
         Kind::Exports,
         Kind::Positions,
         Kind::Contacts,
+        Kind::Expenses,
+        Kind::Invoices,
     ];
 
     /// The table, which is also the kind's name in `harvest_sequences`.
@@ -94,6 +98,8 @@ impl Kind {
             Kind::Exports => "exports",
             Kind::Positions => "positions",
             Kind::Contacts => "contacts",
+            Kind::Expenses => "expenses",
+            Kind::Invoices => "invoices",
         }
     }
 

@@ -42,6 +42,14 @@ const NUMBERED: &[&str] = &[
 /// the migration history as the first release (which applied schema.sql directly) never had one.
 fn to_first_release(state: &Path) {
     let db = rusqlite::Connection::open(d1_file(state)).expect("open local D1");
+    // 0008_invoicing
+    db.execute_batch(
+        "DROP TABLE invoice_sequences; DROP TABLE invoices; DROP TABLE expenses; \
+         DROP INDEX time_entries_invoice; ALTER TABLE time_entries DROP COLUMN invoice_id; \
+         ALTER TABLE jobs DROP COLUMN hourly_rate; \
+         DELETE FROM harvest_sequences WHERE kind IN ('expenses', 'invoices');",
+    )
+    .expect("undo 0008");
     // 0007_contacts
     db.execute_batch("DROP TABLE contacts; DELETE FROM harvest_sequences WHERE kind = 'contacts';").expect("undo 0007");
     // 0006_harvest_ids
