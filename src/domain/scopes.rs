@@ -32,6 +32,8 @@ named! {
         Positions = "positions",
         Reports = "reports",
         Exports = "exports",
+        Expenses = "expenses",
+        Invoices = "invoices",
         AuditLog = "audit-log",
         ApiKeys = "api-keys",
         Webhooks = "webhooks",

@@ -80,6 +80,8 @@ pub enum Noun {
     Webhook,
     WebhookDelivery,
     Export,
+    Expense,
+    Invoice,
     Object,
 }
 
@@ -129,6 +131,14 @@ pub enum Msg {
     LinkInvalid,
     /// A feature only the enterprise plan has.
     EnterpriseOnly,
+    /// An approved expense is locked until un-approved.
+    ExpenseLocked,
+    /// A time entry or expense on an invoice cannot change (delete the draft invoice first).
+    Invoiced,
+    /// Only a draft invoice may be edited or deleted.
+    InvoiceNotDraft,
+    /// An invoice import found nothing left to bill.
+    NothingToInvoice,
 }
 
 /// Why one field is invalid (`details[].code`).

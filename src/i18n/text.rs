@@ -64,6 +64,14 @@ fn noun(n: Noun, lang: Lang) -> &'static str {
         (Contact, Es) => "Contacto",
         (Contact, Fr) => "Contact",
         (Contact, De) => "Kontakt",
+        (Expense, En) => "Expense",
+        (Expense, Es) => "Gasto",
+        (Expense, Fr) => "Dépense",
+        (Expense, De) => "Ausgabe",
+        (Invoice, En) => "Invoice",
+        (Invoice, Es) => "Factura",
+        (Invoice, Fr) => "Facture",
+        (Invoice, De) => "Rechnung",
         (Job, En) => "Job",
         (Job, Es) => "Trabajo",
         (Job, Fr) => "Chantier",
@@ -297,6 +305,34 @@ pub fn render(msg: &Msg, code: crate::error::ErrorCode, lang: Lang) -> String {
             Fr => format!("Impossible de passer le statut de '{from}' à '{to}'."),
             De => format!("Der Status kann nicht von '{from}' zu '{to}' wechseln."),
         },
+        Msg::ExpenseLocked => match lang {
+            En => "This expense is approved and locked; un-approve it first.",
+            Es => "Este gasto está aprobado y bloqueado; anule la aprobación primero.",
+            Fr => "Cette dépense est approuvée et verrouillée ; annulez d'abord l'approbation.",
+            De => "Diese Ausgabe ist genehmigt und gesperrt; zuerst die Genehmigung aufheben.",
+        }
+        .to_string(),
+        Msg::Invoiced => match lang {
+            En => "This is on an invoice and locked; delete the draft invoice first to free it.",
+            Es => "Esto figura en una factura y está bloqueado; elimine primero el borrador de la factura.",
+            Fr => "Ceci figure sur une facture et est verrouillé ; supprimez d'abord le brouillon de facture.",
+            De => "Dies steht auf einer Rechnung und ist gesperrt; zuerst den Rechnungsentwurf löschen.",
+        }
+        .to_string(),
+        Msg::InvoiceNotDraft => match lang {
+            En => "Only a draft invoice can be edited or deleted.",
+            Es => "Solo se puede editar o eliminar una factura en borrador.",
+            Fr => "Seule une facture en brouillon peut être modifiée ou supprimée.",
+            De => "Nur ein Rechnungsentwurf kann bearbeitet oder gelöscht werden.",
+        }
+        .to_string(),
+        Msg::NothingToInvoice => match lang {
+            En => "Nothing is left to invoice: no approved, billable, not yet invoiced time or expenses of this customer in the range.",
+            Es => "No queda nada por facturar: ningún tiempo o gasto aprobado, facturable y sin facturar de este cliente en el rango.",
+            Fr => "Rien à facturer : aucun temps ni dépense approuvé, facturable et non encore facturé de ce client sur la période.",
+            De => "Nichts mehr abzurechnen: keine genehmigte, abrechenbare, noch nicht berechnete Zeit oder Ausgabe dieses Kunden im Zeitraum.",
+        }
+        .to_string(),
         Msg::EnterpriseOnly => match lang {
             En => "Live positions and embed tokens are part of the enterprise plan.",
             Es => "Las posiciones en vivo y los tokens de inserción forman parte del plan enterprise.",
