@@ -35,24 +35,13 @@ fn basis_points(multiplier: f64) -> i128 {
     }
 }
 
-/// `n / d` rounded to the nearest integer, ties to even (SPEC §6's rounding of money); `d > 0`.
-fn div_half_even(n: i128, d: i128) -> i128 {
-    let (q, r) = (n.div_euclid(d), n.rem_euclid(d));
-    match (2 * r).cmp(&d) {
-        std::cmp::Ordering::Less => q,
-        std::cmp::Ordering::Greater => q + 1,
-        std::cmp::Ordering::Equal if q % 2 == 0 => q,
-        std::cmp::Ordering::Equal => q + 1,
-    }
-}
-
 /// Gross pay in minor units: regular hours × rate + overtime hours × rate × multiplier, from
 /// hours in hundredths (as the file shows them), rounded half to even.
 pub fn gross_pay(regular_centi: i64, overtime_centi: i64, rate: i64, multiplier: f64) -> i64 {
     let rate = i128::from(rate.max(0));
     let regular = i128::from(regular_centi.max(0)).saturating_mul(rate).saturating_mul(10_000);
     let overtime = i128::from(overtime_centi.max(0)).saturating_mul(rate).saturating_mul(basis_points(multiplier));
-    let pay = div_half_even(regular.saturating_add(overtime), 100 * 10_000);
+    let pay = super::money::div_half_even(regular.saturating_add(overtime), 100 * 10_000);
     i64::try_from(pay).unwrap_or(i64::MAX)
 }
 

@@ -23,6 +23,7 @@ pub mod links;
 pub mod listing;
 pub mod live;
 pub mod model;
+pub mod money;
 pub mod named;
 pub mod overtime;
 pub mod params;
