@@ -59,6 +59,10 @@ pub const FIELDS: &[FieldDef] = &[
          with coordinates, else none. `null`: no fence.",
     ),
     field("budget", Kind::Object(&BUDGET)).doc("`null`: no budget."),
+    field("hourly_rate", Kind::Int(0, 100_000_000)).doc(
+        "Minor units of the customer's currency per hour, for invoicing: time imported onto an invoice is billed at \
+         its task's `default_hourly_rate`, else at this rate, else at 0. `null`: none.",
+    ),
 ];
 
 /// Whether a job may move from one status to another: a job is completed or archived from

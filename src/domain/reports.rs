@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use super::formats::Table;
 use super::jobs::percent_used;
 use super::labor::{cost, hours};
+use super::money::div_half_even;
 use super::named::named;
 use super::overtime::day_bounds;
 use super::time::fmt_ms;
@@ -66,23 +67,34 @@ pub struct Sums {
     pub billable_seconds: f64,
     /// Σ worked seconds × the worker's pay rate.
     pub rate_seconds: f64,
+    /// Σ billable worked seconds × the billing rate (the task's `default_hourly_rate`, else the
+    /// job's `hourly_rate`, else 0), as an invoice import bills them.
+    #[serde(default)]
+    pub bill_rate_seconds: f64,
     pub entries: f64,
 }
 
 impl Sums {
+    /// What the billable time is worth at its billing rates, in minor units (half to even).
+    pub fn billable_amount(self) -> i64 {
+        i64::try_from(div_half_even(self.bill_rate_seconds.round() as i128, 3_600)).unwrap_or(i64::MAX)
+    }
+
     fn add(self, o: Sums) -> Sums {
         Sums {
             seconds: self.seconds + o.seconds,
             billable_seconds: self.billable_seconds + o.billable_seconds,
             rate_seconds: self.rate_seconds + o.rate_seconds,
+            bill_rate_seconds: self.bill_rate_seconds + o.bill_rate_seconds,
             entries: self.entries + o.entries,
         }
     }
-    /// `{hours, billable_hours, labor_cost, entry_count}`.
+    /// `{hours, billable_hours, billable_amount, labor_cost, entry_count}`.
     pub fn totals(self) -> Value {
         json!({
             "hours": hours(self.seconds),
             "billable_hours": hours(self.billable_seconds),
+            "billable_amount": self.billable_amount(),
             "labor_cost": cost(self.rate_seconds),
             "entry_count": self.entries as i64,
         })
@@ -100,7 +112,7 @@ pub struct TimeRow {
 /// The time report's columns: the group's id column, then the same six for every grouping.
 macro_rules! time_columns {
     ($id:literal) => {
-        &[$id, "name", "hours", "billable_hours", "labor_cost", "currency", "entry_count"]
+        &[$id, "name", "hours", "billable_hours", "billable_amount", "labor_cost", "currency", "entry_count"]
     };
 }
 
@@ -126,6 +138,7 @@ pub fn time_table(group: GroupBy, rows: &[TimeRow], currency: &str) -> Table {
                 json!(r.name),
                 json!(hours(r.sums.seconds)),
                 json!(hours(r.sums.billable_seconds)),
+                json!(r.sums.billable_amount()),
                 json!(cost(r.sums.rate_seconds)),
                 json!(currency),
                 json!(r.sums.entries as i64),
@@ -231,7 +244,13 @@ mod tests {
     }
 
     fn sums(seconds: f64, billable: f64, rate: f64, entries: f64) -> Sums {
-        Sums { seconds, billable_seconds: billable, rate_seconds: seconds * rate, entries }
+        Sums {
+            seconds,
+            billable_seconds: billable,
+            rate_seconds: seconds * rate,
+            bill_rate_seconds: billable * 5_000.0,
+            entries,
+        }
     }
 
     #[test]
@@ -245,16 +264,22 @@ mod tests {
         let objects = t.objects();
         assert_eq!(
             objects[0],
-            json!({"task_id": "wkr_1", "name": "Ada", "hours": 7.5, "billable_hours": 0.0, "labor_cost": 15_000,
+            json!({"task_id": "wkr_1", "name": "Ada", "hours": 7.5, "billable_hours": 0.0, "billable_amount": 0, "labor_cost": 15_000,
                    "currency": "EUR", "entry_count": 2})
         );
         assert_eq!(objects[1]["task_id"], Value::Null);
-        assert_eq!(t.csv().lines().next(), Some("task_id,name,hours,billable_hours,labor_cost,currency,entry_count"));
+        assert_eq!(
+            t.csv().lines().next(),
+            Some("task_id,name,hours,billable_hours,billable_amount,labor_cost,currency,entry_count")
+        );
         for g in GroupBy::ALL {
             assert_eq!(time_table(*g, &[], "EUR").columns[0], g.id_column());
         }
         let all = total(rows.iter().map(|r| &r.sums));
-        assert_eq!(all.totals(), json!({"hours": 8.0, "billable_hours": 0.5, "labor_cost": 15_500, "entry_count": 3}));
+        assert_eq!(
+            all.totals(),
+            json!({"hours": 8.0, "billable_hours": 0.5, "billable_amount": 2_500, "labor_cost": 15_500, "entry_count": 3})
+        );
     }
 
     #[test]

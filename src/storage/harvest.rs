@@ -22,6 +22,22 @@ macro_rules! reference {
     };
 }
 
+/// The divisor that makes minor units of the currency named by SQL `$currency` a decimal
+/// ([`crate::domain::money::sql_minor_per_unit`], as a literal for the `concat!`s here).
+macro_rules! per_unit {
+    ($($currency:tt)*) => {
+        concat!("(CASE WHEN ", $($currency)*, " IN ('CLP', 'ISK', 'JPY', 'KRW', 'VND') THEN 1.0 ELSE 100.0 END)")
+    };
+}
+
+/// The currency a job bills in: its customer's, else its tenant's.
+macro_rules! job_currency {
+    () => {
+        "coalesce((SELECT c.currency FROM customers c WHERE c.id = t.customer_id), \
+         (SELECT json_extract(settings, '$.currency') FROM tenants WHERE id = t.tenant_id), 'USD')"
+    };
+}
+
 /// One `/v2` resource over one table.
 pub struct Resource {
     pub table: &'static str,
@@ -74,7 +90,10 @@ pub static PROJECTS: Resource = Resource {
         "'is_billable', json('true'), 'is_fixed_fee', json('false'), 'bill_by', 'none', 'budget', t.budget_hours, ",
         "'budget_by', CASE WHEN t.budget_hours IS NULL THEN 'none' ELSE 'project' END, ",
         "'budget_is_monthly', json('false'), 'notify_when_over_budget', json('false'), ",
-        "'show_budget_to_all', json('false'), 'cost_budget', NULL, 'hourly_rate', NULL, 'fee', NULL, 'notes', '', ",
+        "'show_budget_to_all', json('false'), 'cost_budget', NULL, ",
+        "'hourly_rate', t.hourly_rate / ",
+        per_unit!(job_currency!()),
+        ", 'fee', NULL, 'notes', '', ",
         "'starts_on', NULL, 'ends_on', NULL, ",
         "'client', ",
         reference!("customers", "customer_id"),
@@ -117,6 +136,7 @@ pub static TIME_ENTRIES: Resource = Resource {
         "json_object('id', t.harvest_id, 'started_at', t.started_at, 'ended_at', t.ended_at, ",
         "'worked_seconds', t.worked_seconds, 'notes', t.notes, 'source', t.source, 'status', t.status, ",
         "'billable', t.billable, 'metadata', json(t.metadata), 'created_at', t.created_at, 'updated_at', t.updated_at, ",
+        "'invoice', (SELECT json_object('id', i.harvest_id, 'number', i.number) FROM invoices i WHERE i.id = t.invoice_id), ",
         "'user', ",
         reference!("workers", "worker_id"),
         ", 'project', ",
@@ -239,4 +259,12 @@ pub async fn day_free_from(
 pub async fn by_text_id(db: &impl Database, r: &Resource, tenant: &str, id: &str) -> ApiResult<Option<String>> {
     let sql = format!("SELECT {} FROM {} t WHERE t.id = ? AND t.tenant_id = ?", r.json, r.table);
     db::first_text(db, &sql, &[id.into(), tenant.into()]).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_literal_divisor_is_the_money_rule() {
+        assert_eq!(per_unit!("c"), crate::domain::money::sql_minor_per_unit("c"));
+    }
 }

@@ -24,7 +24,7 @@ pub static JOBS: Table = Table {
                'longitude', geofence_longitude, 'radius_m', geofence_radius_m) END), \
                'budget', json(CASE WHEN budget_hours IS NULL AND budget_amount IS NULL THEN NULL ELSE json_object('hours', \
                budget_hours, 'amount', budget_amount, 'currency', budget_currency) END), \
-               'created_at', created_at, 'updated_at', updated_at)",
+               'hourly_rate', hourly_rate, 'created_at', created_at, 'updated_at', updated_at)",
         filters: &[
             Filter { param: "status", column: "status", kind: FilterKind::OneOf(JobStatus::NAMES) },
             Filter { param: "customer_id", column: "customer_id", kind: FilterKind::Ids("cus") },

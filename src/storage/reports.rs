@@ -40,7 +40,9 @@ pub async fn context(db: &impl Database, tenant: &str) -> ApiResult<TenantContex
 /// The sums over the counted entries of one group, as JSON object members.
 const SUMS: &str = "'seconds', SUM(te.worked_seconds), \
      'billable_seconds', SUM(CASE WHEN te.billable THEN te.worked_seconds ELSE 0 END), \
-     'rate_seconds', SUM(te.worked_seconds * COALESCE(w.pay_rate, 0)), 'entries', COUNT(*)";
+     'rate_seconds', SUM(te.worked_seconds * COALESCE(w.pay_rate, 0)), \
+     'bill_rate_seconds', SUM(CASE WHEN te.billable THEN te.worked_seconds * COALESCE((SELECT bt.default_hourly_rate \
+       FROM tasks bt WHERE bt.id = te.task_id), j.hourly_rate, 0) ELSE 0 END), 'entries', COUNT(*)";
 
 /// Rows rendered by SQLite as one JSON array, read into `T`s.
 async fn json_rows<T: for<'de> Deserialize<'de>>(db: &impl Database, sql: &str, args: &[Arg]) -> ApiResult<Vec<T>> {

@@ -45,10 +45,10 @@ fn setup() -> Setup {
     let customer = t.post("/v1/customers", json!({"name": "Acme"})).expect(201).data().clone();
     let job = t.post(
         "/v1/jobs",
-        json!({"name": "Roof", "site_id": site["id"], "customer_id": customer["id"], "budget": {"hours": 40}}),
+        json!({"name": "Roof", "site_id": site["id"], "customer_id": customer["id"], "budget": {"hours": 40}, "hourly_rate": 4000}),
     );
     let job = job.expect(201).data().clone();
-    let task = t.post("/v1/tasks", json!({"name": "Install"})).expect(201).data().clone();
+    let task = t.post("/v1/tasks", json!({"name": "Install", "default_hourly_rate": 6000})).expect(201).data().clone();
     let worker = t.worker(json!({"name": "Ana María García", "site_id": site["id"]}));
     Setup { t, worker, job, task, customer }
 }
@@ -70,6 +70,7 @@ fn company_me_and_catalog_speak_harvest() {
     assert_eq!(int(&user["id"]), int(&s.worker["harvest_id"]), "the /v1 harvest_id is the /v2 id");
     let project = v2(&s.t, "GET", &format!("/v2/projects/{}", s.job["harvest_id"]), None).expect(200).body;
     assert_eq!(project["client"]["id"], s.customer["harvest_id"]);
+    assert_eq!(project["hourly_rate"].as_f64(), Some(40.0), "the job's hourly_rate, a decimal");
     assert_eq!((project["budget"].as_f64(), project["budget_by"].as_str()), (Some(40.0), Some("project")));
     let task = v2(&s.t, "GET", &format!("/v2/tasks/{}", s.task["harvest_id"]), None).expect(200).body;
     assert_eq!(task["is_default"], false);
@@ -188,6 +189,8 @@ fn durations_timers_and_local_times() {
         (s.worker["harvest_id"].clone(), Some("Ana María García"))
     );
     assert_eq!(row["total_hours"].as_f64(), Some(3.5), "2 h + 1.5 h (the deleted half hour is gone)");
+    // 2 h at the task's 60.00 and 1.5 h (no task) at the project's 40.00, in dollars.
+    assert_eq!((row["billable_amount"].as_f64(), row["currency"].as_str()), (Some(180.0), Some("USD")));
     let projects = v2(&s.t, "GET", "/v2/reports/time/projects?from=2026-01-12&to=2026-01-13", None).expect(200).body;
     assert_eq!(projects["results"][0]["project_id"], s.job["harvest_id"]);
     v2(&s.t, "GET", "/v2/reports/time/team?from=20260112", None).expect(422);

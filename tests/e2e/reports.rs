@@ -62,7 +62,7 @@ pub fn dataset() -> Data {
     let jo = id(&t.worker(json!({"name": HOSTILE, "pay_rate": 3000, "site_id": tokyo})));
     let acme = id(t.post("/v1/customers", json!({"name": "Acme"})).expect(201).data());
     let roof = id(t
-        .post("/v1/jobs", json!({"name": "Roof", "customer_id": acme, "budget": {"hours": 10}}))
+        .post("/v1/jobs", json!({"name": "Roof", "customer_id": acme, "budget": {"hours": 10}, "hourly_rate": 5000}))
         .expect(201)
         .data());
     let fence = id(t
@@ -128,7 +128,18 @@ fn time_report_by_each_grouping() {
     assert_eq!(rows(&workers, "worker_id"), expected);
     let names: Vec<&str> = workers["rows"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert!(names.contains(&HOSTILE) && names.contains(&"Ada Lovelace"));
-    assert_eq!(workers["totals"], json!({"hours": 8.0, "billable_hours": 5.0, "labor_cost": 19_000, "entry_count": 5}));
+    // Billable time at its billing rate: only Roof has one (50.00/h): e5 0.5 h (Ada), e6 2 h (Jo).
+    let amounts: Vec<(Value, Value)> = workers["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["worker_id"].clone(), r["billable_amount"].clone()))
+        .collect();
+    assert!(amounts.contains(&(json!(d.ada), json!(2_500))) && amounts.contains(&(json!(d.jo), json!(10_000))));
+    assert_eq!(
+        workers["totals"],
+        json!({"hours": 8.0, "billable_hours": 5.0, "billable_amount": 12_500, "labor_cost": 19_000, "entry_count": 5})
+    );
 
     let jobs = by("job");
     let mut expected = vec![

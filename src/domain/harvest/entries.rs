@@ -33,6 +33,7 @@ pub fn to_wire(row: &Value, now_ms: i64) -> Value {
         None => ((now_ms - started.timestamp_millis()) / 1000).max(0),
     };
     let approved = row["status"] == "approved";
+    let billed = row["invoice"].is_object();
     let clock = |t: DateTime<Utc>| {
         let l = t.with_timezone(&tz);
         fmt_clock(chrono::Timelike::hour(&l), chrono::Timelike::minute(&l))
@@ -44,11 +45,11 @@ pub fn to_wire(row: &Value, now_ms: i64) -> Value {
         "hours_without_timer": hours(seconds),
         "rounded_hours": hours(seconds),
         "notes": row["notes"],
-        "is_locked": approved,
+        "is_locked": approved || billed,
         "locked_reason": if approved { json!("Approved") } else { Value::Null },
         "is_closed": approved,
         "approval_status": if approved { "approved" } else { "unsubmitted" },
-        "is_billed": false,
+        "is_billed": billed,
         "timer_started_at": if running { row["started_at"].clone() } else { Value::Null },
         "started_time": clock(started),
         "ended_time": ended.map(clock),
@@ -66,7 +67,7 @@ pub fn to_wire(row: &Value, now_ms: i64) -> Value {
         "user_assignment": Value::Null,
         "task_assignment": Value::Null,
         "external_reference": Value::Null,
-        "invoice": Value::Null,
+        "invoice": row["invoice"],
         "source": row["source"],
         "metadata": row["metadata"],
     })

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use crate::domain::harvest::paging::{self, ListPage};
 use crate::domain::harvest::{unprocessable, wire};
+use crate::domain::money;
 use crate::domain::reports::{self, GroupBy, TimeRow};
 use crate::error::ApiResult;
 use crate::pipeline::call::Call;
@@ -81,7 +82,7 @@ async fn report(call: &Call<'_>, kind: &Kind) -> ApiResult<Reply> {
                 "total_hours": wire::hours(r.sums.seconds as i64),
                 "billable_hours": wire::hours(r.sums.billable_seconds as i64),
                 "currency": currency,
-                "billable_amount": 0.0,
+                "billable_amount": money::to_decimal(r.sums.billable_amount(), &currency),
             });
             if kind.group == GroupBy::Worker {
                 o["is_contractor"] = Value::Bool(false);
@@ -121,7 +122,7 @@ const PARAMS: &[crate::domain::params::Param] = &[
 ];
 
 #[cfg(not(target_arch = "wasm32"))]
-const DESCRIPTION: &str = "Hours of approved and pending entries whose local day is in `from`–`to` (required, `YYYYMMDD` or `YYYY-MM-DD`, at most a year apart; 422 otherwise), one result per group with its integer id (`0` for entries without one). `billable_amount` is 0: rates are not kept yet. Needs `read:reports`.";
+const DESCRIPTION: &str = "Hours of approved and pending entries whose local day is in `from`–`to` (required, `YYYYMMDD` or `YYYY-MM-DD`, at most a year apart; 422 otherwise), one result per group with its integer id (`0` for entries without one). `billable_amount` is the billable hours at their billing rates (the task's `default_hourly_rate`, else the project's `hourly_rate`), a decimal in `currency` (the account's). Needs `read:reports`.";
 
 /// The routes this module serves.
 pub static ROUTES: &[RouteDef] = &[

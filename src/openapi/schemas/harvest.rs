@@ -4,7 +4,9 @@
 use utoipa::openapi::schema::{Schema, SchemaType, Type};
 use utoipa::openapi::RefOr;
 
-use super::super::dsl::{array, boolean, describe, integer, object, one_of, or_null, reference, string, Obj};
+use super::super::dsl::{
+    array, boolean, describe, integer, object, one_of, or_null, ref_or_null, reference, string, Obj,
+};
 use super::common::instant;
 use super::Registry;
 
@@ -183,11 +185,11 @@ fn entries(reg: &mut Registry) {
         .prop("hours_without_timer", number_schema())
         .prop("rounded_hours", number_schema())
         .prop("notes", nullable_string())
-        .prop("is_locked", describe(boolean(), "True once approved."))
+        .prop("is_locked", describe(boolean(), "True once approved or invoiced."))
         .prop("locked_reason", maybe("`Approved` when locked."))
         .prop("is_closed", boolean())
         .prop("approval_status", one_of(&["unsubmitted", "approved"]))
-        .prop("is_billed", boolean())
+        .prop("is_billed", describe(boolean(), "True once on an invoice."))
         .prop("timer_started_at", maybe("When the running timer started; `null` unless running."))
         .prop("started_time", describe(string(), "`HH:MM`, 24 h, local."))
         .prop("ended_time", maybe("`HH:MM`, 24 h, local; `null` while running."))
@@ -203,7 +205,7 @@ fn entries(reg: &mut Registry) {
         .prop("user_assignment", null_schema())
         .prop("task_assignment", null_schema())
         .prop("external_reference", null_schema())
-        .prop("invoice", null_schema())
+        .prop("invoice", ref_or_null("HarvestInvoiceReference", "The invoice it is on; `null` until invoiced."))
         .prop("source", string())
         .prop(
             "metadata",
@@ -211,6 +213,10 @@ fn entries(reg: &mut Registry) {
                 .schema_type(SchemaType::from_iter([Type::Object, Type::Null])),
         );
     reg.add("HarvestTimeEntry", stamps(entry));
+    let invoice = object("The invoice an entry or expense is on.")
+        .prop("id", int_id())
+        .prop("number", describe(string(), "The invoice's number."));
+    reg.add("HarvestInvoiceReference", invoice);
     list(reg, "HarvestTimeEntries", "time_entries", "HarvestTimeEntry");
 }
 

@@ -20,10 +20,17 @@ fn money(what: &str) -> utoipa::openapi::schema::ObjectBuilder {
     describe(count(0), &format!("{what}, in minor units of `currency`."))
 }
 
+/// What `billable_amount` is, in the time report's rows and totals.
+const BILLABLE_AMOUNT: &str = "Billable hours times their billing rate (the task's `default_hourly_rate`, else the \
+     job's `hourly_rate`, else 0), in minor units, rounded half to even: what an invoice import would bill for them \
+     (it rounds once per line). Rates are in the customer's currency: group by `customer` to read amounts of one \
+     currency.";
+
 fn totals(reg: &mut Registry) {
     let t = object("The sums of every counted entry (not of the rounded rows).")
         .prop("hours", hours("Worked hours"))
         .prop("billable_hours", hours("Hours of billable entries"))
+        .prop("billable_amount", describe(count(0), BILLABLE_AMOUNT))
         .prop("labor_cost", money("Hours times each worker's `pay_rate`"))
         .prop("entry_count", describe(count(0), "Counted entries."));
     reg.add("ReportTotals", t);
@@ -56,6 +63,7 @@ fn time_report(reg: &mut Registry) {
     .prop("name", or_null(describe(string(), "The group's name; `null` for the group without one.").build()))
     .prop("hours", hours("Worked hours"))
     .prop("billable_hours", hours("Hours of billable entries"))
+    .prop("billable_amount", describe(count(0), BILLABLE_AMOUNT))
     .prop("labor_cost", money("Hours times each worker's `pay_rate`"))
     .prop("currency", reference("Currency"))
     .prop("entry_count", describe(count(1), "Counted entries in the group."));
