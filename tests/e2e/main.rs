@@ -27,6 +27,7 @@ mod positions;
 mod positions_restart;
 mod reports;
 mod resources;
+mod sdks;
 mod shifts;
 mod tenancy;
 mod time_entries;
