@@ -12,12 +12,13 @@ export CARGO_TERM_PROGRESS_WHEN := never
 # swagger-ui-dist depends on @scarf/scarf, whose install script would report usage.
 export SCARF_ANALYTICS := false
 
-.PHONY: dev test tools contract-tools build schema lint unit e2e contract bench clean openapi
+.PHONY: dev test tools contract-tools build schema lint unit e2e contract bench clean openapi sdk
 
 tools:
 	@scripts/tools.sh
 
-# schemathesis and its dependencies, pinned, in .venv/ (only the contract fuzzer needs them).
+# The project's Python packages, pinned, in .venv/: schemathesis (the contract fuzzer) and httpx
+# and pytest (the Python SDK and its suite, which the end-to-end suite runs).
 contract-tools:
 	@scripts/contract-tools.sh
 
@@ -41,8 +42,13 @@ unit: tools
 # Writes openapi.json anew from the route and field declarations (a unit test fails until it is).
 openapi:
 	EDGECLOCK_WRITE_OPENAPI=1 cargo test --lib openapi::tests::committed_document_is_current
+	node sdk/generate.mjs
 
-e2e: build
+# Regenerates both SDKs' generated files from openapi.json (a test fails while they are stale).
+sdk: tools
+	node sdk/generate.mjs
+
+e2e: build contract-tools
 	cargo test --test e2e -- --test-threads=4
 
 contract: build contract-tools
