@@ -3,6 +3,9 @@
 # worker served the same way, and prints:
 #   (a) the size of build/index_bg.wasm, raw and gzip -9;
 #   (b) requests/s, p50 and p99 latency of `GET /v1/workers?limit=50` (valid key, 50 workers);
+#   (b') the same for bench/ts-baseline, an idiomatic TypeScript worker doing the same work (key
+#        from KV with an isolate cache, a rate-limit Durable Object per key, the D1 page, an audit
+#        row after the response) on the state edgeclock's run left;
 #   (c) the same for bench/hello (the throughput ceiling of the local stack);
 #   (d) the ratios edgeclock/hello;
 #   and, unless BREAKDOWN=0, the layers under the list page (an unknown route, an unknown key,
@@ -68,7 +71,7 @@ cleanup() {
   # Belt and braces: anything still carrying our exact listen/persist arguments.
   for p in "${SERVER_PORTS[@]}"; do pkill -KILL -f -- "wrangler.* dev --ip 127.0.0.1 --port $p --persist-to $TMP/" 2>/dev/null; done
   # wrangler's per-run scratch dir next to bench/hello/wrangler.toml (empty once it exits).
-  rmdir "$ROOT/bench/hello/.wrangler/tmp" "$ROOT/bench/hello/.wrangler" 2>/dev/null
+  for d in hello ts-baseline; do rmdir "$ROOT/bench/$d/.wrangler/tmp" "$ROOT/bench/$d/.wrangler" 2>/dev/null; done
   if [ "${KEEP_TMP:-0}" = 1 ]; then echo "bench: kept $TMP" >&2; else rm -rf "$TMP"; fi
   exit $rc
 }
@@ -78,17 +81,18 @@ trap 'exit 143' TERM
 
 
 
-# start_server NAME DIR -> sets PORT, BASE, LOG; wrangler runs in its own session/process
+# start_server NAME DIR [STATE] -> sets PORT, BASE, LOG (STATE: the --persist-to directory,
+# default a fresh one of NAME's); wrangler runs in its own session/process
 # group (setsid) so that it and its workerd children can be stopped together. (No
 # --inspector-port: pinning it makes workerd fail with "Address already in use"; wrangler
 # finds a free inspector port by itself.)
 start_server() {
-  local name=$1 dir=$2 pid
+  local name=$1 dir=$2 state=${3:-$TMP/$1-state} pid
   PORT=$(pick_port)
   BASE="http://127.0.0.1:$PORT"; LOG="$TMP/$name.log"
   SERVER_PORTS+=("$PORT")
   (cd "$dir" && exec setsid wrangler dev --ip 127.0.0.1 --port "$PORT" \
-      --persist-to "$TMP/$name-state" --show-interactive-dev-session=false) \
+      --persist-to "$state" --show-interactive-dev-session=false) \
       >"$LOG" 2>&1 </dev/null &
   pid=$!
   sleep 0.2
@@ -201,6 +205,26 @@ if [ "${BREAKDOWN:-1}" != 0 ]; then
 fi
 stop_server
 
+# --- (b') the TypeScript comparison: the same work, idiomatic TypeScript, on edgeclock's state --
+echo "ts-baseline: starting wrangler dev on edgeclock's state" >&2
+start_server ts "$ROOT/bench/ts-baseline" "$TMP/edgeclock-state"
+wait_for_status() { # $1 = url path, $2 = the status to wait for; up to 120 s
+  for _ in $(seq 1 240); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE$1")" = "$2" ] && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || fail_with_log "$LOG" "wrangler dev exited before $BASE$1 answered"
+    sleep 0.5
+  done
+  fail_with_log "$LOG" "$BASE$1 did not answer $2 within 120 s"
+}
+wait_for_status /v1/workers 401
+curl -fsS -o "$TMP/ts-list.json" "$BASE$LIST_PATH" -H "Authorization: Bearer $KEY" \
+  || fail_with_log "$LOG" "GET $LIST_PATH on the TypeScript worker failed"
+[ "$(json_get data.length <"$TMP/ts-list.json")" = "$GOT" ] \
+  || fail_with_log "$LOG" "the TypeScript worker returned $(head -c 300 "$TMP/ts-list.json")"
+load ts "$BASE$LIST_PATH" -H "Authorization: Bearer $KEY"
+T_RPS=$RPS T_P50=$P50 T_P99=$P99 T_NON2XX=$NON2XX T_SOCK=$SOCKERR T_REQS=$REQS T_SRV=$SRV_CPU T_REST=$REST_CPU
+stop_server
+
 # --- (c) hello -----------------------------------------------------------------------------
 echo "hello: starting wrangler dev" >&2
 start_server hello "$ROOT/bench/hello"
@@ -230,11 +254,15 @@ for row in "${ROWS[@]}"; do
   IFS='|' read -r label rps p50 p99 reqs non2xx srv rest <<<"$row"
   printf "$F" "  $label" "$rps" "$p50" "$p99" "$reqs" "$non2xx" "$srv" "$rest" "$(cpu_ms "$srv" "$rps")"
 done
+printf "$F" "TypeScript worker, same work" "$T_RPS" "$T_P50" "$T_P99" "$T_REQS" "$T_NON2XX" "$T_SRV" "$T_REST" "$(cpu_ms "$T_SRV" "$T_RPS")"
 printf "$F" "hello (static JSON)" "$H_RPS" "$H_P50" "$H_P99" "$H_REQS" "$H_NON2XX" "$H_SRV" "$H_REST" "$(cpu_ms "$H_SRV" "$H_RPS")"
 printf "$F" "ratio edgeclock/hello" "$(ratio "$E_RPS" "$H_RPS")" "$(ratio "$E_P50" "$H_P50")" "$(ratio "$E_P99" "$H_P99")"
 for row in "${ROWS[@]}"; do
   IFS='|' read -r label rps _ <<<"$row"
   printf "$F" "  ratio $label" "$(ratio "$rps" "$H_RPS")"
 done
+printf "$F" "ratio TypeScript/hello" "$(ratio "$T_RPS" "$H_RPS")" "$(ratio "$T_P50" "$H_P50")" "$(ratio "$T_P99" "$H_P99")"
+printf "$F" "ratio edgeclock/TypeScript" "$(ratio "$E_RPS" "$T_RPS")" "$(ratio "$E_P50" "$T_P50")" "$(ratio "$E_P99" "$T_P99")"
 echo "(CPU columns: % of one core during the measured run, out of $(( $(nproc) * 100 ))%; 'wrk+rest' is all other busy time)"
-[ "$E_SOCK" = none ] && [ "$H_SOCK" = none ] || echo "socket errors: edgeclock: $E_SOCK; hello: $H_SOCK"
+[ "$E_SOCK" = none ] && [ "$T_SOCK" = none ] && [ "$H_SOCK" = none ] \
+  || echo "socket errors: edgeclock: $E_SOCK; TypeScript: $T_SOCK; hello: $H_SOCK"
