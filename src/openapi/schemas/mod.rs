@@ -5,6 +5,7 @@
 mod access;
 mod common;
 mod deliveries;
+mod expenses;
 mod harvest;
 mod positions;
 mod reports;
@@ -37,6 +38,7 @@ impl Registry {
         access::add(&mut reg);
         work::add(&mut reg);
         time::add(&mut reg);
+        expenses::add(&mut reg);
         webhooks::add(&mut reg);
         deliveries::add(&mut reg);
         reports::add(&mut reg);
