@@ -51,16 +51,21 @@ async fn check(call: &Call<'_>, cols: &Columns, worker_changes: bool) -> ApiResu
     Ok(())
 }
 
+/// The currency a new expense of `job` takes: its customer's, else the tenant's.
+pub async fn currency_for(call: &Call<'_>, job: Option<&str>) -> ApiResult<String> {
+    let (db, tenant) = (call.db()?, call.tenant_id()?);
+    let own = crate::storage::tenants::settings_of(&db, tenant).await?.currency;
+    store::default_currency(&db, tenant, job, &own).await
+}
+
 /// Creates an expense from a `/v1` body; returns its id and JSON.
 pub async fn create_with(call: &Call<'_>, body: &Value) -> ApiResult<(String, String)> {
     let mut cols = reader::parse(body, FIELDS, &[], true)?;
     check(call, &cols, true).await?;
-    let (db, tenant) = (call.db()?, call.tenant_id()?);
     if cols.get("currency").is_none() {
-        let own = crate::storage::tenants::settings_of(&db, tenant).await?.currency;
-        let currency = store::default_currency(&db, tenant, cols.text("job_id"), &own).await?;
-        cols.set("currency", Arg::Text(currency));
+        cols.set("currency", Arg::Text(currency_for(call, cols.text("job_id")).await?));
     }
+    let (db, tenant) = (call.db()?, call.tenant_id()?);
     cols.set("status", ExpenseStatus::Pending.into());
     let id = ids::new_id("xpn", call.now_ms as u64);
     let json = resource::create(&db, &EXPENSES, tenant, &id, call.now_ms, cols.values).await?;

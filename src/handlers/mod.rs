@@ -62,5 +62,6 @@ pub static ROUTES: &[&[RouteDef]] = &[
     harvest::account::ROUTES,
     harvest::catalog::ROUTES,
     harvest::time_entries::ROUTES,
+    harvest::expenses::ROUTES,
     harvest::reports::ROUTES,
 ];

@@ -61,6 +61,7 @@ pub fn still(status: ExpenseStatus) -> Guard {
 #[derive(Debug, Deserialize)]
 pub struct Current {
     pub worker_id: String,
+    pub currency: String,
     pub status: ExpenseStatus,
     pub invoice_id: Option<String>,
 }
@@ -68,7 +69,7 @@ pub struct Current {
 /// The live expense `id`, if any.
 pub async fn current(db: &impl Database, tenant: &str, id: &str) -> ApiResult<Option<Current>> {
     let sql =
-        "SELECT worker_id, status, invoice_id FROM expenses WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL";
+        "SELECT worker_id, currency, status, invoice_id FROM expenses WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL";
     Ok(db.first(sql, &[tenant.into(), id.into()]).await?)
 }
 

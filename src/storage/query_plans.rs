@@ -310,3 +310,34 @@ fn expense_filters_are_index_range_scans() {
         assert!(days || !p.contains("TEMP B-TREE"), "{query:?} sorts: {p}");
     }
 }
+
+/// `/v2/expenses` (SPEC §9): with any of its filters, the page's first id is found in the
+/// tenant's `(tenant_id, harvest_id)` index of live expenses and the page is a range below it,
+/// newest first, never sorted; `updated_since` and the ceiling of later pages stay in that range.
+#[test]
+fn harvest_expense_pages_are_index_range_scans() {
+    use crate::domain::harvest::paging::PageRequest;
+    use crate::handlers::harvest::expenses::conditions;
+    use crate::storage::harvest::{page_filter, page_sql, EXPENSES};
+    let db = Sqlite::open();
+    let conn = db.conn();
+    let q = |pairs: &[(&str, &str)]| Query::new(pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect());
+    for query in [
+        q(&[]),
+        q(&[("user_id", "7"), ("is_billed", "false")]),
+        q(&[("client_id", "3"), ("from", "20260301"), ("to", "2026-03-31")]),
+        q(&[("project_id", "5"), ("is_billed", "true")]),
+    ] {
+        let cond = conditions(&query).expect("conditions");
+        let req = PageRequest { page: 3, per_page: 100, ceiling: Some(900) };
+        let (filter, args) = page_filter("ten_1", &cond, &req);
+        let mut all = args.clone();
+        all.extend(args);
+        let p = plan(conn, &page_sql(&EXPENSES, &filter, &req), &all);
+        assert!(
+            p.contains("SEARCH t USING INDEX expenses_tenant_harvest (tenant_id=? AND harvest_id<?)"),
+            "{query:?}: {p}"
+        );
+        assert!(!p.contains("SCAN t ") && !p.contains("TEMP B-TREE"), "{query:?}: {p}");
+    }
+}

@@ -7,6 +7,7 @@ mod common;
 mod deliveries;
 mod expenses;
 mod harvest;
+mod harvest_expenses;
 mod positions;
 mod reports;
 mod time;
