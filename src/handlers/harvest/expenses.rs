@@ -107,6 +107,11 @@ async fn list(call: &Call<'_>) -> ApiResult<Reply> {
     .await
 }
 
+async fn detail(call: &Call<'_>) -> ApiResult<Reply> {
+    let id = expense_id(call).await?;
+    Ok(Reply::ok(to_wire(call, &id).await?))
+}
+
 /// The `/v1` fields a Harvest body gives (all but `total_cost`, which needs the currency).
 async fn v1_body(call: &Call<'_>, body: &Value) -> ApiResult<Map<String, Value>> {
     let mut out = Map::new();
@@ -210,6 +215,11 @@ pub static ROUTES: &[RouteDef] = &[
         description: "`user_id`, `expense_category_id`, `spent_date` and `total_cost` are required. The currency is the project's client's, else the company's; `total_cost` is read as a decimal of it (rounded half to even to its minor unit). `/v1`'s rules hold (the user must be active). Needs `write:expenses`.",
         body: Some(Body::create("HarvestExpenseCreate", &[CREATE])),
         ok: 201, response: "HarvestExpense",
+    }),
+    route!(GET "/v2/expenses/{expense_id}", Key, |call| detail(call), {
+        id: "harvestGetExpense", tag: "Harvest v2", summary: "Get an expense",
+        description: "One expense in Harvest's shape. Needs `read:expenses`.",
+        ok: 200, response: "HarvestExpense",
     }),
     route!(PATCH "/v2/expenses/{expense_id}", Key, |call| update(call), {
         id: "harvestUpdateExpense", tag: "Harvest v2", summary: "Update an expense",
