@@ -32,6 +32,10 @@ pub enum FilterKind {
     Ints(i64, i64),
     /// Comma-separated free values, matched exactly.
     Values,
+    /// A day `YYYY-MM-DD`: objects whose date column (dates kept as written) is on or after it.
+    OnOrAfter,
+    /// A day `YYYY-MM-DD`: objects whose date column is on or before it.
+    OnOrBefore,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -78,6 +82,12 @@ pub fn condition(f: &Filter, raw: &str) -> ApiResult<(String, Vec<Arg>)> {
                 _ => return Err(bad(f.param)),
             };
             Ok((format!("{} = ?", f.column), vec![Arg::Int(on)]))
+        }
+        FilterKind::OnOrAfter | FilterKind::OnOrBefore => {
+            let day = raw.trim();
+            accept(day.len() == 10 && chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").is_ok())?;
+            let op = if matches!(f.kind, FilterKind::OnOrAfter) { ">=" } else { "<=" };
+            Ok((format!("{} {op} ?", f.column), vec![Arg::Text(day.to_string())]))
         }
         FilterKind::Search(columns) => {
             let needle = raw.trim();
@@ -158,5 +168,16 @@ mod tests {
         let flag = Filter { param: "published", column: "published", kind: FilterKind::Flag };
         assert_eq!(condition(&flag, "yes").unwrap_err().status(), 400);
         assert_eq!(condition(&flag, "false").unwrap().1, vec![Arg::Int(0)]);
+    }
+
+    #[test]
+    fn days_bound_a_date_column_inclusively() {
+        let from = Filter { param: "from", column: "spent_date", kind: FilterKind::OnOrAfter };
+        let to = Filter { param: "to", column: "spent_date", kind: FilterKind::OnOrBefore };
+        assert_eq!(condition(&from, "2026-03-01").unwrap(), ("spent_date >= ?".into(), vec![Arg::from("2026-03-01")]));
+        assert_eq!(condition(&to, "2026-03-31").unwrap().0, "spent_date <= ?");
+        for raw in ["2026-02-30", "2026-3-1", "20260301", "2026-03-01T00:00:00Z", ""] {
+            assert_eq!(condition(&from, raw).unwrap_err().status(), 400, "{raw}");
+        }
     }
 }

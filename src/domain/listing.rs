@@ -124,10 +124,11 @@ pub fn page_limit(query: &Query) -> ApiResult<usize> {
 /// objects (of all objects for `None`: the operator's cross-tenant views).
 pub fn compile(spec: &ListSpec, tenant_id: Option<&str>, query: &Query) -> ApiResult<ListQuery> {
     let mut allowed: Vec<&str> = COMMON.to_vec();
-    allowed.extend(spec.filters.iter().map(|f| f.param));
     if spec.date_column.is_none() {
         allowed.retain(|p| *p != "from" && *p != "to");
     }
+    // After the common ones: a list of days declares its own `from`/`to` filters.
+    allowed.extend(spec.filters.iter().map(|f| f.param));
     query.only(&allowed)?;
 
     let limit = page_limit(query)?;

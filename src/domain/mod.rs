@@ -6,6 +6,7 @@ pub mod csv;
 pub mod cursor;
 pub mod embed_tokens;
 pub mod events;
+pub mod expenses;
 pub mod exports;
 pub mod fields;
 pub mod filters;

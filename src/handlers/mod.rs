@@ -14,6 +14,8 @@ pub mod deliveries;
 pub mod divisions;
 pub mod docs;
 pub mod embed;
+pub mod expense_routes;
+pub mod expenses;
 pub mod exports;
 pub mod harvest;
 pub mod jobs;
@@ -50,6 +52,7 @@ pub static ROUTES: &[&[RouteDef]] = &[
     time_entry_routes::ROUTES,
     attendance::ROUTES,
     attendance_views::ROUTES,
+    expense_routes::ROUTES,
     positions::ROUTES,
     live::ROUTES,
     webhooks::ROUTES,
@@ -59,5 +62,6 @@ pub static ROUTES: &[&[RouteDef]] = &[
     harvest::account::ROUTES,
     harvest::catalog::ROUTES,
     harvest::time_entries::ROUTES,
+    harvest::expenses::ROUTES,
     harvest::reports::ROUTES,
 ];

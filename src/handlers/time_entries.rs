@@ -45,7 +45,7 @@ fn text(a: Option<&Arg>) -> Option<String> {
 }
 
 /// 422 unless the worker exists here and is active.
-async fn check_worker(call: &Call<'_>, worker: &str) -> ApiResult<()> {
+pub async fn check_worker(call: &Call<'_>, worker: &str) -> ApiResult<()> {
     let db = call.db()?;
     match store::worker(&db, call.tenant_id()?, Some(worker), None).await? {
         Some((_, WorkerStatus::Active)) => Ok(()),

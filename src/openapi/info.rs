@@ -33,6 +33,11 @@ const TAGS: &[(&str, &str)] = &[
         "The kiosk's clock-in, clock-out and breaks, and daily, range, monthly, today and per-worker views.",
     ),
     (
+        "Expenses",
+        "Money workers spend (mileage, meals, …), in minor units: approval as for time entries, locks once \
+         approved or invoiced.",
+    ),
+    (
         "Webhooks",
         "Signed event deliveries to the tenant's endpoints, retried for over 24 hours: the delivery log and replays.",
     ),

@@ -45,6 +45,7 @@ const PATH_IDS: &[(&str, &str, &str)] = &[
     ("job_id", "job", "job"),
     ("shift_id", "shf", "shift"),
     ("time_entry_id", "te", "time entry"),
+    ("expense_id", "xpn", "expense"),
     ("webhook_id", "whk", "webhook endpoint"),
     ("delivery_id", "dlv", "webhook delivery"),
     ("export_id", "exp", "export"),
@@ -139,6 +140,11 @@ fn list(spec: &ListSpec, only: &[&str]) -> Vec<Parameter> {
             FilterKind::Flag => {
                 let d = format!("Only objects that are (`true`) or are not (`false`) `{}`.", f.param);
                 param(f.param, ParameterIn::Query, false, &d, dsl::boolean()).build()
+            }
+            FilterKind::OnOrAfter | FilterKind::OnOrBefore => {
+                let which = if matches!(f.kind, FilterKind::OnOrAfter) { "on or after" } else { "on or before" };
+                let d = format!("Only objects whose `{}` is {which} this day (`YYYY-MM-DD`, inclusive).", f.column);
+                param(f.param, ParameterIn::Query, false, &d, dsl::date()).build()
             }
             FilterKind::Search(columns) => {
                 let list = columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");

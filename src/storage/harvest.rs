@@ -151,6 +151,28 @@ pub static TIME_ENTRIES: Resource = Resource {
     active: None,
 };
 
+/// Expenses: the stored row with its references and invoice, which
+/// [`crate::domain::harvest::expenses::to_wire`] turns into Harvest's expense (money as a
+/// decimal of its currency, the category as Harvest's).
+pub static EXPENSES: Resource = Resource {
+    table: "expenses",
+    name: "expenses",
+    json: concat!(
+        "json_object('id', t.harvest_id, 'spent_date', t.spent_date, 'amount', t.amount, 'currency', t.currency, ",
+        "'units', t.units, 'notes', t.notes, 'billable', t.billable, 'status', t.status, 'category', t.category, ",
+        "'receipt_url', t.receipt_url, 'created_at', t.created_at, 'updated_at', t.updated_at, ",
+        "'user', ",
+        reference!("workers", "worker_id"),
+        ", 'project', coalesce((SELECT json_object('id', j.harvest_id, 'name', j.name, 'code', NULL) FROM jobs j ",
+        "WHERE j.id = t.job_id), json_object('id', 0, 'name', '(none)')), ",
+        "'client', coalesce((SELECT json_object('id', c.harvest_id, 'name', c.name, 'currency', c.currency) FROM jobs j ",
+        "JOIN customers c ON c.id = j.customer_id WHERE j.id = t.job_id), json_object('id', 0, 'name', '(none)')), ",
+        "'invoice', (SELECT json_object('id', i.harvest_id, 'number', i.number) FROM invoices i ",
+        "WHERE i.id = t.invoice_id))"
+    ),
+    active: None,
+};
+
 /// Conditions of a `/v2` list beyond the tenant, as SQL over `t` and its arguments.
 #[derive(Default)]
 pub struct Conditions {
@@ -174,6 +196,22 @@ pub async fn page(
     cond: &Conditions,
     req: &PageRequest,
 ) -> ApiResult<(Vec<String>, u64, Option<i64>)> {
+    let (filter, args) = page_filter(tenant, cond, req);
+    let count_sql = format!("SELECT count(*), max(t.harvest_id) FROM {} t WHERE {filter}", r.table);
+    let (total, top): (i64, Option<i64>) = db::first_raw(db, &count_sql, &args).await?.unwrap_or((0, None));
+    if total == 0 || req.offset() >= total as u64 {
+        return Ok((Vec::new(), total as u64, req.ceiling.or(top)));
+    }
+    let sql = page_sql(r, &filter, req);
+    let mut all = args.clone();
+    all.extend(args);
+    let rows: Vec<(String,)> = db.raw(&sql, &all).await?;
+    Ok((rows.into_iter().map(|(j,)| j).collect(), total as u64, req.ceiling.or(top)))
+}
+
+/// The conditions of a page of `tenant`'s live objects (below the request's ceiling), as SQL
+/// over `t` and its arguments.
+pub fn page_filter(tenant: &str, cond: &Conditions, req: &PageRequest) -> (String, Vec<Arg>) {
     let mut clauses = vec!["t.tenant_id = ?".to_string(), "t.deleted_at IS NULL".to_string()];
     clauses.extend(cond.sql.iter().cloned());
     let mut args: Vec<Arg> = vec![tenant.into()];
@@ -182,14 +220,13 @@ pub async fn page(
         clauses.push("t.harvest_id <= ?".into());
         args.push(Arg::Int(c));
     }
-    let filter = clauses.join(" AND ");
-    let count_sql = format!("SELECT count(*), max(t.harvest_id) FROM {} t WHERE {filter}", r.table);
-    let (total, top): (i64, Option<i64>) = db::first_raw(db, &count_sql, &args).await?.unwrap_or((0, None));
-    if total == 0 || req.offset() >= total as u64 {
-        return Ok((Vec::new(), total as u64, req.ceiling.or(top)));
-    }
-    // The page's first id, from the index; then the page, a range below it.
-    let sql = format!(
+    (clauses.join(" AND "), args)
+}
+
+/// A page of `r` under `filter` (bound twice): its first id is found in the index, then the
+/// page is a range below it.
+pub fn page_sql(r: &Resource, filter: &str, req: &PageRequest) -> String {
+    format!(
         "SELECT {json} FROM {table} t WHERE {filter} AND t.harvest_id <= \
          (SELECT t.harvest_id FROM {table} t WHERE {filter} ORDER BY t.harvest_id DESC LIMIT 1 OFFSET {offset}) \
          ORDER BY t.harvest_id DESC LIMIT {limit}",
@@ -197,11 +234,7 @@ pub async fn page(
         table = r.table,
         offset = req.offset(),
         limit = req.per_page,
-    );
-    let mut all = args.clone();
-    all.extend(args);
-    let rows: Vec<(String,)> = db.raw(&sql, &all).await?;
-    Ok((rows.into_iter().map(|(j,)| j).collect(), total as u64, req.ceiling.or(top)))
+    )
 }
 
 /// The object of `r` with integer id `id` in `tenant` (one index lookup), if live.

@@ -10,6 +10,7 @@ pub mod d1;
 pub mod db;
 pub mod deliveries;
 pub mod events;
+pub mod expenses;
 pub mod exports;
 pub mod gate;
 pub mod gate_queue;

@@ -35,6 +35,7 @@ fn specs() -> Vec<(&'static str, &'static ListSpec, bool)> {
         ("tenants", &crate::storage::tenants::TENANT_LIST, false),
         ("vendors", &crate::storage::vendors::VENDOR_LIST, false),
         ("exports", &crate::storage::exports::EXPORTS.list, true),
+        ("expenses", &crate::storage::expenses::EXPENSES.list, true),
     ]
 }
 
@@ -267,9 +268,76 @@ fn integer_id_lookups_are_index_probes() {
     let p = plan(conn, &crate::storage::positions::read_back_sql(), &["ten_1".into(), "[\"pos_1\"]".into()]);
     no_scan("positions read-back", &p.replace("SCAN json_each", ""));
     use crate::storage::{exports::EXPORTS, tenants::DIVISIONS, time_entries::TIME_ENTRIES, workers::WORKERS};
-    for table in [&WORKERS, &TIME_ENTRIES, &DIVISIONS, &EXPORTS] {
+    for table in [&WORKERS, &TIME_ENTRIES, &DIVISIONS, &EXPORTS, &crate::storage::expenses::EXPENSES] {
         let p = plan(conn, &crate::storage::resource::read_back_sql(table), &["ten_1".into(), "x_1".into()]);
         assert!(p.contains("(id=?)") || p.contains("AND id=?)"), "{}: {p}", table.list.table);
         no_scan(table.list.table, &p);
+    }
+}
+
+/// Expenses (SPEC §6): every filter of the list is a range on one of the table's indexes of
+/// migration 0008. Without days, the page is a range of the tenant's expenses in id order (no
+/// sort); with `from`/`to`, the range of those days (of one worker or job when one is asked
+/// for) is read from its index and only that range is put in id order.
+#[test]
+fn expense_filters_are_index_range_scans() {
+    let db = Sqlite::open();
+    let conn = db.conn();
+    let q = |pairs: &[(&str, &str)]| Query::new(pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect());
+    let (wkr, job) = ("wkr_0193c2aa000070008000000000000001", "job_0193c2aa000070008000000000000001");
+    let in_id_order = "expenses_tenant (tenant_id=?)";
+    let cases: Vec<(Query, &str)> = vec![
+        (q(&[("worker_id", wkr)]), in_id_order),
+        (q(&[("category", "meals"), ("status", "approved"), ("billable", "true")]), in_id_order),
+        (q(&[("is_invoiced", "false"), ("updated_since", "2026-03-01")]), in_id_order),
+        (q(&[("is_invoiced", "true"), ("job_id", &format!("{job},{job}"))]), in_id_order),
+        (
+            q(&[("from", "2026-03-01"), ("to", "2026-03-31")]),
+            "expenses_spent (tenant_id=? AND spent_date>? AND spent_date<?)",
+        ),
+        (
+            q(&[("worker_id", wkr), ("from", "2026-03-01")]),
+            "expenses_worker (tenant_id=? AND worker_id=? AND spent_date>?)",
+        ),
+        (q(&[("job_id", job), ("to", "2026-03-31")]), "expenses_job (tenant_id=? AND job_id=? AND spent_date<?)"),
+    ];
+    for (query, index) in cases {
+        let lq = compile(&crate::storage::expenses::EXPENSES.list, Some("ten_1"), &query).expect("compiles");
+        let p = plan(conn, &lq.sql, &lq.args);
+        assert!(p.contains(&format!("SEARCH expenses USING INDEX {index}")), "{query:?}: {p}");
+        assert!(!p.contains("SCAN expenses"), "{query:?}: {p}");
+        let days = query.get("from").is_some() || query.get("to").is_some();
+        assert!(days || !p.contains("TEMP B-TREE"), "{query:?} sorts: {p}");
+    }
+}
+
+/// `/v2/expenses` (SPEC §9): with any of its filters, the page's first id is found in the
+/// tenant's `(tenant_id, harvest_id)` index of live expenses and the page is a range below it,
+/// newest first, never sorted; `updated_since` and the ceiling of later pages stay in that range.
+#[test]
+fn harvest_expense_pages_are_index_range_scans() {
+    use crate::domain::harvest::paging::PageRequest;
+    use crate::handlers::harvest::expenses::conditions;
+    use crate::storage::harvest::{page_filter, page_sql, EXPENSES};
+    let db = Sqlite::open();
+    let conn = db.conn();
+    let q = |pairs: &[(&str, &str)]| Query::new(pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect());
+    for query in [
+        q(&[]),
+        q(&[("user_id", "7"), ("is_billed", "false")]),
+        q(&[("client_id", "3"), ("from", "20260301"), ("to", "2026-03-31")]),
+        q(&[("project_id", "5"), ("is_billed", "true")]),
+    ] {
+        let cond = conditions(&query).expect("conditions");
+        let req = PageRequest { page: 3, per_page: 100, ceiling: Some(900) };
+        let (filter, args) = page_filter("ten_1", &cond, &req);
+        let mut all = args.clone();
+        all.extend(args);
+        let p = plan(conn, &page_sql(&EXPENSES, &filter, &req), &all);
+        assert!(
+            p.contains("SEARCH t USING INDEX expenses_tenant_harvest (tenant_id=? AND harvest_id<?)"),
+            "{query:?}: {p}"
+        );
+        assert!(!p.contains("SCAN t ") && !p.contains("TEMP B-TREE"), "{query:?}: {p}");
     }
 }

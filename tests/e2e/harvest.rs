@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::client::{req, tenant, Resp, Tenant};
 
-fn v2(t: &Tenant, method: &str, path: &str, body: Option<Value>) -> Resp {
+pub fn v2(t: &Tenant, method: &str, path: &str, body: Option<Value>) -> Resp {
     let mut r = req(method, path)
         .key(&t.key)
         .header("Harvest-Account-Id", &t.id)

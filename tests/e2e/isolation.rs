@@ -46,6 +46,16 @@ fn fixture() -> Fixture {
         .as_str()
         .unwrap()
         .to_string();
+    let xpn = a
+        .post(
+            "/v1/expenses",
+            json!({"worker_id": wid, "job_id": job, "spent_date": "2026-02-03", "category": "meals", "amount": 1500}),
+        )
+        .expect(201)
+        .data()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let pos = a
         .post(
             "/v1/positions",
@@ -83,6 +93,13 @@ fn fixture() -> Fixture {
         ("POST", format!("/v1/time-entries/{te}/approve"), Some(json!({}))),
         ("POST", format!("/v1/time-entries/{te}/reject"), Some(json!({"note": "pwned"}))),
         ("DELETE", format!("/v1/time-entries/{te}"), None),
+        ("GET", format!("/v1/expenses/{xpn}"), None),
+        ("PATCH", format!("/v1/expenses/{xpn}"), Some(json!({"notes": "pwned"}))),
+        ("POST", format!("/v1/expenses/{xpn}/approve"), Some(json!({}))),
+        ("POST", format!("/v1/expenses/{xpn}/reject"), Some(json!({"note": "pwned"}))),
+        ("POST", format!("/v1/expenses/{xpn}/unapprove"), Some(json!({}))),
+        ("DELETE", format!("/v1/expenses/{xpn}"), None),
+        ("GET", "/v1/expenses?include_deleted=true".into(), None),
         ("GET", format!("/v1/attendance/workers/{wid}"), None),
         ("GET", "/v1/workers".into(), None),
         ("GET", "/v1/workers?include_deleted=true".into(), None),
@@ -106,6 +123,7 @@ fn fixture() -> Fixture {
         job,
         shift,
         te,
+        xpn,
         pos,
         "Isolated Ivy".into(),
         "ivy-key".into(),
@@ -196,4 +214,6 @@ fn refused_callers_get_exactly_401_or_403() {
     assert!(!w.text.contains("inactive"));
     assert!(!a.get("/v1/sites").expect(200).text.contains("pwned"));
     assert_eq!(a.get("/v1/time-entries").expect(200).data()[0]["status"], "pending");
+    let expense = a.get("/v1/expenses").expect(200).data()[0].clone();
+    assert_eq!((expense["status"].as_str(), expense["notes"].clone()), (Some("pending"), Value::Null));
 }

@@ -395,6 +395,76 @@ class ErrorBody(TypedDict, total=False):
     details: List["FieldError"]
 
 
+class Expense(TypedDict, total=False):
+    """Money a worker spent, in minor units of its currency. Approved expenses are locked until un-approved; invoiced ones for good."""
+
+    id: str
+    harvest_id: int
+    worker_id: str
+    job_id: Optional[str]
+    spent_date: str
+    category: str
+    amount: int
+    currency: "Currency"
+    units: Optional[float]
+    notes: Optional[str]
+    billable: bool
+    receipt_url: Optional[str]
+    status: str
+    approved_at: Optional[str]
+    approved_by: Optional[str]
+    rejection_note: Optional[str]
+    invoice_id: Optional[str]
+    created_at: str
+    updated_at: str
+
+
+class ExpenseCreate(TypedDict, total=False):
+    """Body of `POST /v1/expenses`. Unknown fields are `422 unknown_field`; every invalid field is reported at once."""
+
+    worker_id: str
+    job_id: Optional[str]
+    spent_date: str
+    category: str
+    amount: int
+    currency: "Currency"
+    units: Optional[float]
+    notes: Optional[str]
+    billable: bool
+    receipt_url: Optional[str]
+
+
+class ExpenseListResponse(TypedDict, total=False):
+    data: List[Union["Expense", "Tombstone"]]
+    meta: "ListMeta"
+
+
+class ExpenseReject(TypedDict, total=False):
+    """Body of `POST /v1/expenses/{expense_id}/reject`. Unknown fields are `422 unknown_field`; every invalid field is reported at once."""
+
+    note: str
+
+
+class ExpenseResponse(TypedDict, total=False):
+    data: "Expense"
+    meta: "Meta"
+
+
+class ExpenseUpdate(TypedDict, total=False):
+    """Body of `PATCH /v1/expenses/{expense_id}`. Only the fields sent change; `null` clears an optional field. Unknown fields are `422 unknown_field`; every invalid field is reported at once."""
+
+    worker_id: str
+    job_id: Optional[str]
+    spent_date: str
+    category: str
+    amount: int
+    currency: "Currency"
+    units: Optional[float]
+    notes: Optional[str]
+    billable: bool
+    receipt_url: Optional[str]
+
+
 class Export(TypedDict, total=False):
     """A payroll export: computed off the request path, then downloadable through a signed link."""
 
@@ -562,6 +632,109 @@ class HarvestError(TypedDict, total=False):
 
     message: str
     code: str
+
+
+class HarvestExpense(TypedDict, total=False):
+    """An expense in Harvest's shape."""
+
+    id: int
+    spent_date: str
+    total_cost: float
+    units: Optional[float]
+    notes: Optional[str]
+    billable: bool
+    is_closed: bool
+    is_locked: bool
+    locked_reason: Optional[str]
+    approval_status: str
+    is_billed: bool
+    receipt: Optional[Dict[str, Any]]
+    user: "HarvestReference"
+    user_assignment: None
+    project: "HarvestExpenseProject"
+    client: "HarvestExpenseClient"
+    expense_category: "HarvestExpenseCategory"
+    invoice: Optional[Dict[str, Any]]
+    created_at: str
+    updated_at: str
+
+
+class HarvestExpenseCategories(TypedDict, total=False):
+    """One numbered page, newest first; `links` are absolute and keep later pages to the set the first one saw."""
+
+    expense_categories: List["HarvestExpenseCategory"]
+    per_page: int
+    total_pages: int
+    total_entries: int
+    next_page: Optional[int]
+    previous_page: Optional[int]
+    page: int
+    links: "HarvestLinks"
+
+
+class HarvestExpenseCategory(TypedDict, total=False):
+    """One of `/v1`'s seven expense categories, with a fixed id."""
+
+    id: int
+    name: str
+    unit_price: None
+    unit_name: Optional[str]
+    is_active: bool
+
+
+class HarvestExpenseClient(TypedDict, total=False):
+    """The project's client; `{"id": 0, "name": "(none)"}` where there is none."""
+
+    id: int
+    name: str
+    currency: str
+
+
+class HarvestExpenseCreate(TypedDict, total=False):
+    """Body of `POST /v2/expenses`. Unknown fields are `422 unknown_field`; every invalid field is reported at once."""
+
+    user_id: int
+    project_id: Optional[int]
+    expense_category_id: int
+    spent_date: str
+    total_cost: float
+    units: Optional[float]
+    notes: Optional[str]
+    billable: bool
+
+
+class HarvestExpenseProject(TypedDict, total=False):
+    """The expense's project; `{"id": 0, "name": "(none)"}` where there is none."""
+
+    id: int
+    name: str
+    code: None
+
+
+class HarvestExpenseUpdate(TypedDict, total=False):
+    """Body of `PATCH /v2/expenses/{expense_id}`. Only the fields sent change; `null` clears an optional field. Unknown fields are `422 unknown_field`; every invalid field is reported at once."""
+
+    user_id: int
+    project_id: Optional[int]
+    expense_category_id: int
+    spent_date: str
+    total_cost: float
+    units: Optional[float]
+    notes: Optional[str]
+    billable: bool
+
+
+class HarvestExpenses(TypedDict, total=False):
+    """One numbered page, newest first; `links` are absolute and keep later pages to the set the first one saw."""
+
+    expenses: List["HarvestExpense"]
+    per_page: int
+    total_pages: int
+    total_entries: int
+    next_page: Optional[int]
+    previous_page: Optional[int]
+    page: int
+    links: "HarvestLinks"
 
 
 class HarvestInvoiceReference(TypedDict, total=False):

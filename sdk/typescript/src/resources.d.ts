@@ -96,6 +96,25 @@ export interface DivisionsResource {
   list(query?: Query<operations["listDivisions"]>): Paginator<Item<operations["listDivisions"]>>;
 }
 
+export interface ExpensesResource {
+  /** POST /v1/expenses/{expense_id}/approve */
+  approveExpense(expenseId: string, body?: Body<operations["approveExpense"]>, options?: RequestOptions): Promise<Data<operations["approveExpense"]>>;
+  /** POST /v1/expenses */
+  create(body?: Body<operations["createExpense"]>, options?: RequestOptions): Promise<Data<operations["createExpense"]>>;
+  /** DELETE /v1/expenses/{expense_id} */
+  delete(expenseId: string, body?: Body<operations["deleteExpense"]>, options?: RequestOptions): Promise<Data<operations["deleteExpense"]>>;
+  /** GET /v1/expenses/{expense_id} */
+  get(expenseId: string, query?: Query<operations["getExpense"]>, options?: RequestOptions): Promise<Data<operations["getExpense"]>>;
+  /** GET /v1/expenses: every item, page after page. */
+  list(query?: Query<operations["listExpenses"]>): Paginator<Item<operations["listExpenses"]>>;
+  /** POST /v1/expenses/{expense_id}/reject */
+  rejectExpense(expenseId: string, body?: Body<operations["rejectExpense"]>, options?: RequestOptions): Promise<Data<operations["rejectExpense"]>>;
+  /** POST /v1/expenses/{expense_id}/unapprove */
+  unapproveExpense(expenseId: string, body?: Body<operations["unapproveExpense"]>, options?: RequestOptions): Promise<Data<operations["unapproveExpense"]>>;
+  /** PATCH /v1/expenses/{expense_id} */
+  update(expenseId: string, body?: Body<operations["updateExpense"]>, options?: RequestOptions): Promise<Data<operations["updateExpense"]>>;
+}
+
 export interface ExportsResource {
   /** POST /v1/exports/payroll */
   createPayrollExport(body?: Body<operations["createPayrollExport"]>, options?: RequestOptions): Promise<Data<operations["createPayrollExport"]>>;
@@ -265,6 +284,7 @@ export interface Resources {
   customers: CustomersResource;
   departments: DepartmentsResource;
   divisions: DivisionsResource;
+  expenses: ExpensesResource;
   exports: ExportsResource;
   jobs: JobsResource;
   me: MeResource;

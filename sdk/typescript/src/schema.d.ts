@@ -1589,6 +1589,165 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/expenses": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List expenses
+         * @description The tenant's expenses in creation order, a page at a time, filtered by `from`/`to` (days, inclusive bounds on `spent_date`), `worker_id`, `job_id`, `category`, `status`, `billable` and `is_invoiced` (whether `invoice_id` is set). Unknown parameters and unacceptable values are `400`. Needs `read:expenses`.
+         */
+        get: operations["listExpenses"];
+        put?: never;
+        /**
+         * Create an expense
+         * @description Records money a worker spent, `pending` approval. `worker_id`, `spent_date`, `category` and `amount` (minor units) are required. `worker_id` and `job_id` must name live objects of the tenant (`422`, `details[].code` `not_found`), and the worker must be active (`inactive`). `currency` defaults to the currency of the job's customer when `job_id` names a job with a customer, else to the tenant's `settings.currency` (`USD` unless set); `billable` defaults to `true`. `receipt_url` is an `http(s)://` address with a host. Emits `expense.created`. Needs `write:expenses`.
+         */
+        post: operations["createExpense"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/expenses/{expense_id}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The expense's id (`xpn_…`). An id of another tenant, or of a deleted object, is `404`. */
+                expense_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an expense
+         * @description One live expense of the tenant. Needs `read:expenses`.
+         */
+        get: operations["getExpense"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an expense
+         * @description Soft-deletes the expense and answers `200` with its tombstone. Afterwards the expense is `404` and is listed (as a tombstone) only with `include_deleted=true`; deleting it again is `404`. An approved expense is locked (`409 conflict` until un-approved), an invoiced one for good (`409 conflict`). Needs `write:expenses`.
+         */
+        delete: operations["deleteExpense"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an expense
+         * @description Changes only the fields sent; `null` clears an optional field; `worker_id`, `spent_date`, `category`, `amount`, `currency` and `billable` cannot be cleared. A new `worker_id` must be an active worker. An approved expense is locked (`409 conflict` until `POST …/unapprove`), and an invoiced one (`invoice_id` set) for good (`409 conflict`); both are checked in the same statement as the write. Needs `write:expenses`.
+         */
+        patch: operations["updateExpense"];
+        trace?: never;
+    };
+    "/v1/expenses/{expense_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The expense's id (`xpn_…`). An id of another tenant, or of a deleted object, is `404`. */
+                expense_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve an expense
+         * @description Approves a `pending` or `rejected` expense: `status` becomes `approved`, `approved_at` now and `approved_by` the calling key's id, and `rejection_note` is cleared. One already approved is `409 conflict`. The expense is then locked (`PATCH` and `DELETE` are `409`) until it is un-approved. No body is needed. Emits `expense.approved`. If the expense was changed by another request meanwhile, `409 conflict`: re-read it and retry. Needs `write:expenses`.
+         */
+        post: operations["approveExpense"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/expenses/{expense_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The expense's id (`xpn_…`). An id of another tenant, or of a deleted object, is `404`. */
+                expense_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject an expense
+         * @description Rejects a `pending` expense, keeping `note` (required) as `rejection_note`. Any other status is `409 conflict` (un-approve an approved expense first), and so is an invoiced expense. A rejected expense may still be edited, and approved later. If the expense was changed by another request meanwhile, `409 conflict`: re-read it and retry. Needs `write:expenses`.
+         */
+        post: operations["rejectExpense"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/expenses/{expense_id}/unapprove": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The expense's id (`xpn_…`). An id of another tenant, or of a deleted object, is `404`. */
+                expense_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Un-approve an expense
+         * @description Returns an `approved` expense to `pending`, clearing `approved_at` and `approved_by`, so that it can be edited or deleted again (an addition to SPEC §6 mirroring time entries). Any other status is `409 conflict`, and so is an invoiced expense. No body is needed. If the expense was changed by another request meanwhile, `409 conflict`: re-read it and retry. Needs `write:expenses`.
+         */
+        post: operations["unapproveExpense"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/positions": {
         parameters: {
             query?: never;
@@ -2533,6 +2692,102 @@ export interface paths {
         patch: operations["harvestRestartTimeEntry"];
         trace?: never;
     };
+    "/v2/expenses": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List expenses
+         * @description Newest first. Filters `user_id`, `client_id`, `project_id` (integer ids), `is_billed`, `updated_since`, `from`/`to` (days of `spent_date`, `YYYY-MM-DD` or `YYYYMMDD`, inclusive). `total_cost` is a decimal of the expense's currency. Needs `read:expenses`.
+         */
+        get: operations["harvestListExpenses"];
+        put?: never;
+        /**
+         * Create an expense
+         * @description `user_id`, `expense_category_id`, `spent_date` and `total_cost` are required. The currency is the project's client's, else the company's; `total_cost` is read as a decimal of it (rounded half to even to its minor unit). `/v1`'s rules hold (the user must be active). Needs `write:expenses`.
+         */
+        post: operations["harvestCreateExpense"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/expenses/{expense_id}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The expense's integer id. Another tenant's, a deleted one's or anything else is `404`. */
+                expense_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an expense
+         * @description One expense in Harvest's shape. Needs `read:expenses`.
+         */
+        get: operations["harvestGetExpense"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an expense
+         * @description Answers `200` with `{}`. No body needed. An approved or invoiced expense is locked (422). Needs `write:expenses`.
+         */
+        delete: operations["harvestDeleteExpense"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an expense
+         * @description Changes the fields sent: `user_id`, `project_id`, `expense_category_id`, `spent_date`, `total_cost` (in the expense's currency), `units`, `notes`, `billable`. An approved or invoiced expense is locked (422). Needs `write:expenses`.
+         */
+        patch: operations["harvestUpdateExpense"];
+        trace?: never;
+    };
+    "/v2/expense_categories": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List expense categories
+         * @description `/v1`'s seven expense categories with fixed ids 1–7 (Mileage, Meals, Lodging, Travel, Materials, Equipment, Other), all active, no unit prices; Mileage's unit is `mile`. Needs `read:expenses`.
+         */
+        get: operations["harvestListExpenseCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/reports/time/team": {
         parameters: {
             query?: never;
@@ -3238,6 +3493,130 @@ export interface components {
             /** @description Only on `validation_failed`: every invalid field, not just the first. */
             details?: components["schemas"]["FieldError"][];
         };
+        /** @description Money a worker spent, in minor units of its currency. Approved expenses are locked until un-approved; invoiced ones for good. */
+        Expense: {
+            id: string;
+            /** @description The object's stable integer id, its `id` on the Harvest-compatible `/v2`. */
+            harvest_id: number;
+            /** @description The worker who spent it; must be active (`inactive` otherwise). */
+            worker_id: string;
+            /** @description The job it is billed to, if any. */
+            job_id: string | null;
+            /**
+             * Format: date
+             * @description The local day it was spent, `YYYY-MM-DD`.
+             */
+            spent_date: string;
+            /** @enum {string} */
+            category: "mileage" | "meals" | "lodging" | "travel" | "materials" | "equipment" | "other";
+            /** @description In minor units of `currency` (cents for USD). */
+            amount: number;
+            /** @description Default at creation: the currency of the job's customer when `job_id` names a job with one, else the tenant's `settings.currency` (`USD` unless set). */
+            currency: components["schemas"]["Currency"];
+            /** @description How many units were spent (miles for `mileage`). */
+            units: number | null;
+            /** @description Free text. */
+            notes: string | null;
+            /** @description Whether the expense is billed to the customer (invoice import takes approved billable ones). */
+            billable: boolean;
+            /** @description Where the receipt is kept. */
+            receipt_url: string | null;
+            /**
+             * @description Approval state; new expenses are `pending`. `approved` expenses are locked until un-approved.
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "rejected";
+            /**
+             * Format: date-time
+             * @description When it was approved; `null` unless `approved`.
+             */
+            approved_at: string | null;
+            /** @description The key that approved it; `null` unless `approved`. */
+            approved_by: string | null;
+            /** @description The note of the last rejection. */
+            rejection_note: string | null;
+            /** @description The invoice that bills it; once set, the expense is locked. */
+            invoice_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description Body of `POST /v1/expenses`. Unknown fields are `422 unknown_field`; every invalid field is reported at once. */
+        ExpenseCreate: {
+            /** @description The worker who spent it; must be active (`inactive` otherwise). Must name a live worker of this tenant, else `422` with `details[].code` `not_found`. Required. */
+            worker_id: string;
+            /** @description The job it is billed to, if any. Must name a live job of this tenant, else `422` with `details[].code` `not_found`. */
+            job_id?: string | null;
+            /**
+             * Format: date
+             * @description The local day it was spent, `YYYY-MM-DD`. Required.
+             */
+            spent_date: string;
+            /**
+             * @description Required.
+             * @enum {string}
+             */
+            category: "mileage" | "meals" | "lodging" | "travel" | "materials" | "equipment" | "other";
+            /** @description In minor units of `currency` (cents for USD). A whole number. Required. */
+            amount: number;
+            /** @description Default at creation: the currency of the job's customer when `job_id` names a job with one, else the tenant's `settings.currency` (`USD` unless set). `null` is refused. */
+            currency?: components["schemas"]["Currency"];
+            /** @description How many units were spent (miles for `mileage`). */
+            units?: number | null;
+            /** @description Free text. */
+            notes?: string | null;
+            /**
+             * @description Whether the expense is billed to the customer (invoice import takes approved billable ones). Defaults to `true`; `null` is refused.
+             * @default true
+             */
+            billable?: boolean;
+            /** @description Where the receipt is kept. An `http://` or `https://` address with a host. */
+            receipt_url?: string | null;
+        };
+        ExpenseListResponse: {
+            /** @description In creation order; tombstones only with `include_deleted=true`. */
+            data: (components["schemas"]["Expense"] | components["schemas"]["Tombstone"])[];
+            meta: components["schemas"]["ListMeta"];
+        };
+        /** @description Body of `POST /v1/expenses/{expense_id}/reject`. Unknown fields are `422 unknown_field`; every invalid field is reported at once. */
+        ExpenseReject: {
+            /** @description Why the entry is rejected; kept as `rejection_note`. Required. */
+            note: string;
+        };
+        ExpenseResponse: {
+            data: components["schemas"]["Expense"];
+            meta: components["schemas"]["Meta"];
+        };
+        /** @description Body of `PATCH /v1/expenses/{expense_id}`. Only the fields sent change; `null` clears an optional field. Unknown fields are `422 unknown_field`; every invalid field is reported at once. */
+        ExpenseUpdate: {
+            /** @description The worker who spent it; must be active (`inactive` otherwise). Must name a live worker of this tenant, else `422` with `details[].code` `not_found`. Cannot be cleared (`null` is `required`). */
+            worker_id?: string;
+            /** @description The job it is billed to, if any. Must name a live job of this tenant, else `422` with `details[].code` `not_found`. `null` clears it. */
+            job_id?: string | null;
+            /**
+             * Format: date
+             * @description The local day it was spent, `YYYY-MM-DD`. Cannot be cleared (`null` is `required`).
+             */
+            spent_date?: string;
+            /**
+             * @description Cannot be cleared (`null` is `required`).
+             * @enum {string}
+             */
+            category?: "mileage" | "meals" | "lodging" | "travel" | "materials" | "equipment" | "other";
+            /** @description In minor units of `currency` (cents for USD). A whole number. Cannot be cleared (`null` is `required`). */
+            amount?: number;
+            /** @description Default at creation: the currency of the job's customer when `job_id` names a job with one, else the tenant's `settings.currency` (`USD` unless set). Cannot be cleared (`null` is `required`). */
+            currency?: components["schemas"]["Currency"];
+            /** @description How many units were spent (miles for `mileage`). `null` clears it. */
+            units?: number | null;
+            /** @description Free text. `null` clears it. */
+            notes?: string | null;
+            /** @description Whether the expense is billed to the customer (invoice import takes approved billable ones). Cannot be cleared (`null` is `required`). */
+            billable?: boolean;
+            /** @description Where the receipt is kept. An `http://` or `https://` address with a host. `null` clears it. */
+            receipt_url?: string | null;
+        };
         /** @description A payroll export: computed off the request path, then downloadable through a signed link. */
         Export: {
             id: string;
@@ -3442,6 +3821,148 @@ export interface components {
             /** @description In the language of `Content-Language`; names invalid fields. */
             message: string;
             code: string;
+        };
+        /** @description An expense in Harvest's shape. */
+        HarvestExpense: {
+            /** @description The object's stable integer id. */
+            id: number;
+            /** @description The local day, `YYYY-MM-DD`. */
+            spent_date: string;
+            /** @description A decimal of the expense's currency (minor units ÷ 10^exponent). */
+            total_cost: number;
+            units: number | null;
+            notes: string | null;
+            billable: boolean;
+            /** @description True once approved or invoiced. */
+            is_closed: boolean;
+            /** @description True once approved or invoiced. */
+            is_locked: boolean;
+            /** @enum {string|null} */
+            locked_reason: "Approved" | "Invoiced" | null;
+            /** @enum {string} */
+            approval_status: "unsubmitted" | "approved";
+            /** @description True once invoiced. */
+            is_billed: boolean;
+            /** @description Where the receipt is kept (`receipt_url` on `/v1`). */
+            receipt: {
+                url: string;
+                file_name: null;
+                file_size: null;
+                content_type: null;
+            } | null;
+            user: components["schemas"]["HarvestReference"];
+            user_assignment: null;
+            project: components["schemas"]["HarvestExpenseProject"];
+            client: components["schemas"]["HarvestExpenseClient"];
+            expense_category: components["schemas"]["HarvestExpenseCategory"];
+            /** @description The invoice that bills the expense. */
+            invoice: {
+                /** @description The object's stable integer id. */
+                id: number;
+                number: string;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description One numbered page, newest first; `links` are absolute and keep later pages to the set the first one saw. */
+        HarvestExpenseCategories: {
+            expense_categories: components["schemas"]["HarvestExpenseCategory"][];
+            /** @description 1–2000 (`per_page`, default 100). */
+            per_page: number;
+            /** @description At least 1. */
+            total_pages: number;
+            total_entries: number;
+            /** @description `null` on the last page. */
+            next_page: number | null;
+            /** @description `null` on the first page. */
+            previous_page: number | null;
+            page: number;
+            links: components["schemas"]["HarvestLinks"];
+        };
+        /** @description One of `/v1`'s seven expense categories, with a fixed id. */
+        HarvestExpenseCategory: {
+            /** @description 1–7 in the order mileage, meals, lodging, travel, materials, equipment, other. */
+            id: number;
+            /** @enum {string} */
+            name: "Mileage" | "Meals" | "Lodging" | "Travel" | "Materials" | "Equipment" | "Other";
+            unit_price: null;
+            /** @description `mile` for Mileage, else `null`. */
+            unit_name: string | null;
+            is_active: boolean;
+        };
+        /** @description The project's client; `{"id": 0, "name": "(none)"}` where there is none. */
+        HarvestExpenseClient: {
+            /** @description `0` for the placeholder. */
+            id: number;
+            name: string;
+            currency?: string;
+        };
+        /** @description Body of `POST /v2/expenses`. Unknown fields are `422 unknown_field`; every invalid field is reported at once. */
+        HarvestExpenseCreate: {
+            /** @description The user's (worker's) integer id. A whole number. Required. */
+            user_id: number;
+            /** @description The project's integer id; `0` or `null`: none. A whole number. */
+            project_id?: number | null;
+            /** @description One of `/v2/expense_categories` (1–7). A whole number. Required. */
+            expense_category_id: number;
+            /**
+             * Format: date
+             * @description The local day, `YYYY-MM-DD`. Required.
+             */
+            spent_date: string;
+            /** @description A decimal of the expense's currency (the project's client's, else the company's). Required. */
+            total_cost: number;
+            /** @description How many units (miles for Mileage). */
+            units?: number | null;
+            notes?: string | null;
+            /** @description Default `true`. `null` is refused. */
+            billable?: boolean;
+        };
+        /** @description The expense's project; `{"id": 0, "name": "(none)"}` where there is none. */
+        HarvestExpenseProject: {
+            /** @description `0` for the placeholder. */
+            id: number;
+            name: string;
+            code?: null;
+        };
+        /** @description Body of `PATCH /v2/expenses/{expense_id}`. Only the fields sent change; `null` clears an optional field. Unknown fields are `422 unknown_field`; every invalid field is reported at once. */
+        HarvestExpenseUpdate: {
+            /** @description Moves the expense to this user (never `null`). A whole number. Cannot be cleared (`null` is `required`). */
+            user_id?: number;
+            /** @description The project's integer id; `0` or `null`: none. A whole number. `null` clears it. */
+            project_id?: number | null;
+            /** @description A whole number. Cannot be cleared (`null` is `required`). */
+            expense_category_id?: number;
+            /**
+             * Format: date
+             * @description Cannot be cleared (`null` is `required`).
+             */
+            spent_date?: string;
+            /** @description A decimal of the expense's currency. Cannot be cleared (`null` is `required`). */
+            total_cost?: number;
+            /** @description How many units (miles for Mileage). `null` clears it. */
+            units?: number | null;
+            /** @description `null` clears it. */
+            notes?: string | null;
+            /** @description Default `true`. Cannot be cleared (`null` is `required`). */
+            billable?: boolean;
+        };
+        /** @description One numbered page, newest first; `links` are absolute and keep later pages to the set the first one saw. */
+        HarvestExpenses: {
+            expenses: components["schemas"]["HarvestExpense"][];
+            /** @description 1–2000 (`per_page`, default 100). */
+            per_page: number;
+            /** @description At least 1. */
+            total_pages: number;
+            total_entries: number;
+            /** @description `null` on the last page. */
+            next_page: number | null;
+            /** @description `null` on the first page. */
+            previous_page: number | null;
+            page: number;
+            links: components["schemas"]["HarvestLinks"];
         };
         /** @description The invoice an entry or expense is on. */
         HarvestInvoiceReference: {
@@ -5941,6 +6462,12 @@ export type SchemaEmbedTokenResponse = components['schemas']['EmbedTokenResponse
 export type SchemaEndInstant = components['schemas']['EndInstant'];
 export type SchemaError = components['schemas']['Error'];
 export type SchemaErrorBody = components['schemas']['ErrorBody'];
+export type SchemaExpense = components['schemas']['Expense'];
+export type SchemaExpenseCreate = components['schemas']['ExpenseCreate'];
+export type SchemaExpenseListResponse = components['schemas']['ExpenseListResponse'];
+export type SchemaExpenseReject = components['schemas']['ExpenseReject'];
+export type SchemaExpenseResponse = components['schemas']['ExpenseResponse'];
+export type SchemaExpenseUpdate = components['schemas']['ExpenseUpdate'];
 export type SchemaExport = components['schemas']['Export'];
 export type SchemaExportDetail = components['schemas']['ExportDetail'];
 export type SchemaExportDetailResponse = components['schemas']['ExportDetailResponse'];
@@ -5958,6 +6485,14 @@ export type SchemaHarvestContactCreate = components['schemas']['HarvestContactCr
 export type SchemaHarvestContacts = components['schemas']['HarvestContacts'];
 export type SchemaHarvestEmpty = components['schemas']['HarvestEmpty'];
 export type SchemaHarvestError = components['schemas']['HarvestError'];
+export type SchemaHarvestExpense = components['schemas']['HarvestExpense'];
+export type SchemaHarvestExpenseCategories = components['schemas']['HarvestExpenseCategories'];
+export type SchemaHarvestExpenseCategory = components['schemas']['HarvestExpenseCategory'];
+export type SchemaHarvestExpenseClient = components['schemas']['HarvestExpenseClient'];
+export type SchemaHarvestExpenseCreate = components['schemas']['HarvestExpenseCreate'];
+export type SchemaHarvestExpenseProject = components['schemas']['HarvestExpenseProject'];
+export type SchemaHarvestExpenseUpdate = components['schemas']['HarvestExpenseUpdate'];
+export type SchemaHarvestExpenses = components['schemas']['HarvestExpenses'];
 export type SchemaHarvestInvoiceReference = components['schemas']['HarvestInvoiceReference'];
 export type SchemaHarvestLinks = components['schemas']['HarvestLinks'];
 export type SchemaHarvestProject = components['schemas']['HarvestProject'];
@@ -10672,6 +11207,450 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    listExpenses: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description The opaque `meta.next_cursor` of the previous page; one the API did not issue is `400`. */
+                cursor?: components["schemas"]["Cursor"];
+                /** @description Only objects created, changed or deleted at or after this instant. An RFC 3339 date-time, a date-time without offset (UTC), or a date meaning its first second (UTC). */
+                updated_since?: components["schemas"]["Instant"];
+                /** @description `true` also lists deleted objects, as tombstones `{"id", "deleted": true, "deleted_at"}`. */
+                include_deleted?: boolean;
+                /** @description Only objects whose `spent_date` is on or after this day (`YYYY-MM-DD`, inclusive). */
+                from?: string;
+                /** @description Only objects whose `spent_date` is on or before this day (`YYYY-MM-DD`, inclusive). */
+                to?: string;
+                /** @description Only objects whose `worker_id` is one of these (comma-separated). */
+                worker_id?: string[];
+                /** @description Only objects whose `job_id` is one of these (comma-separated). */
+                job_id?: string[];
+                /** @description Only objects whose `category` is one of these (comma-separated). */
+                category?: ("mileage" | "meals" | "lodging" | "travel" | "materials" | "equipment" | "other")[];
+                /** @description Only objects whose `status` is one of these (comma-separated). */
+                status?: ("pending" | "approved" | "rejected")[];
+                /** @description Only objects that are (`true`) or are not (`false`) `billable`. */
+                billable?: boolean;
+                /** @description Only objects that are (`true`) or are not (`false`) `is_invoiced`. */
+                is_invoiced?: boolean;
+            };
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of `Expense` objects. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpenseListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    createExpense: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpenseCreate"];
+            };
+        };
+        responses: {
+            /** @description The new `Expense`. */
+            201: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpenseResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailedOrIdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getExpense: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The expense's id (`xpn_…`). An id of another tenant, or of a deleted object, is `404`. */
+                expense_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The `Expense`. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpenseResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    deleteExpense: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The expense's id (`xpn_…`). An id of another tenant, or of a deleted object, is `404`. */
+                expense_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The `Tombstone` left by the delete. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TombstoneResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    updateExpense: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The expense's id (`xpn_…`). An id of another tenant, or of a deleted object, is `404`. */
+                expense_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExpenseUpdate"];
+            };
+        };
+        responses: {
+            /** @description The `Expense` as it is now. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpenseResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailedOrIdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    approveExpense: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The expense's id (`xpn_…`). An id of another tenant, or of a deleted object, is `404`. */
+                expense_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The `Expense` as it is now. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpenseResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    rejectExpense: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The expense's id (`xpn_…`). An id of another tenant, or of a deleted object, is `404`. */
+                expense_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpenseReject"];
+            };
+        };
+        responses: {
+            /** @description The `Expense` as it is now. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpenseResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailedOrIdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    unapproveExpense: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The expense's id (`xpn_…`). An id of another tenant, or of a deleted object, is `404`. */
+                expense_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The `Expense` as it is now. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpenseResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
     listPositions: {
         parameters: {
             query?: {
@@ -12812,6 +13791,321 @@ export interface operations {
             413: components["responses"]["HarvestPayloadTooLarge"];
             415: components["responses"]["HarvestUnsupportedMediaType"];
             422: components["responses"]["HarvestBadRequestOrConflictOrIdempotencyKeyReusedOrValidationFailed"];
+            429: components["responses"]["HarvestRateLimited"];
+            500: components["responses"]["HarvestInternal"];
+        };
+    };
+    harvestListExpenses: {
+        parameters: {
+            query?: {
+                /** @description The page, from 1. Malformed is `400`. */
+                page?: number;
+                /** @description 1–2000, default 100. Malformed is `400`. */
+                per_page?: number;
+                /** @description Only objects updated at or after this ISO 8601 date-time (or date). Malformed is `400`. */
+                updated_since?: components["schemas"]["Instant"];
+                /** @description Set by the list's own links: keeps later pages to the set the first one saw. Malformed is `400`. */
+                ceiling?: number;
+                /** @description Only this user's expenses. Malformed is `400`. */
+                user_id?: number;
+                /** @description Only expenses of this client's projects. Malformed is `400`. */
+                client_id?: number;
+                /** @description Only this project's expenses. Malformed is `400`. */
+                project_id?: number;
+                /** @description Only invoiced (or not invoiced) ones. Malformed is `400`. */
+                is_billed?: "true" | "false";
+                /** @description Only expenses spent from this day on (`YYYY-MM-DD`; `YYYYMMDD` is accepted too). Malformed is `400`. */
+                from?: string;
+                /** @description Only expenses spent up to this day (included). Malformed is `400`. */
+                to?: string;
+            };
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The `HarvestExpenses`. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HarvestExpenses"];
+                };
+            };
+            401: components["responses"]["HarvestUnauthorized"];
+            403: components["responses"]["HarvestForbidden"];
+            422: components["responses"]["HarvestBadRequestOrValidationFailed"];
+            429: components["responses"]["HarvestRateLimited"];
+            500: components["responses"]["HarvestInternal"];
+        };
+    };
+    harvestCreateExpense: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HarvestExpenseCreate"];
+            };
+        };
+        responses: {
+            /** @description The new `HarvestExpense`. */
+            201: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HarvestExpense"];
+                };
+            };
+            401: components["responses"]["HarvestUnauthorized"];
+            403: components["responses"]["HarvestForbidden"];
+            413: components["responses"]["HarvestPayloadTooLarge"];
+            415: components["responses"]["HarvestUnsupportedMediaType"];
+            422: components["responses"]["HarvestBadRequestOrValidationFailedOrConflictOrIdempotencyKeyReused"];
+            429: components["responses"]["HarvestRateLimited"];
+            500: components["responses"]["HarvestInternal"];
+        };
+    };
+    harvestGetExpense: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The expense's integer id. Another tenant's, a deleted one's or anything else is `404`. */
+                expense_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The `HarvestExpense`. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HarvestExpense"];
+                };
+            };
+            401: components["responses"]["HarvestUnauthorized"];
+            403: components["responses"]["HarvestForbidden"];
+            404: components["responses"]["HarvestNotFound"];
+            429: components["responses"]["HarvestRateLimited"];
+            500: components["responses"]["HarvestInternal"];
+        };
+    };
+    harvestDeleteExpense: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The expense's integer id. Another tenant's, a deleted one's or anything else is `404`. */
+                expense_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The `HarvestEmpty` left by the delete. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HarvestEmpty"];
+                };
+            };
+            401: components["responses"]["HarvestUnauthorized"];
+            403: components["responses"]["HarvestForbidden"];
+            404: components["responses"]["HarvestNotFound"];
+            413: components["responses"]["HarvestPayloadTooLarge"];
+            415: components["responses"]["HarvestUnsupportedMediaType"];
+            422: components["responses"]["HarvestBadRequestOrConflictOrIdempotencyKeyReusedOrValidationFailed"];
+            429: components["responses"]["HarvestRateLimited"];
+            500: components["responses"]["HarvestInternal"];
+        };
+    };
+    harvestUpdateExpense: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The expense's integer id. Another tenant's, a deleted one's or anything else is `404`. */
+                expense_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["HarvestExpenseUpdate"];
+            };
+        };
+        responses: {
+            /** @description The `HarvestExpense` as it is now. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HarvestExpense"];
+                };
+            };
+            401: components["responses"]["HarvestUnauthorized"];
+            403: components["responses"]["HarvestForbidden"];
+            404: components["responses"]["HarvestNotFound"];
+            413: components["responses"]["HarvestPayloadTooLarge"];
+            415: components["responses"]["HarvestUnsupportedMediaType"];
+            422: components["responses"]["HarvestBadRequestOrValidationFailedOrConflictOrIdempotencyKeyReused"];
+            429: components["responses"]["HarvestRateLimited"];
+            500: components["responses"]["HarvestInternal"];
+        };
+    };
+    harvestListExpenseCategories: {
+        parameters: {
+            query?: {
+                /** @description The page, from 1. Malformed is `400`. */
+                page?: number;
+                /** @description 1–2000, default 100. Malformed is `400`. */
+                per_page?: number;
+            };
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The `HarvestExpenseCategories`. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HarvestExpenseCategories"];
+                };
+            };
+            401: components["responses"]["HarvestUnauthorized"];
+            403: components["responses"]["HarvestForbidden"];
+            422: components["responses"]["HarvestBadRequestOrValidationFailed"];
             429: components["responses"]["HarvestRateLimited"];
             500: components["responses"]["HarvestInternal"];
         };

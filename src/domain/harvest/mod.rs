@@ -5,6 +5,7 @@
 //! locks, one running entry) are `/v1`'s; nothing here decides what may be stored.
 
 pub mod entries;
+pub mod expenses;
 pub mod paging;
 pub mod wire;
 

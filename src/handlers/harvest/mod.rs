@@ -4,16 +4,22 @@
 
 pub mod account;
 pub mod catalog;
+pub mod expenses;
 pub mod reports;
 pub mod time_entries;
 
 use crate::domain::harvest::paging::{self, ListPage};
 use crate::domain::harvest::unprocessable;
-use crate::error::{ApiError, ApiResult};
-use crate::i18n::{Msg, Noun};
+use crate::domain::listing::Query;
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::i18n::{FieldCode, Msg, Noun};
 use crate::pipeline::call::Call;
 use crate::pipeline::envelope::Reply;
 use crate::storage::harvest::{self as store, Conditions, Resource};
+use crate::storage::harvest_ids::{self, Kind};
+use serde_json::Value;
+
+const MAX_ID: i64 = harvest_ids::MAX;
 
 use crate::domain::params::{Param, ParamKind};
 
@@ -47,7 +53,12 @@ pub fn int_id(raw: &str, noun: Noun) -> ApiResult<i64> {
 
 /// `true`/`false` of a Harvest filter (422 otherwise).
 pub fn flag(call: &Call<'_>, name: &str) -> ApiResult<Option<bool>> {
-    match call.query.get(name) {
+    query_flag(&call.query, name)
+}
+
+/// [`flag`] of a query.
+pub fn query_flag(query: &Query, name: &str) -> ApiResult<Option<bool>> {
+    match query.get(name) {
         None => Ok(None),
         Some("true") => Ok(Some(true)),
         Some("false") => Ok(Some(false)),
@@ -103,4 +114,33 @@ pub async fn detail(call: &Call<'_>, r: &Resource, raw_id: &str, noun: Noun) -> 
         Some(json) => Ok(Reply::ok(json)),
         None => Err(ApiError::not_found(Msg::NotFound(noun))),
     }
+}
+
+/// The text id of the object of `kind` a body or filter names by integer (`0` or `null`:
+/// none); 422 naming `field` when there is no such live object in the tenant.
+pub async fn named(call: &Call<'_>, kind: Kind, field: &str, v: Option<&Value>) -> ApiResult<Option<String>> {
+    let n = match v {
+        None | Some(Value::Null) => return Ok(None),
+        // An integer, also as JSON may write it with a zero fraction (`7.0`).
+        Some(v) => v
+            .as_i64()
+            .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() <= MAX_ID as f64).map(|f| f as i64))
+            .ok_or_else(|| unprocessable(field))?,
+    };
+    if n == 0 {
+        return Ok(None);
+    }
+    match harvest_ids::id_for(&call.db()?, kind, call.tenant_id()?, n).await? {
+        Some(id) => Ok(Some(id)),
+        None => Err(ApiError::validation(vec![FieldError::new(field, FieldCode::NotFound)])),
+    }
+}
+
+/// A condition on an integer-id filter: `column` is the row of `table` with that integer.
+pub fn by_int(query: &Query, cond: &mut Conditions, param: &str, sql: &str) -> ApiResult<()> {
+    if let Some(v) = query.get(param) {
+        let n = v.parse::<i64>().map_err(|_| unprocessable(param))?;
+        cond.add(sql, [n.into()]);
+    }
+    Ok(())
 }

@@ -8,7 +8,7 @@ use chrono::Duration;
 use chrono_tz::Tz;
 use serde_json::{json, Map, Value};
 
-use super::{int_id, list_mapped};
+use super::{by_int, int_id, list_mapped, named};
 use crate::domain::harvest::entries::{self, Placement};
 use crate::domain::harvest::unprocessable;
 use crate::domain::model::{field, not_null, required, FieldDef, Kind as Field};
@@ -66,48 +66,19 @@ fn reply(status: u16, written: &str, body: Value) -> Reply {
     Reply::written(status, written, body.to_string())
 }
 
-/// The text id of the object of `table` a body or filter names by integer (`0` or `null`:
-/// none); 422 naming `field` when there is no such live object in the tenant.
-async fn named(call: &Call<'_>, kind: Kind, field: &str, v: Option<&Value>) -> ApiResult<Option<String>> {
-    let n = match v {
-        None | Some(Value::Null) => return Ok(None),
-        // An integer, also as JSON may write it with a zero fraction (`7.0`).
-        Some(v) => v
-            .as_i64()
-            .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() <= MAX_ID as f64).map(|f| f as i64))
-            .ok_or_else(|| unprocessable(field))?,
-    };
-    if n == 0 {
-        return Ok(None);
-    }
-    match harvest_ids::id_for(&call.db()?, kind, call.tenant_id()?, n).await? {
-        Some(id) => Ok(Some(id)),
-        None => Err(ApiError::validation(vec![FieldError::new(field, FieldCode::NotFound)])),
-    }
-}
-
 /// The entry (text id) a path's integer id names.
 async fn entry_id(call: &Call<'_>) -> ApiResult<String> {
     let n = int_id(call.param("time_entry_id"), Noun::TimeEntry)?;
     harvest_ids::id_for(&call.db()?, Kind::TimeEntries, call.tenant_id()?, n).await?.ok_or_else(not_found)
 }
 
-/// A condition on an integer-id filter: `column` is the row of `table` with that integer.
-fn by_int(call: &Call<'_>, cond: &mut Conditions, param: &str, sql: &str) -> ApiResult<()> {
-    if let Some(v) = call.query.get(param) {
-        let n = v.parse::<i64>().map_err(|_| unprocessable(param))?;
-        cond.add(sql, [n.into()]);
-    }
-    Ok(())
-}
-
 async fn list(call: &Call<'_>) -> ApiResult<Reply> {
     let mut cond = Conditions::default();
-    by_int(call, &mut cond, "user_id", "t.worker_id = (SELECT id FROM workers WHERE harvest_id = ?)")?;
-    by_int(call, &mut cond, "project_id", "t.job_id = (SELECT id FROM jobs WHERE harvest_id = ?)")?;
-    by_int(call, &mut cond, "task_id", "t.task_id = (SELECT id FROM tasks WHERE harvest_id = ?)")?;
+    by_int(&call.query, &mut cond, "user_id", "t.worker_id = (SELECT id FROM workers WHERE harvest_id = ?)")?;
+    by_int(&call.query, &mut cond, "project_id", "t.job_id = (SELECT id FROM jobs WHERE harvest_id = ?)")?;
+    by_int(&call.query, &mut cond, "task_id", "t.task_id = (SELECT id FROM tasks WHERE harvest_id = ?)")?;
     by_int(
-        call,
+        &call.query,
         &mut cond,
         "client_id",
         "t.job_id IN (SELECT id FROM jobs WHERE customer_id = (SELECT id FROM customers WHERE harvest_id = ?))",

@@ -11,24 +11,24 @@ use super::common::instant;
 use super::Registry;
 
 /// An integer id as `/v2` shows it (`harvest_id` on `/v1`).
-fn int_id() -> RefOr<Schema> {
+pub(super) fn int_id() -> RefOr<Schema> {
     describe(integer(1, 9_007_199_254_740_991), "The object's stable integer id.").into()
 }
 
-fn nullable_number() -> RefOr<Schema> {
+pub(super) fn nullable_number() -> RefOr<Schema> {
     utoipa::openapi::schema::ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::Number, Type::Null])).into()
 }
 
-fn nullable_string() -> RefOr<Schema> {
+pub(super) fn nullable_string() -> RefOr<Schema> {
     or_null(string().build()).into()
 }
 
-fn stamps(o: Obj) -> Obj {
+pub(super) fn stamps(o: Obj) -> Obj {
     o.prop("created_at", instant("")).prop("updated_at", instant(""))
 }
 
 /// `<Name>s`: Harvest's list body around `item`s under `key`.
-fn list(reg: &mut Registry, name: &str, key: &str, item: &str) {
+pub(super) fn list(reg: &mut Registry, name: &str, key: &str, item: &str) {
     let page = |what: &str| describe(integer(1, i64::MAX), what);
     let next = |what: &str| or_null(describe(integer(1, i64::MAX), what).build());
     let o = object(
@@ -165,14 +165,15 @@ pub fn add(reg: &mut Registry) {
     reg.add("HarvestCompany", company);
     reg.add("HarvestEmpty", object("Nothing: `{}`."));
     entries(reg);
+    super::harvest_expenses::add(reg);
     reports(reg);
 }
 
-fn number_schema() -> utoipa::openapi::schema::ObjectBuilder {
+pub(super) fn number_schema() -> utoipa::openapi::schema::ObjectBuilder {
     utoipa::openapi::schema::ObjectBuilder::new().schema_type(SchemaType::new(Type::Number))
 }
 
-fn null_schema() -> utoipa::openapi::schema::ObjectBuilder {
+pub(super) fn null_schema() -> utoipa::openapi::schema::ObjectBuilder {
     utoipa::openapi::schema::ObjectBuilder::new().schema_type(SchemaType::new(Type::Null))
 }
 

@@ -5,7 +5,9 @@
 mod access;
 mod common;
 mod deliveries;
+mod expenses;
 mod harvest;
+mod harvest_expenses;
 mod positions;
 mod reports;
 mod time;
@@ -37,6 +39,7 @@ impl Registry {
         access::add(&mut reg);
         work::add(&mut reg);
         time::add(&mut reg);
+        expenses::add(&mut reg);
         webhooks::add(&mut reg);
         deliveries::add(&mut reg);
         reports::add(&mut reg);

@@ -8,6 +8,7 @@
 mod audit;
 mod deliveries;
 mod employee_codes;
+mod expenses;
 mod exports;
 mod harvest_ids;
 mod listing;
