@@ -16,6 +16,8 @@ pub mod docs;
 pub mod embed;
 pub mod exports;
 pub mod harvest;
+pub mod invoice_routes;
+pub mod invoices;
 pub mod jobs;
 pub mod live;
 pub mod me;
@@ -56,6 +58,7 @@ pub static ROUTES: &[&[RouteDef]] = &[
     deliveries::ROUTES,
     reports::ROUTES,
     exports::ROUTES,
+    invoice_routes::ROUTES,
     harvest::account::ROUTES,
     harvest::catalog::ROUTES,
     harvest::time_entries::ROUTES,

@@ -45,6 +45,7 @@ const PATH_IDS: &[(&str, &str, &str)] = &[
     ("job_id", "job", "job"),
     ("shift_id", "shf", "shift"),
     ("time_entry_id", "te", "time entry"),
+    ("invoice_id", "inv", "invoice"),
     ("webhook_id", "whk", "webhook endpoint"),
     ("delivery_id", "dlv", "webhook delivery"),
     ("export_id", "exp", "export"),

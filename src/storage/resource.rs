@@ -212,8 +212,28 @@ pub async fn update_if(
 /// Deletes a live object, leaving a tombstone (SPEC §1.1); returns the tombstone. The check
 /// for references and the delete are one statement, so nothing can slip in between.
 pub async fn delete(db: &impl Database, t: &Table, tenant: &str, id: &str, now_ms: i64) -> ApiResult<String> {
+    match delete_if(db, t, tenant, id, now_ms, None).await? {
+        Some(tombstone) => Ok(tombstone),
+        None => {
+            // Either there is no such object, or something still points at it.
+            get(db, t, tenant, id).await?;
+            Err(ApiError::conflict(Msg::StillReferenced))
+        }
+    }
+}
+
+/// [`delete`] only when `guard` holds too; `None` when there is no such object, something
+/// still points at it, or the guard does not hold (the caller re-reads to say which).
+pub async fn delete_if(
+    db: &impl Database,
+    t: &Table,
+    tenant: &str,
+    id: &str,
+    now_ms: i64,
+    guard: Option<Guard>,
+) -> ApiResult<Option<String>> {
     let now = crate::domain::time::fmt_ms(now_ms);
-    let guards: String = t
+    let mut guards: String = t
         .referenced_by
         .iter()
         .map(|(table, column)| {
@@ -222,21 +242,35 @@ pub async fn delete(db: &impl Database, t: &Table, tenant: &str, id: &str, now_m
             )
         })
         .collect();
+    let mut args: Vec<Arg> = vec![now.into(), tenant.into(), id.into()];
+    if let Some(g) = guard {
+        // Numbered after the three above, so the guard's own `?`s bind in order.
+        guards.push_str(&format!(" AND {}", number_placeholders(&g.sql, args.len() + 1)));
+        args.extend(g.args);
+    }
     let sql = format!(
         "UPDATE {} SET deleted_at = ?1, updated_at = ?1 WHERE {} = ?2 AND id = ?3 AND deleted_at IS NULL{guards} \
          RETURNING json_object('id', id, 'deleted', json('true'), 'deleted_at', deleted_at) AS j",
         t.name(),
         t.scope()
     );
-    let main = Statement::new(sql, [now.into(), tenant.into(), id.into()]);
-    match write_answering(db, t, vec![main], 0).await? {
-        Some(tombstone) => Ok(tombstone),
-        None => {
-            // Either there is no such object, or something still points at it.
-            get(db, t, tenant, id).await?;
-            Err(ApiError::conflict(Msg::StillReferenced))
+    write_answering(db, t, vec![Statement::new(sql, args)], 0).await
+}
+
+/// `sql` with each bare `?` numbered in order from `first` (`?4`, `?5`, …), so it can follow
+/// numbered placeholders.
+fn number_placeholders(sql: &str, first: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut next = first;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '?' && !chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push_str(&next.to_string());
+            next += 1;
         }
     }
+    out
 }
 
 /// Checks that each referenced id exists, live, in the tenant; 422 naming the fields that

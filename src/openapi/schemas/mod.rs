@@ -6,6 +6,7 @@ mod access;
 mod common;
 mod deliveries;
 mod harvest;
+mod invoices;
 mod positions;
 mod reports;
 mod time;
@@ -40,6 +41,7 @@ impl Registry {
         webhooks::add(&mut reg);
         deliveries::add(&mut reg);
         reports::add(&mut reg);
+        invoices::add(&mut reg);
         positions::add(&mut reg);
         harvest::add(&mut reg);
         reg

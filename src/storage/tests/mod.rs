@@ -10,6 +10,7 @@ mod deliveries;
 mod employee_codes;
 mod exports;
 mod harvest_ids;
+mod invoices;
 mod listing;
 mod outbox;
 mod overlap;
