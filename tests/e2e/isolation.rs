@@ -56,6 +56,19 @@ fn fixture() -> Fixture {
         .as_str()
         .unwrap()
         .to_string();
+    let cus =
+        a.post("/v1/customers", json!({"name": "Ivy Customer"})).expect(201).data()["id"].as_str().unwrap().to_string();
+    let inv = a
+        .post(
+            "/v1/invoices",
+            json!({"customer_id": cus, "subject": "Ivy Invoice", "line_items": [
+            {"kind": "product", "description": "Ivy seeds", "quantity": 1, "unit_price": 100}]}),
+        )
+        .expect(201)
+        .data()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let calls = vec![
         // First, so a caller's own log does not yet hold the ids it is about to try.
         ("GET", "/v1/audit-log".into(), None),
@@ -84,6 +97,11 @@ fn fixture() -> Fixture {
         ("POST", format!("/v1/time-entries/{te}/reject"), Some(json!({"note": "pwned"}))),
         ("DELETE", format!("/v1/time-entries/{te}"), None),
         ("GET", format!("/v1/attendance/workers/{wid}"), None),
+        ("GET", format!("/v1/invoices/{inv}"), None),
+        ("PATCH", format!("/v1/invoices/{inv}"), Some(json!({"subject": "pwned"}))),
+        ("POST", format!("/v1/invoices/{inv}/send"), Some(json!({}))),
+        ("POST", format!("/v1/invoices/{inv}/close"), Some(json!({}))),
+        ("DELETE", format!("/v1/invoices/{inv}"), None),
         ("GET", "/v1/workers".into(), None),
         ("GET", "/v1/workers?include_deleted=true".into(), None),
         ("GET", "/v1/sites?include_deleted=true".into(), None),
@@ -96,6 +114,7 @@ fn fixture() -> Fixture {
         ("GET", "/v1/partnerships".into(), None),
         ("GET", "/v1/positions".into(), None),
         ("GET", format!("/v1/positions?worker_id={wid}"), None),
+        ("GET", "/v1/invoices?include_deleted=true".into(), None),
     ];
     let secrets = vec![
         wid,
@@ -107,6 +126,8 @@ fn fixture() -> Fixture {
         shift,
         te,
         pos,
+        inv,
+        "Ivy Invoice".into(),
         "Isolated Ivy".into(),
         "ivy-key".into(),
         "Ivy Division".into(),
@@ -196,4 +217,7 @@ fn refused_callers_get_exactly_401_or_403() {
     assert!(!w.text.contains("inactive"));
     assert!(!a.get("/v1/sites").expect(200).text.contains("pwned"));
     assert_eq!(a.get("/v1/time-entries").expect(200).data()[0]["status"], "pending");
+    let invoice = a.get("/v1/invoices").expect(200);
+    assert_eq!(invoice.data()[0]["state"], "draft");
+    assert!(!invoice.text.contains("pwned"));
 }

@@ -16,6 +16,7 @@ mod docs_page;
 mod exports;
 mod harvest;
 mod idempotency;
+mod invoices;
 mod isolation;
 mod jobs;
 mod keys;
