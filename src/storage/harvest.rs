@@ -117,7 +117,7 @@ pub static TIME_ENTRIES: Resource = Resource {
         "json_object('id', t.harvest_id, 'started_at', t.started_at, 'ended_at', t.ended_at, ",
         "'worked_seconds', t.worked_seconds, 'notes', t.notes, 'source', t.source, 'status', t.status, ",
         "'billable', t.billable, 'metadata', json(t.metadata), 'created_at', t.created_at, 'updated_at', t.updated_at, ",
-        "'user', ",
+        "'invoiced', json(CASE WHEN t.invoice_id IS NULL THEN 'false' ELSE 'true' END), 'user', ",
         reference!("workers", "worker_id"),
         ", 'project', ",
         reference!("jobs", "job_id"),

@@ -129,6 +129,12 @@ fn an_import_bills_exactly_the_billable_entries_once() {
     let listed = t.get("/v1/time-entries?is_invoiced=true").expect(200);
     assert_eq!(listed.data().as_array().unwrap().len(), 4);
     assert_eq!(t.get("/v1/time-entries?is_invoiced=false").expect(200).data().as_array().unwrap().len(), 5);
+    // On /v2, billed means invoiced.
+    let v2 = |p: &str| crate::client::req("GET", p).key(&t.key).header("Harvest-Account-Id", &t.id).send().expect(200);
+    assert_eq!(v2("/v2/time_entries?is_billed=true").body["total_entries"], 4);
+    assert_eq!(v2("/v2/time_entries?is_billed=false").body["total_entries"], 5);
+    let billed = v2("/v2/time_entries?is_billed=true").body["time_entries"][0].clone();
+    assert_eq!((billed["is_billed"].as_bool(), billed["is_locked"].as_bool()), (Some(true), Some(true)));
     // Nothing is left to bill.
     import(&t, &cus, "2026-03-01", "2026-03-31").expect_error(422, "validation_failed");
 

@@ -33,6 +33,9 @@ pub fn to_wire(row: &Value, now_ms: i64) -> Value {
         None => ((now_ms - started.timestamp_millis()) / 1000).max(0),
     };
     let approved = row["status"] == "approved";
+    // SPEC §9: `is_billed` is invoiced; an invoiced entry is locked like an approved one.
+    let invoiced = row["invoiced"] == true;
+    let locked = approved || invoiced;
     let clock = |t: DateTime<Utc>| {
         let l = t.with_timezone(&tz);
         fmt_clock(chrono::Timelike::hour(&l), chrono::Timelike::minute(&l))
@@ -44,11 +47,11 @@ pub fn to_wire(row: &Value, now_ms: i64) -> Value {
         "hours_without_timer": hours(seconds),
         "rounded_hours": hours(seconds),
         "notes": row["notes"],
-        "is_locked": approved,
-        "locked_reason": if approved { json!("Approved") } else { Value::Null },
-        "is_closed": approved,
+        "is_locked": locked,
+        "locked_reason": if invoiced { json!("Invoiced") } else if approved { json!("Approved") } else { Value::Null },
+        "is_closed": locked,
         "approval_status": if approved { "approved" } else { "unsubmitted" },
-        "is_billed": false,
+        "is_billed": invoiced,
         "timer_started_at": if running { row["started_at"].clone() } else { Value::Null },
         "started_time": clock(started),
         "ended_time": ended.map(clock),
@@ -186,6 +189,11 @@ mod tests {
         );
         assert_eq!(w["timer_started_at"], Value::Null);
         assert_eq!(w["client"]["name"], "(none)");
+        assert_eq!(w["is_billed"], false);
+        let mut invoiced = row(Some("2026-01-05T09:30:00Z"));
+        invoiced["invoiced"] = json!(true);
+        let w = to_wire(&invoiced, 0);
+        assert_eq!((w["is_billed"].as_bool(), w["locked_reason"].as_str()), (Some(true), Some("Invoiced")));
     }
 
     #[test]

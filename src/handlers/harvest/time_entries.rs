@@ -115,9 +115,9 @@ async fn list(call: &Call<'_>) -> ApiResult<Reply> {
     if let Some(running) = super::flag(call, "is_running")? {
         cond.add(if running { "t.ended_at IS NULL" } else { "t.ended_at IS NOT NULL" }, []);
     }
-    // Nothing is invoiced yet: `is_billed=true` matches nothing.
-    if super::flag(call, "is_billed")? == Some(true) {
-        cond.add("0", []);
+    // SPEC §9: billed means invoiced.
+    if let Some(billed) = super::flag(call, "is_billed")? {
+        cond.add(if billed { "t.invoice_id IS NOT NULL" } else { "t.invoice_id IS NULL" }, []);
     }
     if let Some(source) = call.query.get("source") {
         cond.add("t.source = ?", [source.into()]);
@@ -294,7 +294,7 @@ const LIST: &[Param] = &[
     Param::optional("task_id", ParamKind::Int(1, 9_007_199_254_740_991)).doc("Only this task's entries."),
     Param::optional("is_running", ParamKind::OneOf(&["true", "false"])).doc("Only running (or stopped) entries."),
     Param::optional("is_billed", ParamKind::OneOf(&["true", "false"]))
-        .doc("Nothing is invoiced yet: `true` matches none."),
+        .doc("`true`: entries on an invoice; `false`: the others."),
     Param::optional("source", ParamKind::Opaque(40))
         .doc("Only entries recorded from this source (`web`, `cli`, `api`, `agent`, `kiosk`)."),
     Param::optional("from", ParamKind::HarvestDate)
