@@ -16,6 +16,8 @@ pub mod geo;
 pub mod harvest;
 pub mod idempotency;
 pub mod ids;
+pub mod invoice_request;
+pub mod invoices;
 pub mod jobs;
 pub mod key_request;
 pub mod keys;

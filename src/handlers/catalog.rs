@@ -136,7 +136,7 @@ pub static CUSTOMERS: Resource = Resource {
         ],
         Noun::Customer,
         "id",
-        &[("jobs", "customer_id"), ("contacts", "customer_id")],
+        &[("jobs", "customer_id"), ("contacts", "customer_id"), ("invoices", "customer_id")],
     ),
     prefix: "cus",
     fields: &[

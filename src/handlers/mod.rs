@@ -18,6 +18,8 @@ pub mod expense_routes;
 pub mod expenses;
 pub mod exports;
 pub mod harvest;
+pub mod invoice_routes;
+pub mod invoices;
 pub mod jobs;
 pub mod live;
 pub mod me;
@@ -59,6 +61,7 @@ pub static ROUTES: &[&[RouteDef]] = &[
     deliveries::ROUTES,
     reports::ROUTES,
     exports::ROUTES,
+    invoice_routes::ROUTES,
     harvest::account::ROUTES,
     harvest::catalog::ROUTES,
     harvest::time_entries::ROUTES,

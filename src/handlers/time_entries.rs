@@ -4,7 +4,6 @@
 
 use serde_json::{json, Value};
 
-use super::crud;
 use crate::domain::events::Event;
 use crate::domain::fields::Patch;
 use crate::domain::geo;
@@ -25,6 +24,22 @@ fn not_found() -> ApiError {
 
 fn locked() -> ApiError {
     ApiError::conflict(Msg::EntryLocked)
+}
+
+fn invoiced() -> ApiError {
+    ApiError::conflict(Msg::Invoiced)
+}
+
+/// Why a stored entry cannot be edited or deleted, if it cannot: on an invoice (SPEC §6), or
+/// approved.
+fn lock_of(current: &Current) -> Option<ApiError> {
+    if current.invoice_id.is_some() {
+        Some(invoiced())
+    } else if current.status == EntryStatus::Approved {
+        Some(locked())
+    } else {
+        None
+    }
 }
 
 /// The stored columns of a span, with its worked time.
@@ -201,8 +216,8 @@ pub async fn update(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
 pub async fn update_with(call: &Call<'_>, id: &str, body: &Value) -> ApiResult<Reply> {
     let input = rules::parse(body, false)?;
     let current = load(call, id).await?;
-    if current.status == EntryStatus::Approved {
-        return Err(locked());
+    if let Some(lock) = lock_of(&current) {
+        return Err(lock);
     }
     let mut span = current.span();
     if let Patch::Set(s) = &input.started_at {
@@ -248,21 +263,25 @@ pub async fn update_with(call: &Call<'_>, id: &str, body: &Value) -> ApiResult<R
         }
         None => match store::current(&db, tenant, id).await? {
             None => Err(not_found()),
-            Some(c) if c.status == EntryStatus::Approved => Err(locked()),
-            Some(_) => Err(overlap(call, &worker, id, &span).await?),
+            Some(c) => match lock_of(&c) {
+                Some(lock) => Err(lock),
+                None => Err(overlap(call, &worker, id, &span).await?),
+            },
         },
     }
 }
 
+/// Deletes an entry that is neither approved nor invoiced, checked in the delete itself.
 pub async fn delete(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
-    if load(call, id).await?.status == EntryStatus::Approved {
-        return Err(locked());
+    let (db, tenant) = (call.db()?, call.tenant_id()?);
+    match resource::delete_if(&db, &TIME_ENTRIES, tenant, id, call.now_ms, Some(store::delete_guard())).await? {
+        Some(tombstone) => Ok(Reply::changed(id, tombstone)),
+        None => Err(lock_of(&load(call, id).await?).unwrap_or_else(|| ApiError::conflict(Msg::Default))),
     }
-    crud::delete(call, &TIME_ENTRIES, id).await
 }
 
 /// Writes `sets` if the entry is still in the state it was read in (`expect_status`,
-/// running or not), recording `event`.
+/// running or not) and on no invoice, recording `event`.
 async fn transition(
     call: &Call<'_>,
     id: &str,
@@ -285,8 +304,11 @@ pub async fn transition_entry(
     let running = if current.ended_at.is_none() { "ended_at IS NULL" } else { "ended_at IS NOT NULL" };
     // Breaks are compared too, so two attendance actions cannot both apply to one state.
     let breaks = serde_json::to_string(&current.breaks)?;
+    if current.invoice_id.is_some() {
+        return Err(invoiced());
+    }
     let guard = resource::Guard {
-        sql: format!("status = ? AND {running} AND json(breaks) = json(?)"),
+        sql: format!("status = ? AND {running} AND json(breaks) = json(?) AND {}", store::UNINVOICED),
         args: vec![current.status.into(), breaks.into()],
     };
     match resource::update_if(&db, &TIME_ENTRIES, tenant, id, call.now_ms, sets, Guarded { guard: Some(guard), events })
@@ -296,8 +318,11 @@ pub async fn transition_entry(
             after_write(call, current.job_id.as_deref()).await;
             Ok(Reply::changed(id, json))
         }
-        // Changed meanwhile: the client may re-read and retry.
-        None => Err(ApiError::conflict(Msg::Default)),
+        // Invoiced meanwhile, or otherwise changed: the client may re-read and retry.
+        None => match store::current(&db, tenant, id).await? {
+            Some(c) if c.invoice_id.is_some() => Err(invoiced()),
+            _ => Err(ApiError::conflict(Msg::Default)),
+        },
     }
 }
 
@@ -323,16 +348,25 @@ pub async fn approve(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     transition(call, id, &current, sets, Event::TimeEntryApproved).await
 }
 
+/// The entry, unless it is on an invoice (409 `Invoiced`: it cannot be rejected or un-approved).
+async fn unlocked_by_invoice(call: &Call<'_>, id: &str) -> ApiResult<Current> {
+    let current = load(call, id).await?;
+    match current.invoice_id {
+        Some(_) => Err(invoiced()),
+        None => Ok(current),
+    }
+}
+
 pub async fn reject(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
     let note = rules::rejection_note(&call.body)?;
-    let current = load(call, id).await?;
+    let current = unlocked_by_invoice(call, id).await?;
     rules::check_status_change(current.status, EntryStatus::Rejected, current.ended_at.is_none())?;
     let sets = vec![("status", EntryStatus::Rejected.into()), ("rejection_note", Arg::Text(note))];
     transition(call, id, &current, sets, Event::TimeEntryRejected).await
 }
 
 pub async fn unapprove(call: &Call<'_>, id: &str) -> ApiResult<Reply> {
-    let current = load(call, id).await?;
+    let current = unlocked_by_invoice(call, id).await?;
     rules::check_status_change(current.status, EntryStatus::Pending, current.ended_at.is_none())?;
     let sets = vec![("status", EntryStatus::Pending.into()), ("approved_at", Arg::Null), ("approved_by", Arg::Null)];
     transition(call, id, &current, sets, Event::TimeEntryUpdated).await

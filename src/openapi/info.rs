@@ -54,6 +54,11 @@ const TAGS: &[(&str, &str)] = &[
     ),
     ("Reports", "Hours and labour cost over local days: per job (with budget use), per worker, job, customer or task."),
     ("Exports", "Payroll files computed off the request path, downloaded through signed links that need no key."),
+    (
+        "Invoices",
+        "Bills to customers: explicit lines or an import of approved billable time and expenses (each billed once), \
+         numbered per tenant, from draft to open to paid or closed.",
+    ),
 ];
 
 pub fn info() -> Info {

@@ -46,6 +46,7 @@ const PATH_IDS: &[(&str, &str, &str)] = &[
     ("shift_id", "shf", "shift"),
     ("time_entry_id", "te", "time entry"),
     ("expense_id", "xpn", "expense"),
+    ("invoice_id", "inv", "invoice"),
     ("webhook_id", "whk", "webhook endpoint"),
     ("delivery_id", "dlv", "webhook delivery"),
     ("export_id", "exp", "export"),

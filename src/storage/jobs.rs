@@ -37,7 +37,7 @@ pub static JOBS: Table = Table {
     unique_field: "id",
     created_event: Some(Event::JobCreated),
     updated_event: None,
-    referenced_by: &[("shifts", "job_id"), ("time_entries", "job_id")],
+    referenced_by: &[("shifts", "job_id"), ("time_entries", "job_id"), ("expenses", "job_id")],
 };
 
 /// A site's fence `(latitude, longitude, radius_m)`, if it has coordinates.

@@ -16,6 +16,7 @@ pub mod gate;
 pub mod gate_queue;
 pub mod harvest;
 pub mod harvest_ids;
+pub mod invoices;
 pub mod jobs;
 pub mod keys;
 pub mod live;

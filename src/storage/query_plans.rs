@@ -36,6 +36,7 @@ fn specs() -> Vec<(&'static str, &'static ListSpec, bool)> {
         ("vendors", &crate::storage::vendors::VENDOR_LIST, false),
         ("exports", &crate::storage::exports::EXPORTS.list, true),
         ("expenses", &crate::storage::expenses::EXPENSES.list, true),
+        ("invoices", &crate::storage::invoices::INVOICES.list, true),
     ]
 }
 
@@ -195,6 +196,46 @@ fn report_aggregates_are_index_range_scans() {
             }
         }
     }
+}
+
+/// An invoice import's reads (SPEC §6 "invoices"): the customer's billable entries are a range
+/// on the tenant's entries by start (as reports count them), its expenses a range by spent date;
+/// freeing a deleted draft's rows and the `is_invoiced` filter use the invoice index.
+#[test]
+fn invoice_import_reads_are_index_range_scans() {
+    use crate::storage::counted::Counted;
+    use crate::storage::invoices;
+    let db = Sqlite::open();
+    let conn = db.conn();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    let counted = Counted {
+        tenant: "ten_1".into(),
+        tenant_zone: "Europe/Madrid".into(),
+        site_zones: vec!["America/New_York".into()],
+        from: day("2026-03-01"),
+        to: day("2026-03-31"),
+        conditions: vec![],
+    };
+    let (sql, args) = invoices::billable_entries_sql(&counted, "cus_1");
+    let p = plan(conn, &sql, &args);
+    assert!(p.contains("SEARCH te USING INDEX time_entries_started (tenant_id=?"), "{p}");
+    assert!(!p.contains("SCAN te") && !p.contains("SCAN k") && !p.contains("SCAN j "), "{p}");
+    let args: Vec<Arg> =
+        ["ten_1", "2026-03-01", "2026-03-31", "USD", "cus_1"].into_iter().map(|s| Arg::Text(s.into())).collect();
+    let p = plan(conn, invoices::BILLABLE_EXPENSES, &args);
+    assert!(p.contains("SEARCH x USING INDEX expenses_spent (tenant_id=? AND spent_date>? AND spent_date<?)"), "{p}");
+    assert!(!p.contains("SCAN x") && !p.contains("SCAN j "), "{p}");
+    let free = "SELECT id FROM time_entries WHERE tenant_id = ? AND invoice_id = ?";
+    let p = plan(conn, free, &[Arg::Text("ten_1".into()), Arg::Text("inv_1".into())]);
+    assert!(p.contains("time_entries_invoice (tenant_id=? AND invoice_id=?)"), "{p}");
+    let lq = compile(
+        &crate::storage::time_entries::TIME_ENTRIES.list,
+        Some("ten_1"),
+        &Query::new(vec![("is_invoiced".into(), "true".into())]),
+    )
+    .expect("compiles");
+    let p = plan(conn, &lq.sql, &lq.args);
+    assert!(p.contains("(tenant_id=?") && !p.contains("TEMP B-TREE"), "{p}");
 }
 
 /// A payroll export's reads (SPEC §6): its page of workers, their approved entries in the

@@ -32,7 +32,8 @@ pub static TIME_ENTRIES: Table = Table {
                'outside_fence', json(CASE WHEN outside_fence THEN 'true' ELSE 'false' END), \
                'verification_score', verification_score, 'metadata', json(metadata), \
                'billable', json(CASE WHEN billable THEN 'true' ELSE 'false' END), 'approved_at', approved_at, \
-               'approved_by', approved_by, 'rejection_note', rejection_note, 'created_at', created_at, 'updated_at', updated_at)",
+               'approved_by', approved_by, 'rejection_note', rejection_note, 'invoice_id', invoice_id, \
+               'created_at', created_at, 'updated_at', updated_at)",
         filters: &[
             Filter { param: "status", column: "status", kind: FilterKind::OneOf(EntryStatus::NAMES) },
             Filter { param: "worker_id", column: "worker_id", kind: FilterKind::Ids("wkr") },
@@ -43,6 +44,7 @@ pub static TIME_ENTRIES: Table = Table {
             Filter { param: "source", column: "source", kind: FilterKind::OneOf(EntrySource::NAMES) },
             Filter { param: "is_running", column: "(ended_at IS NULL)", kind: FilterKind::Flag },
             Filter { param: "billable", column: "billable", kind: FilterKind::Flag },
+            Filter { param: "is_invoiced", column: "(invoice_id IS NOT NULL)", kind: FilterKind::Flag },
         ],
         date_column: Some("started_at"),
     },
@@ -63,7 +65,7 @@ fn overlap_args(tenant: &str, worker: &str, id: &str, span: &Span) -> Vec<Arg> {
 
 /// The write goes ahead only if no other live entry of `worker` overlaps the span (a running
 /// entry reaches to the end of time, so a worker has at most one) and, for an existing
-/// entry, it is not approved.
+/// entry, it is neither approved nor on an invoice.
 pub fn guard(tenant: &str, worker: &str, id: &str, span: &Span, existing: bool) -> Guard {
     let overlap = format!("NOT EXISTS ({OVERLAP})");
     if !existing {
@@ -71,7 +73,16 @@ pub fn guard(tenant: &str, worker: &str, id: &str, span: &Span, existing: bool) 
     }
     let mut args = vec![EntryStatus::Approved.into()];
     args.extend(overlap_args(tenant, worker, id, span));
-    Guard { sql: format!("status != ? AND {overlap}"), args }
+    Guard { sql: format!("status != ? AND {UNINVOICED} AND {overlap}"), args }
+}
+
+/// The condition that an entry is on no invoice (SPEC §6: an invoiced entry is locked; deleting
+/// the draft invoice frees it).
+pub const UNINVOICED: &str = "invoice_id IS NULL";
+
+/// The guard of a delete: the entry is neither approved nor invoiced.
+pub fn delete_guard() -> Guard {
+    Guard { sql: format!("status != ? AND {UNINVOICED}"), args: vec![EntryStatus::Approved.into()] }
 }
 
 /// The first entry of `worker` overlapping the span, other than `id`.
@@ -88,6 +99,7 @@ pub struct Current {
     pub job_id: Option<String>,
     pub site_id: Option<String>,
     pub status: EntryStatus,
+    pub invoice_id: Option<String>,
     pub started_at: String,
     pub ended_at: Option<String>,
     #[serde(deserialize_with = "db::json_text")]
@@ -100,7 +112,8 @@ impl Current {
     }
 }
 
-const CURRENT: &str = "SELECT id, worker_id, job_id, site_id, status, started_at, ended_at, breaks FROM time_entries";
+const CURRENT: &str =
+    "SELECT id, worker_id, job_id, site_id, status, invoice_id, started_at, ended_at, breaks FROM time_entries";
 
 /// The live entry `id`, if any.
 pub async fn current(db: &impl Database, tenant: &str, id: &str) -> ApiResult<Option<Current>> {

@@ -26,5 +26,5 @@ pub static WORKERS: Table = Table {
     unique_field: "employee_code",
     created_event: Some(Event::WorkerCreated),
     updated_event: Some(Event::WorkerUpdated),
-    referenced_by: &[("time_entries", "worker_id"), ("shifts", "worker_id")],
+    referenced_by: &[("time_entries", "worker_id"), ("shifts", "worker_id"), ("expenses", "worker_id")],
 };

@@ -66,6 +66,19 @@ fn fixture() -> Fixture {
         .as_str()
         .unwrap()
         .to_string();
+    let cus =
+        a.post("/v1/customers", json!({"name": "Ivy Customer"})).expect(201).data()["id"].as_str().unwrap().to_string();
+    let inv = a
+        .post(
+            "/v1/invoices",
+            json!({"customer_id": cus, "subject": "Ivy Invoice", "line_items": [
+            {"kind": "product", "description": "Ivy seeds", "quantity": 1, "unit_price": 100}]}),
+        )
+        .expect(201)
+        .data()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let calls = vec![
         // First, so a caller's own log does not yet hold the ids it is about to try.
         ("GET", "/v1/audit-log".into(), None),
@@ -101,6 +114,11 @@ fn fixture() -> Fixture {
         ("DELETE", format!("/v1/expenses/{xpn}"), None),
         ("GET", "/v1/expenses?include_deleted=true".into(), None),
         ("GET", format!("/v1/attendance/workers/{wid}"), None),
+        ("GET", format!("/v1/invoices/{inv}"), None),
+        ("PATCH", format!("/v1/invoices/{inv}"), Some(json!({"subject": "pwned"}))),
+        ("POST", format!("/v1/invoices/{inv}/send"), Some(json!({}))),
+        ("POST", format!("/v1/invoices/{inv}/close"), Some(json!({}))),
+        ("DELETE", format!("/v1/invoices/{inv}"), None),
         ("GET", "/v1/workers".into(), None),
         ("GET", "/v1/workers?include_deleted=true".into(), None),
         ("GET", "/v1/sites?include_deleted=true".into(), None),
@@ -113,6 +131,7 @@ fn fixture() -> Fixture {
         ("GET", "/v1/partnerships".into(), None),
         ("GET", "/v1/positions".into(), None),
         ("GET", format!("/v1/positions?worker_id={wid}"), None),
+        ("GET", "/v1/invoices?include_deleted=true".into(), None),
     ];
     let secrets = vec![
         wid,
@@ -125,6 +144,8 @@ fn fixture() -> Fixture {
         te,
         xpn,
         pos,
+        inv,
+        "Ivy Invoice".into(),
         "Isolated Ivy".into(),
         "ivy-key".into(),
         "Ivy Division".into(),
@@ -216,4 +237,7 @@ fn refused_callers_get_exactly_401_or_403() {
     assert_eq!(a.get("/v1/time-entries").expect(200).data()[0]["status"], "pending");
     let expense = a.get("/v1/expenses").expect(200).data()[0].clone();
     assert_eq!((expense["status"].as_str(), expense["notes"].clone()), (Some("pending"), Value::Null));
+    let invoice = a.get("/v1/invoices").expect(200);
+    assert_eq!(invoice.data()[0]["state"], "draft");
+    assert!(!invoice.text.contains("pwned"));
 }

@@ -1041,6 +1041,96 @@ class HarvestUsers(TypedDict, total=False):
 Instant = Union[str]
 
 
+class Invoice(TypedDict, total=False):
+    """A bill to a customer, in the customer's currency; only a `draft` may be edited or deleted."""
+
+    id: str
+    harvest_id: int
+    number: str
+    subject: Optional[str]
+    notes: Optional[str]
+    issue_date: Optional[str]
+    due_date: Optional[str]
+    customer_id: str
+    currency: str
+    state: str
+    line_items: List["InvoiceLine"]
+    amount: int
+    due_amount: int
+    period_from: Optional[str]
+    period_to: Optional[str]
+    sent_at: Optional[str]
+    paid_at: Optional[str]
+    closed_at: Optional[str]
+    created_at: str
+    updated_at: str
+
+
+class InvoiceCreate(TypedDict, total=False):
+    """Body of `POST /v1/invoices`. Unknown fields are `422 unknown_field`; every invalid field is reported at once."""
+
+    customer_id: str
+    number: str
+    subject: Optional[str]
+    notes: Optional[str]
+    issue_date: Optional[str]
+    due_date: Optional[str]
+    line_items: Optional[List["InvoiceLineInput"]]
+    to: Optional[str]
+    include: Union["InvoiceImportInclude", None]
+
+
+class InvoiceImportInclude(TypedDict, total=False):
+    """What an import bills; both by default."""
+
+    time: Optional[bool]
+    expenses: Optional[bool]
+
+
+class InvoiceLine(TypedDict, total=False):
+    """One line of an invoice: `amount` is `quantity × unit_price` in minor units, rounded half to even."""
+
+    kind: str
+    description: str
+    quantity: float
+    unit_price: int
+    amount: int
+    job_id: Optional[str]
+    time_entry_ids: List[str]
+    expense_ids: List[str]
+
+
+class InvoiceLineInput(TypedDict, total=False):
+    """An invoice line as written: `amount` is `quantity × unit_price`, rounded half to even to the minor unit."""
+
+    kind: str
+    description: str
+    quantity: float
+    unit_price: int
+    job_id: Optional[str]
+
+
+class InvoiceListResponse(TypedDict, total=False):
+    data: List[Union["Invoice", "Tombstone"]]
+    meta: "ListMeta"
+
+
+class InvoiceResponse(TypedDict, total=False):
+    data: "Invoice"
+    meta: "Meta"
+
+
+class InvoiceUpdate(TypedDict, total=False):
+    """Body of `PATCH /v1/invoices/{invoice_id}`. Only the fields sent change; `null` clears an optional field. Unknown fields are `422 unknown_field`; every invalid field is reported at once."""
+
+    number: str
+    subject: Optional[str]
+    notes: Optional[str]
+    issue_date: Optional[str]
+    due_date: Optional[str]
+    line_items: Optional[List["InvoiceLineInput"]]
+
+
 class Job(TypedDict, total=False):
     """A piece of work, as listed (lists carry no `budget_used`; the detail does)."""
 
@@ -1588,6 +1678,7 @@ class TimeEntry(TypedDict, total=False):
     approved_at: Optional[str]
     approved_by: Optional[str]
     rejection_note: Optional[str]
+    invoice_id: Optional[str]
     created_at: str
     updated_at: str
 

@@ -126,6 +126,27 @@ export interface ExportsResource {
   list(query?: Query<operations["listExports"]>): Paginator<Item<operations["listExports"]>>;
 }
 
+export interface InvoicesResource {
+  /** POST /v1/invoices/{invoice_id}/close */
+  closeInvoice(invoiceId: string, body?: Body<operations["closeInvoice"]>, options?: RequestOptions): Promise<Data<operations["closeInvoice"]>>;
+  /** POST /v1/invoices */
+  create(body?: Body<operations["createInvoice"]>, options?: RequestOptions): Promise<Data<operations["createInvoice"]>>;
+  /** DELETE /v1/invoices/{invoice_id} */
+  delete(invoiceId: string, body?: Body<operations["deleteInvoice"]>, options?: RequestOptions): Promise<Data<operations["deleteInvoice"]>>;
+  /** GET /v1/invoices/{invoice_id} */
+  get(invoiceId: string, query?: Query<operations["getInvoice"]>, options?: RequestOptions): Promise<Data<operations["getInvoice"]>>;
+  /** GET /v1/invoices: every item, page after page. */
+  list(query?: Query<operations["listInvoices"]>): Paginator<Item<operations["listInvoices"]>>;
+  /** POST /v1/invoices/{invoice_id}/pay */
+  payInvoice(invoiceId: string, body?: Body<operations["payInvoice"]>, options?: RequestOptions): Promise<Data<operations["payInvoice"]>>;
+  /** POST /v1/invoices/{invoice_id}/reopen */
+  reopenInvoice(invoiceId: string, body?: Body<operations["reopenInvoice"]>, options?: RequestOptions): Promise<Data<operations["reopenInvoice"]>>;
+  /** POST /v1/invoices/{invoice_id}/send */
+  sendInvoice(invoiceId: string, body?: Body<operations["sendInvoice"]>, options?: RequestOptions): Promise<Data<operations["sendInvoice"]>>;
+  /** PATCH /v1/invoices/{invoice_id} */
+  update(invoiceId: string, body?: Body<operations["updateInvoice"]>, options?: RequestOptions): Promise<Data<operations["updateInvoice"]>>;
+}
+
 export interface JobsResource {
   /** POST /v1/jobs */
   create(body?: Body<operations["createJob"]>, options?: RequestOptions): Promise<Data<operations["createJob"]>>;
@@ -286,6 +307,7 @@ export interface Resources {
   divisions: DivisionsResource;
   expenses: ExpensesResource;
   exports: ExportsResource;
+  invoices: InvoicesResource;
   jobs: JobsResource;
   me: MeResource;
   partnerships: PartnershipsResource;

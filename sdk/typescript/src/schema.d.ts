@@ -1143,7 +1143,7 @@ export interface paths {
         };
         /**
          * List time entries
-         * @description The tenant's time entries in creation order, a page at a time, filtered by `from`/`to` (inclusive bounds on `started_at`), `status`, `worker_id`, `job_id`, `site_id`, `task_id`, `cost_code_id`, `source`, `is_running` and `billable`. Unknown parameters and unacceptable values are `400`. Needs `read:time-entries`.
+         * @description The tenant's time entries in creation order, a page at a time, filtered by `from`/`to` (inclusive bounds on `started_at`), `status`, `worker_id`, `job_id`, `site_id`, `task_id`, `cost_code_id`, `source`, `is_running`, `billable` and `is_invoiced` (on an invoice or not). Unknown parameters and unacceptable values are `400`. Needs `read:time-entries`.
          */
         get: operations["listTimeEntries"];
         put?: never;
@@ -1184,14 +1184,14 @@ export interface paths {
         post?: never;
         /**
          * Delete a time entry
-         * @description Soft-deletes the time entry and answers `200` with its tombstone. Afterwards the time entry is `404` and is listed (as a tombstone) only with `include_deleted=true`; deleting it again is `404`. An approved entry is locked: deleting it is `409 conflict` until it is un-approved. Its time slot is then free for the worker's other entries. Needs `write:time-entries`.
+         * @description Soft-deletes the time entry and answers `200` with its tombstone. Afterwards the time entry is `404` and is listed (as a tombstone) only with `include_deleted=true`; deleting it again is `404`. An approved entry is locked: deleting it is `409 conflict` until it is un-approved. Its time slot is then free for the worker's other entries. An entry on an invoice is `409 conflict` as well, until its draft invoice is deleted. Needs `write:time-entries`.
          */
         delete: operations["deleteTimeEntry"];
         options?: never;
         head?: never;
         /**
          * Update a time entry
-         * @description Changes only the fields sent; `null` clears an optional field; `worker_id`, `started_at` and `source` cannot be cleared, and `ended_at: null` makes the entry running again. `breaks`, the locations and `metadata` are replaced as a whole. The resulting entry must follow the rules of create (the 5-minute future limit is checked only when `started_at` is sent) and must not overlap another live entry of its (possibly new, and then active) worker (`409 conflict` naming it); an entry never collides with its own old times. An approved entry is locked: `409 conflict` until `POST …/unapprove`. Sending `clock_in_location` recomputes `outside_fence`. Emits `time_entry.updated` (and the flag events, as on create). Needs `write:time-entries`.
+         * @description Changes only the fields sent; `null` clears an optional field; `worker_id`, `started_at` and `source` cannot be cleared, and `ended_at: null` makes the entry running again. `breaks`, the locations and `metadata` are replaced as a whole. The resulting entry must follow the rules of create (the 5-minute future limit is checked only when `started_at` is sent) and must not overlap another live entry of its (possibly new, and then active) worker (`409 conflict` naming it); an entry never collides with its own old times. An approved entry is locked: `409 conflict` until `POST …/unapprove`. Sending `clock_in_location` recomputes `outside_fence`. Emits `time_entry.updated` (and the flag events, as on create). An entry on an invoice (`invoice_id` set) is locked too: `409 conflict` until its draft invoice is deleted. Needs `write:time-entries`.
          */
         patch: operations["updateTimeEntry"];
         trace?: never;
@@ -1304,7 +1304,7 @@ export interface paths {
         put?: never;
         /**
          * Reject a time entry
-         * @description Rejects a `pending` entry, keeping `note` (required) as `rejection_note`. Any other status is `409 conflict` (un-approve an approved entry first). Rejected entries count neither towards a job's `budget_used` nor in attendance views; a rejected entry may still be edited, and approved later. Emits `time_entry.rejected`. If the entry was changed by another request meanwhile, `409 conflict`: re-read it and retry. Needs `write:time-entries`.
+         * @description Rejects a `pending` entry, keeping `note` (required) as `rejection_note`. Any other status is `409 conflict` (un-approve an approved entry first). Rejected entries count neither towards a job's `budget_used` nor in attendance views; a rejected entry may still be edited, and approved later. Emits `time_entry.rejected`. If the entry was changed by another request meanwhile, `409 conflict`: re-read it and retry. An entry on an invoice is `409 conflict` until its draft invoice is deleted. Needs `write:time-entries`.
          */
         post: operations["rejectTimeEntry"];
         delete?: never;
@@ -1334,7 +1334,7 @@ export interface paths {
         put?: never;
         /**
          * Un-approve a time entry
-         * @description Returns an `approved` entry to `pending`, clearing `approved_at` and `approved_by`, so that it can be edited or deleted again. Any other status is `409 conflict`. No body is needed. Emits `time_entry.updated`. If the entry was changed by another request meanwhile, `409 conflict`: re-read it and retry. Needs `write:time-entries`.
+         * @description Returns an `approved` entry to `pending`, clearing `approved_at` and `approved_by`, so that it can be edited or deleted again. Any other status is `409 conflict`. No body is needed. Emits `time_entry.updated`. If the entry was changed by another request meanwhile, `409 conflict`: re-read it and retry. An entry on an invoice is `409 conflict` until its draft invoice is deleted. Needs `write:time-entries`.
          */
         post: operations["unapproveTimeEntry"];
         delete?: never;
@@ -2240,6 +2240,195 @@ export interface paths {
         get: operations["downloadExport"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List invoices
+         * @description The tenant's invoices in creation order, a page at a time, filtered by `customer_id`, `state` and `from`/`to` (inclusive bounds on `issue_date`). Unknown parameters and unacceptable values are `400`. Needs `read:invoices`.
+         */
+        get: operations["listInvoices"];
+        put?: never;
+        /**
+         * Create an invoice
+         * @description Creates a `draft` invoice for `customer_id`, in the customer's `currency`, either from explicit `line_items` (each `amount` is `quantity × unit_price`, rounded half to even to the minor unit; the invoice's `amount` is their exact sum) or by import: `from`/`to` (local days, inclusive, at most 366) and `include` bill the customer's (through its jobs) approved, billable, not yet invoiced time entries whose local day is in the range — one `service` line per job and rate (the task's `default_hourly_rate`, else the job's `hourly_rate`, else 0; quantity the hours to 4 decimals, amount the summed time at the rate) — and approved, billable, not yet invoiced expenses of those jobs in the invoice's currency spent in the range, one `expense` line each. The billed entries and expenses get the invoice's id in the same atomic write, which happens only if every one of them is still billable: concurrent imports never bill anything twice, and an import with nothing left to bill is `422 validation_failed`. `number` defaults to the tenant's next `INV-000001`…; an explicit number that a live invoice has is `409`. Emits `invoice.created`. Needs `write:invoices`.
+         */
+        post: operations["createInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{invoice_id}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The invoice's id (`inv_…`). An id of another tenant, or of a deleted object, is `404`. */
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an invoice
+         * @description One invoice with its lines, `amount` and `due_amount`. Needs `read:invoices`.
+         */
+        get: operations["getInvoice"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a draft invoice
+         * @description Soft-deletes a `draft` invoice and answers its tombstone; in the same write, the time entries and expenses it billed are freed (`invoice_id: null`) and can be invoiced again. Any other state is `409 conflict`. Needs `write:invoices`.
+         */
+        delete: operations["deleteInvoice"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a draft invoice
+         * @description Changes only the fields sent of a `draft` invoice; any other state is `409 conflict`. `line_items` replaces every line (amounts recomputed); time entries and expenses an import put on the draft stay on it, locked, until the draft is deleted. A `number` another live invoice has is `409`. Needs `write:invoices`.
+         */
+        patch: operations["updateInvoice"];
+        trace?: never;
+    };
+    "/v1/invoices/{invoice_id}/send": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The invoice's id (`inv_…`). An id of another tenant, or of a deleted object, is `404`. */
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an invoice
+         * @description Moves a `draft` to `open` and stamps `sent_at`; it can no longer be edited or deleted. Any other state is `409 conflict`, as is a change by another request meanwhile. No body is needed. Needs `write:invoices`.
+         */
+        post: operations["sendInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{invoice_id}/pay": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The invoice's id (`inv_…`). An id of another tenant, or of a deleted object, is `404`. */
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark an invoice paid
+         * @description Moves an `open` invoice to `paid`, stamps `paid_at`, and `due_amount` becomes 0. Any other state is `409 conflict`. Emits `invoice.paid`. No body is needed. Needs `write:invoices`.
+         */
+        post: operations["payInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{invoice_id}/close": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The invoice's id (`inv_…`). An id of another tenant, or of a deleted object, is `404`. */
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close an invoice
+         * @description Writes off a `draft` or `open` invoice: `closed`, with `closed_at`. Any other state is `409 conflict`. No body is needed. Needs `write:invoices`.
+         */
+        post: operations["closeInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{invoice_id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The invoice's id (`inv_…`). An id of another tenant, or of a deleted object, is `404`. */
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen an invoice
+         * @description Moves a `closed` or `paid` invoice back to `open` (a write-off withdrawn, a payment undone), clearing `closed_at` and `paid_at`. Any other state is `409 conflict`. No body is needed. Needs `write:invoices`.
+         */
+        post: operations["reopenInvoice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4186,7 +4375,7 @@ export interface components {
             notes: string | null;
             /** @description True once approved or invoiced. */
             is_locked: boolean;
-            /** @description `Approved` when locked. */
+            /** @description `Invoiced` when on an invoice, else `Approved` when approved. */
             locked_reason: string | null;
             is_closed: boolean;
             /** @enum {string} */
@@ -4320,6 +4509,178 @@ export interface components {
         };
         /** @description An RFC 3339 date-time (any offset), or a date meaning its first second (UTC). Stored and returned in UTC with `Z`, to the second; unparseable is `invalid`. */
         Instant: string;
+        /** @description A bill to a customer, in the customer's currency; only a `draft` may be edited or deleted. */
+        Invoice: {
+            id: string;
+            /** @description The object's stable integer id, its `id` on the Harvest-compatible `/v2`. */
+            harvest_id: number;
+            /** @description Unique among the tenant's live invoices (`409` otherwise). Without one the next of the tenant's sequence (`INV-000001`, …); an explicit `INV-nnnnnn` moves the sequence past it. */
+            number: string;
+            /** @description A title for the invoice. */
+            subject: string | null;
+            /** @description Free text printed on the invoice. */
+            notes: string | null;
+            /**
+             * Format: date
+             * @description `YYYY-MM-DD`; on create, today in the tenant's zone by default.
+             */
+            issue_date: string | null;
+            /**
+             * Format: date
+             * @description `YYYY-MM-DD`.
+             */
+            due_date: string | null;
+            customer_id: string;
+            /** @description ISO 4217: the customer's. */
+            currency: string;
+            /**
+             * @description `draft` → `open` (sent) → `paid`, or `closed`.
+             * @enum {string}
+             */
+            state: "draft" | "open" | "paid" | "closed";
+            /** @description In the order written or imported. */
+            line_items: components["schemas"]["InvoiceLine"][];
+            /** @description Minor units: the exact sum of the lines. */
+            amount: number;
+            /** @description Minor units still owed: 0 once paid. */
+            due_amount: number;
+            /**
+             * Format: date
+             * @description An import's first local day; `null` otherwise.
+             */
+            period_from: string | null;
+            /**
+             * Format: date
+             * @description An import's last local day; `null` otherwise.
+             */
+            period_to: string | null;
+            /**
+             * Format: date-time
+             * @description When it was sent.
+             */
+            sent_at: string | null;
+            /**
+             * Format: date-time
+             * @description When it was paid; cleared on reopen.
+             */
+            paid_at: string | null;
+            /**
+             * Format: date-time
+             * @description When it was closed; cleared on reopen.
+             */
+            closed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description Body of `POST /v1/invoices`. Unknown fields are `422 unknown_field`; every invalid field is reported at once. */
+        InvoiceCreate: {
+            /** @description Who is billed; the invoice takes its `currency`. Must name a live customer of this tenant, else `422` with `details[].code` `not_found`. Required. */
+            customer_id: string;
+            /** @description Unique among the tenant's live invoices (`409` otherwise). Without one the next of the tenant's sequence (`INV-000001`, …); an explicit `INV-nnnnnn` moves the sequence past it. Letters, digits, `-`, `_` or `.`. `null` is refused. */
+            number?: string;
+            /** @description A title for the invoice. */
+            subject?: string | null;
+            /** @description Free text printed on the invoice. */
+            notes?: string | null;
+            /**
+             * Format: date
+             * @description `YYYY-MM-DD`; on create, today in the tenant's zone by default.
+             */
+            issue_date?: string | null;
+            /**
+             * Format: date
+             * @description `YYYY-MM-DD`.
+             */
+            due_date?: string | null;
+            /** @description The lines, at most 500. On create, give these or `from`/`to` (an import), not both. */
+            line_items?: components["schemas"]["InvoiceLineInput"][] | null;
+            /**
+             * Format: date
+             * @description Import: the first local day whose billable time and expenses are billed.
+             */
+            from?: string | null;
+            /**
+             * Format: date
+             * @description Import: the last local day (included); not before `from`, at most 365 days after it.
+             */
+            to?: string | null;
+            /** @description Import: what to bill. Replaced as a whole when sent. */
+            include?: components["schemas"]["InvoiceImportInclude"] | null;
+        };
+        /** @description What an import bills; both by default. */
+        InvoiceImportInclude: {
+            /** @description Bill approved, billable, not yet invoiced time entries (default `true`). */
+            time?: boolean | null;
+            /** @description Bill approved, billable, not yet invoiced expenses (default `true`). */
+            expenses?: boolean | null;
+        };
+        /** @description One line of an invoice: `amount` is `quantity × unit_price` in minor units, rounded half to even. */
+        InvoiceLine: {
+            /** @enum {string} */
+            kind: "service" | "product" | "expense";
+            /** @description What the line bills. */
+            description: string;
+            /** @description Units billed, at most 4 decimals (hours for time). */
+            quantity: number;
+            /** @description Minor units per unit (for time: the hourly rate). */
+            unit_price: number;
+            /** @description Minor units. For an imported time line, the summed worked time at the rate, half to even. */
+            amount: number;
+            /** @description The job the line is for, if any. */
+            job_id: string | null;
+            /** @description Imported time lines: the entries billed. */
+            time_entry_ids?: string[];
+            /** @description Imported expense lines: the expense billed. */
+            expense_ids?: string[];
+        };
+        /** @description An invoice line as written: `amount` is `quantity × unit_price`, rounded half to even to the minor unit. */
+        InvoiceLineInput: {
+            /**
+             * @description `service`, `product` or `expense`. Required.
+             * @enum {string}
+             */
+            kind: "service" | "product" | "expense";
+            /** @description What the line bills. Required. */
+            description: string;
+            /** @description How many units: a decimal of at most 4 places (`invalid` otherwise). Required. */
+            quantity: number;
+            /** @description Minor units of the invoice's currency per unit (negative for a discount). A whole number. Required. */
+            unit_price: number;
+            /** @description The job the line is for, if any. Must name a live job of this tenant, else `422` with `details[].code` `not_found`. */
+            job_id?: string | null;
+        };
+        InvoiceListResponse: {
+            /** @description In creation order; tombstones only with `include_deleted=true`. */
+            data: (components["schemas"]["Invoice"] | components["schemas"]["Tombstone"])[];
+            meta: components["schemas"]["ListMeta"];
+        };
+        InvoiceResponse: {
+            data: components["schemas"]["Invoice"];
+            meta: components["schemas"]["Meta"];
+        };
+        /** @description Body of `PATCH /v1/invoices/{invoice_id}`. Only the fields sent change; `null` clears an optional field. Unknown fields are `422 unknown_field`; every invalid field is reported at once. */
+        InvoiceUpdate: {
+            /** @description Unique among the tenant's live invoices (`409` otherwise). Without one the next of the tenant's sequence (`INV-000001`, …); an explicit `INV-nnnnnn` moves the sequence past it. Letters, digits, `-`, `_` or `.`. Cannot be cleared (`null` is `required`). */
+            number?: string;
+            /** @description A title for the invoice. `null` clears it. */
+            subject?: string | null;
+            /** @description Free text printed on the invoice. `null` clears it. */
+            notes?: string | null;
+            /**
+             * Format: date
+             * @description `YYYY-MM-DD`; on create, today in the tenant's zone by default. `null` clears it.
+             */
+            issue_date?: string | null;
+            /**
+             * Format: date
+             * @description `YYYY-MM-DD`. `null` clears it.
+             */
+            due_date?: string | null;
+            /** @description The lines, at most 500. On create, give these or `from`/`to` (an import), not both. `null` clears it. */
+            line_items?: components["schemas"]["InvoiceLineInput"][] | null;
+        };
         /** @description A piece of work, as listed (lists carry no `budget_used`; the detail does). */
         Job: {
             id: string;
@@ -5105,6 +5466,8 @@ export interface components {
             approved_by: string | null;
             /** @description The note of the last rejection. */
             rejection_note: string | null;
+            /** @description The invoice that bills it; `null` until invoiced. An invoiced entry is locked. */
+            invoice_id: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -6515,6 +6878,14 @@ export type SchemaHarvestTimeEntryUpdate = components['schemas']['HarvestTimeEnt
 export type SchemaHarvestUser = components['schemas']['HarvestUser'];
 export type SchemaHarvestUsers = components['schemas']['HarvestUsers'];
 export type SchemaInstant = components['schemas']['Instant'];
+export type SchemaInvoice = components['schemas']['Invoice'];
+export type SchemaInvoiceCreate = components['schemas']['InvoiceCreate'];
+export type SchemaInvoiceImportInclude = components['schemas']['InvoiceImportInclude'];
+export type SchemaInvoiceLine = components['schemas']['InvoiceLine'];
+export type SchemaInvoiceLineInput = components['schemas']['InvoiceLineInput'];
+export type SchemaInvoiceListResponse = components['schemas']['InvoiceListResponse'];
+export type SchemaInvoiceResponse = components['schemas']['InvoiceResponse'];
+export type SchemaInvoiceUpdate = components['schemas']['InvoiceUpdate'];
 export type SchemaJob = components['schemas']['Job'];
 export type SchemaJobCostingReport = components['schemas']['JobCostingReport'];
 export type SchemaJobCostingReportResponse = components['schemas']['JobCostingReportResponse'];
@@ -10214,6 +10585,8 @@ export interface operations {
                 is_running?: boolean;
                 /** @description Only objects that are (`true`) or are not (`false`) `billable`. */
                 billable?: boolean;
+                /** @description Only objects that are (`true`) or are not (`false`) `is_invoiced`. */
+                is_invoiced?: boolean;
             };
             header?: {
                 /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
@@ -12784,6 +13157,492 @@ export interface operations {
             500: components["responses"]["LinkInternal"];
         };
     };
+    listInvoices: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description The opaque `meta.next_cursor` of the previous page; one the API did not issue is `400`. */
+                cursor?: components["schemas"]["Cursor"];
+                /** @description Only objects created, changed or deleted at or after this instant. An RFC 3339 date-time, a date-time without offset (UTC), or a date meaning its first second (UTC). */
+                updated_since?: components["schemas"]["Instant"];
+                /** @description `true` also lists deleted objects, as tombstones `{"id", "deleted": true, "deleted_at"}`. */
+                include_deleted?: boolean;
+                /** @description Only objects whose `(issue_date || 'T00:00:00Z')` is at or after this instant (inclusive). An RFC 3339 date-time, a date-time without offset (UTC), or a date meaning its first second (UTC). */
+                from?: components["schemas"]["Instant"];
+                /** @description Only objects whose `(issue_date || 'T00:00:00Z')` is at or before this instant (inclusive). An RFC 3339 date-time, a date-time without offset (UTC), or a date meaning its last second (UTC). */
+                to?: components["schemas"]["EndInstant"];
+                /** @description Only objects whose `customer_id` is one of these (comma-separated). */
+                customer_id?: string[];
+                /** @description Only objects whose `state` is one of these (comma-separated). */
+                state?: ("draft" | "open" | "paid" | "closed")[];
+            };
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of `Invoice` objects. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    createInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceCreate"];
+            };
+        };
+        responses: {
+            /** @description The new `Invoice`. */
+            201: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailedOrIdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The invoice's id (`inv_…`). An id of another tenant, or of a deleted object, is `404`. */
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The `Invoice`. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    deleteInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The invoice's id (`inv_…`). An id of another tenant, or of a deleted object, is `404`. */
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The `Tombstone` left by the delete. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TombstoneResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    updateInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The invoice's id (`inv_…`). An id of another tenant, or of a deleted object, is `404`. */
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["InvoiceUpdate"];
+            };
+        };
+        responses: {
+            /** @description The `Invoice` as it is now. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailedOrIdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    sendInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The invoice's id (`inv_…`). An id of another tenant, or of a deleted object, is `404`. */
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The `Invoice` as it is now. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    payInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The invoice's id (`inv_…`). An id of another tenant, or of a deleted object, is `404`. */
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The `Invoice` as it is now. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    closeInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The invoice's id (`inv_…`). An id of another tenant, or of a deleted object, is `404`. */
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The `Invoice` as it is now. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    reopenInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The invoice's id (`inv_…`). An id of another tenant, or of a deleted object, is `404`. */
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The `Invoice` as it is now. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+        };
+    };
     harvestGetCompany: {
         parameters: {
             query?: never;
@@ -13438,7 +14297,7 @@ export interface operations {
                 task_id?: number;
                 /** @description Only running (or stopped) entries. Malformed is `400`. */
                 is_running?: "true" | "false";
-                /** @description Only entries on an invoice (or not yet invoiced). Malformed is `400`. */
+                /** @description `true`: entries on an invoice; `false`: the others. Malformed is `400`. */
                 is_billed?: "true" | "false";
                 /** @description Only entries recorded from this source (`web`, `cli`, `api`, `agent`, `kiosk`). Malformed is `400`. */
                 source?: string;

@@ -33,7 +33,9 @@ pub fn to_wire(row: &Value, now_ms: i64) -> Value {
         None => ((now_ms - started.timestamp_millis()) / 1000).max(0),
     };
     let approved = row["status"] == "approved";
-    let billed = row["invoice"].is_object();
+    // SPEC §9: `is_billed` is invoiced; an invoiced entry is locked like an approved one.
+    let invoiced = row["invoice"].is_object();
+    let locked = approved || invoiced;
     let clock = |t: DateTime<Utc>| {
         let l = t.with_timezone(&tz);
         fmt_clock(chrono::Timelike::hour(&l), chrono::Timelike::minute(&l))
@@ -45,11 +47,11 @@ pub fn to_wire(row: &Value, now_ms: i64) -> Value {
         "hours_without_timer": hours(seconds),
         "rounded_hours": hours(seconds),
         "notes": row["notes"],
-        "is_locked": approved || billed,
-        "locked_reason": if approved { json!("Approved") } else { Value::Null },
-        "is_closed": approved,
+        "is_locked": locked,
+        "locked_reason": if invoiced { json!("Invoiced") } else if approved { json!("Approved") } else { Value::Null },
+        "is_closed": locked,
         "approval_status": if approved { "approved" } else { "unsubmitted" },
-        "is_billed": billed,
+        "is_billed": invoiced,
         "timer_started_at": if running { row["started_at"].clone() } else { Value::Null },
         "started_time": clock(started),
         "ended_time": ended.map(clock),
@@ -187,6 +189,12 @@ mod tests {
         );
         assert_eq!(w["timer_started_at"], Value::Null);
         assert_eq!(w["client"]["name"], "(none)");
+        assert_eq!(w["is_billed"], false);
+        let mut invoiced = row(Some("2026-01-05T09:30:00Z"));
+        invoiced["invoice"] = json!({"id": 4, "number": "INV-000004"});
+        let w = to_wire(&invoiced, 0);
+        assert_eq!((w["is_billed"].as_bool(), w["locked_reason"].as_str()), (Some(true), Some("Invoiced")));
+        assert_eq!(w["invoice"]["number"], "INV-000004");
     }
 
     #[test]

@@ -86,6 +86,7 @@ async fn list(call: &Call<'_>) -> ApiResult<Reply> {
     if let Some(running) = super::flag(call, "is_running")? {
         cond.add(if running { "t.ended_at IS NULL" } else { "t.ended_at IS NOT NULL" }, []);
     }
+    // SPEC §9: billed means invoiced.
     if let Some(billed) = super::flag(call, "is_billed")? {
         cond.add(if billed { "t.invoice_id IS NOT NULL" } else { "t.invoice_id IS NULL" }, []);
     }
@@ -264,7 +265,7 @@ const LIST: &[Param] = &[
     Param::optional("task_id", ParamKind::Int(1, 9_007_199_254_740_991)).doc("Only this task's entries."),
     Param::optional("is_running", ParamKind::OneOf(&["true", "false"])).doc("Only running (or stopped) entries."),
     Param::optional("is_billed", ParamKind::OneOf(&["true", "false"]))
-        .doc("Only entries on an invoice (or not yet invoiced)."),
+        .doc("`true`: entries on an invoice; `false`: the others."),
     Param::optional("source", ParamKind::Opaque(40))
         .doc("Only entries recorded from this source (`web`, `cli`, `api`, `agent`, `kiosk`)."),
     Param::optional("from", ParamKind::HarvestDate)

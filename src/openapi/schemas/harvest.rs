@@ -187,7 +187,7 @@ fn entries(reg: &mut Registry) {
         .prop("rounded_hours", number_schema())
         .prop("notes", nullable_string())
         .prop("is_locked", describe(boolean(), "True once approved or invoiced."))
-        .prop("locked_reason", maybe("`Approved` when locked."))
+        .prop("locked_reason", maybe("`Invoiced` when on an invoice, else `Approved` when approved."))
         .prop("is_closed", boolean())
         .prop("approval_status", one_of(&["unsubmitted", "approved"]))
         .prop("is_billed", describe(boolean(), "True once on an invoice."))

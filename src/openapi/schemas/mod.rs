@@ -8,6 +8,7 @@ mod deliveries;
 mod expenses;
 mod harvest;
 mod harvest_expenses;
+mod invoices;
 mod positions;
 mod reports;
 mod time;
@@ -43,6 +44,7 @@ impl Registry {
         webhooks::add(&mut reg);
         deliveries::add(&mut reg);
         reports::add(&mut reg);
+        invoices::add(&mut reg);
         positions::add(&mut reg);
         harvest::add(&mut reg);
         reg

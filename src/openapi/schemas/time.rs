@@ -53,6 +53,16 @@ fn entry(reg: &mut Registry) {
                 "rejection_note",
                 or_null(describe(string().max_length(Some(2000)), "The note of the last rejection.").build()),
             )
+            .prop(
+                "invoice_id",
+                or_null(
+                    describe(
+                        id("inv"),
+                        "The invoice that bills it; `null` until invoiced. An invoiced entry is locked.",
+                    )
+                    .build(),
+                ),
+            )
         },
     );
     reg.add("TimeEntry", e);

@@ -11,6 +11,7 @@ mod employee_codes;
 mod expenses;
 mod exports;
 mod harvest_ids;
+mod invoices;
 mod listing;
 mod outbox;
 mod overlap;
