@@ -18,6 +18,7 @@ mod exports;
 mod harvest;
 mod harvest_expenses;
 mod idempotency;
+mod invoice_expenses;
 mod invoices;
 mod isolation;
 mod jobs;
