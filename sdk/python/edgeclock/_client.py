@@ -68,6 +68,14 @@ class _Base:
             url += "?" + "&".join(f"{quote(k)}={quote(v, safe=',')}" for k, v in params.items())
         return url, headers, content
 
+    def _delay(self, attempt: int, started: float, response: Optional[httpx.Response]) -> Optional[float]:
+        """The wait before trying again after a network error (no ``response``) or an answer;
+        ``None``: stop (raise the error, or return the answer)."""
+        if response is not None and response.status_code not in RETRY_STATUSES:
+            return None
+        after = retry_after(response.headers.get("retry-after")) if response is not None else None
+        return next_delay(self.retry, attempt, time.monotonic() - started, after)
+
     @staticmethod
     def _answer(response: httpx.Response) -> Any:
         try:
@@ -210,17 +218,14 @@ class Client(_Base):
             try:
                 response = self._http.request(method, url, headers=headers, content=content)
             except httpx.TransportError as e:
-                delay = next_delay(self.retry, attempt, time.monotonic() - started, None)
+                delay = self._delay(attempt, started, None)
                 if delay is None:
                     raise ConnectionError(str(e)) from e
-                time.sleep(delay)
-                continue
-            if response.status_code in RETRY_STATUSES:
-                delay = next_delay(self.retry, attempt, time.monotonic() - started, retry_after(response.headers.get("retry-after")))
-                if delay is not None:
-                    time.sleep(delay)
-                    continue
-            return self._answer(response)
+            else:
+                delay = self._delay(attempt, started, response)
+                if delay is None:
+                    return self._answer(response)
+            time.sleep(delay)
 
     def sync(self, resource: str, since: str, **query: Any) -> Dict[str, Any]:
         """Every object of ``resource`` changed at or after ``since`` (RFC 3339), deletions
@@ -280,17 +285,14 @@ class AsyncClient(_Base):
             try:
                 response = await self._http.request(method, url, headers=headers, content=content)
             except httpx.TransportError as e:
-                delay = next_delay(self.retry, attempt, time.monotonic() - started, None)
+                delay = self._delay(attempt, started, None)
                 if delay is None:
                     raise ConnectionError(str(e)) from e
-                await asyncio.sleep(delay)
-                continue
-            if response.status_code in RETRY_STATUSES:
-                delay = next_delay(self.retry, attempt, time.monotonic() - started, retry_after(response.headers.get("retry-after")))
-                if delay is not None:
-                    await asyncio.sleep(delay)
-                    continue
-            return self._answer(response)
+            else:
+                delay = self._delay(attempt, started, response)
+                if delay is None:
+                    return self._answer(response)
+            await asyncio.sleep(delay)
 
     async def sync(self, resource: str, since: str, **query: Any) -> Dict[str, Any]:
         items: List[Any] = []
