@@ -216,15 +216,29 @@ fn invoice_import_reads_are_index_range_scans() {
         to: day("2026-03-31"),
         conditions: vec![],
     };
-    let (sql, args) = invoices::billable_entries_sql(&counted, "cus_1");
-    let p = plan(conn, &sql, &args);
-    assert!(p.contains("SEARCH te USING INDEX time_entries_started (tenant_id=?"), "{p}");
-    assert!(!p.contains("SCAN te") && !p.contains("SCAN k") && !p.contains("SCAN j "), "{p}");
-    let args: Vec<Arg> =
-        ["ten_1", "2026-03-01", "2026-03-31", "USD", "cus_1"].into_iter().map(|s| Arg::Text(s.into())).collect();
-    let p = plan(conn, invoices::BILLABLE_EXPENSES, &args);
-    assert!(p.contains("SEARCH x USING INDEX expenses_spent (tenant_id=? AND spent_date>? AND spent_date<?)"), "{p}");
-    assert!(!p.contains("SCAN x") && !p.contains("SCAN j "), "{p}");
+    // All the customer's jobs, or only some (`job_ids`, `/v2`'s `project_ids`): then a range of
+    // each job's entries.
+    for (jobs, index) in [
+        (None, "time_entries_started (tenant_id=?"),
+        (Some("[\"job_1\"]"), "time_entries_job_started (tenant_id=? AND job_id=?"),
+    ] {
+        let (sql, args) = invoices::billable_entries_sql(&counted, "cus_1", jobs);
+        let p = plan(conn, &sql, &args);
+        assert!(p.contains(&format!("SEARCH te USING INDEX {index}")), "{p}");
+        assert!(!p.contains("SCAN te") && !p.contains("SCAN k") && !p.contains("SCAN j "), "{p}");
+        let mut args: Vec<Arg> =
+            ["ten_1", "2026-03-01", "2026-03-31", "USD", "cus_1"].into_iter().map(|s| Arg::Text(s.into())).collect();
+        args.push(jobs.map_or(Arg::Null, Arg::from));
+        let p = plan(conn, invoices::BILLABLE_EXPENSES, &args);
+        assert!(
+            p.contains("SEARCH x USING INDEX expenses_spent (tenant_id=? AND spent_date>? AND spent_date<?)"),
+            "{p}"
+        );
+        assert!(!p.contains("SCAN x") && !p.contains("SCAN j "), "{p}");
+    }
+    let p = plan(conn, invoices::CUSTOMER_JOBS, &["ten_1".into(), "cus_1".into(), "[\"job_1\"]".into()]);
+    assert!(p.contains("SEARCH jobs USING INDEX jobs_customer (tenant_id=? AND customer_id=?)"), "{p}");
+    assert!(!p.contains("SCAN jobs") && !p.contains("TEMP B-TREE"), "{p}");
     let free = "SELECT id FROM time_entries WHERE tenant_id = ? AND invoice_id = ?";
     let p = plan(conn, free, &[Arg::Text("ten_1".into()), Arg::Text("inv_1".into())]);
     assert!(p.contains("time_entries_invoice (tenant_id=? AND invoice_id=?)"), "{p}");
