@@ -69,7 +69,14 @@ pub const CREATE: &[FieldDef] = &[
     field("from", Kind::Date).doc("Import: the first local day whose billable time and expenses are billed."),
     field("to", Kind::Date).doc("Import: the last local day (included); not before `from`, at most 365 days after it."),
     field("include", Kind::Object(&INCLUDE)).doc("Import: what to bill."),
+    field("job_ids", Kind::IdList("job", MAX_JOBS)).doc(
+        "Import: bill only these jobs of the customer (at most 100; all of its jobs when absent). Each must be a \
+         live job of the customer (`422` `not_found` otherwise).",
+    ),
 ];
+
+/// The most jobs an import may be limited to.
+pub const MAX_JOBS: usize = 100;
 
 /// What `PATCH /v1/invoices/{id}` reads (drafts only).
 pub const EDIT: &[FieldDef] =
@@ -81,7 +88,14 @@ const CREATE_RULES: &[Rule] = &[Rule::Requires("from", "to"), Rule::Requires("to
 #[derive(Debug, Clone, PartialEq)]
 pub enum Billing {
     Lines(Vec<Line>),
-    Import { from: NaiveDate, to: NaiveDate, time: bool, expenses: bool },
+    /// `jobs`: only those jobs of the customer (`None`: all of them).
+    Import {
+        from: NaiveDate,
+        to: NaiveDate,
+        time: bool,
+        expenses: bool,
+        jobs: Option<Vec<String>>,
+    },
 }
 
 /// A validated create: its columns (`customer_id` and the descriptive fields) and what it bills.
@@ -128,7 +142,8 @@ pub fn parse_create(body: &Value) -> ApiResult<NewInvoice> {
                 Some(Nested::Object(inc)) => (inc.int("time") != Some(0), inc.int("expenses") != Some(0)),
                 _ => (true, true),
             };
-            Some(Billing::Import { from, to, time: include.0, expenses: include.1 })
+            let jobs = cols.text("job_ids").and_then(|j| serde_json::from_str(j).ok());
+            Some(Billing::Import { from, to, time: include.0, expenses: include.1, jobs })
         }
         (None, None) => {
             if !f.has_error("line_items") && !f.has_error("from") && !f.has_error("to") {
@@ -137,15 +152,17 @@ pub fn parse_create(body: &Value) -> ApiResult<NewInvoice> {
             None
         }
     };
-    if cols.is_set("include") && !cols.is_set("from") {
-        f.fail("include", FieldCode::NotAllowed);
+    for import_only in ["include", "job_ids"] {
+        if cols.is_set(import_only) && !cols.is_set("from") {
+            f.fail(import_only, FieldCode::NotAllowed);
+        }
     }
     f.finish()?;
     let billing = billing.ok_or_else(|| ApiError::invalid_field("line_items", FieldCode::Required))?;
     if let Billing::Import { from, to, .. } = &billing {
         super::reports::check_range(*from, *to)?;
     }
-    cols.values.retain(|(c, _)| !matches!(*c, "from" | "to"));
+    cols.values.retain(|(c, _)| !matches!(*c, "from" | "to" | "job_ids"));
     cols.nested.clear();
     Ok(NewInvoice { cols, billing })
 }
@@ -200,8 +217,15 @@ mod tests {
         let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert_eq!(
             new.billing,
-            Billing::Import { from: d("2026-03-01"), to: d("2026-03-31"), time: true, expenses: false }
+            Billing::Import { from: d("2026-03-01"), to: d("2026-03-31"), time: true, expenses: false, jobs: None }
         );
+        let job = format!("job_{}", "2".repeat(32));
+        let only = json!({"customer_id": cus, "from": "2026-03-01", "to": "2026-03-02", "job_ids": [job, job]});
+        let new = parse_create(&only).unwrap();
+        assert!(matches!(new.billing, Billing::Import { jobs: Some(ref j), .. } if *j == [job.clone()]));
+        assert!(new.cols.get("job_ids").is_none(), "not a column");
+        let lines = json!({"customer_id": cus, "line_items": [], "job_ids": [job]});
+        assert_eq!(fields(parse_create(&lines).unwrap_err()), [("job_ids".to_string(), "not_allowed")]);
         assert!(new.cols.get("from").is_none());
         let e = parse_create(&json!({"customer_id": cus, "from": "2026-03-01"})).unwrap_err();
         assert_eq!(fields(e), [("to".to_string(), "required")]);

@@ -59,6 +59,9 @@ pub enum Kind {
     /// A list of 1..=`max` ids with this prefix (duplicates dropped), stored as JSON text; the
     /// handler looks them up itself.
     IdList(&'static str, usize),
+    /// A list of 1..=`max` positive integer ids (at most 2^53 − 1, duplicates dropped), stored as
+    /// JSON text; the handler looks them up itself (`/v2`'s `project_ids`, SPEC §9).
+    IntList(usize),
     /// Scopes to give: a preset (`read-only`, `read-write`) or a list of 1–64 scopes.
     Scopes,
 }

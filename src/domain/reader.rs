@@ -12,6 +12,9 @@ use super::{ids, tenants, time};
 use crate::error::ApiResult;
 use crate::i18n::FieldCode;
 
+/// The largest integer id ([`Kind::IntList`]): what a JavaScript number holds exactly.
+const MAX_INT_ID: i64 = (1 << 53) - 1;
+
 /// Most scopes one body may give.
 pub const MAX_SCOPES: usize = 64;
 
@@ -203,6 +206,20 @@ fn read(f: &mut Fields, d: &FieldDef, refs: &mut Vec<super::model::RefCheck>) ->
             },
             other => other.map(|_| Val::Arg(Arg::Null)),
         },
+        Kind::IntList(max) => match f.array(d.name) {
+            Patch::Set(items) if items.is_empty() || items.len() > max => {
+                f.fail(d.name, FieldCode::OutOfRange);
+                Patch::Absent
+            }
+            Patch::Set(items) => match ints_of(items) {
+                Some(list) => Patch::Set(Val::Arg(Arg::Text(Value::from(list).to_string()))),
+                None => {
+                    f.fail(d.name, FieldCode::Invalid);
+                    Patch::Absent
+                }
+            },
+            other => other.map(|_| Val::Arg(Arg::Null)),
+        },
         Kind::Scopes => match f.value(d.name) {
             Patch::Set(v) => match scope_list(f, d.name, v) {
                 Some(list) => Patch::Set(Val::Nested(Nested::Scopes(list))),
@@ -232,6 +249,18 @@ fn ids_of(items: &[Value], prefix: &str) -> Option<Vec<String>> {
         let id = item.as_str().filter(|s| ids::is_id(prefix, s))?;
         if !out.iter().any(|x| x == id) {
             out.push(id.to_string());
+        }
+    }
+    Some(out)
+}
+
+/// The items as integer ids (1 to 2^53 − 1), in order, repeats dropped; `None` if any is not one.
+fn ints_of(items: &[Value]) -> Option<Vec<i64>> {
+    let mut out: Vec<i64> = Vec::with_capacity(items.len());
+    for item in items {
+        let n = item.as_i64().filter(|n| (1..=MAX_INT_ID).contains(n))?;
+        if !out.contains(&n) {
+            out.push(n);
         }
     }
     Some(out)

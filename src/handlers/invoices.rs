@@ -31,7 +31,7 @@ fn not_draft() -> ApiError {
 }
 
 /// The customer's currency; 422 on `customer_id` when it is not a live customer of the tenant.
-async fn currency_of(call: &Call<'_>, customer: &str) -> ApiResult<String> {
+pub async fn currency_of(call: &Call<'_>, customer: &str) -> ApiResult<String> {
     let sql = "SELECT currency FROM customers WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL";
     db::first_text(&call.db()?, sql, &[call.tenant_id()?.into(), customer.into()])
         .await?
@@ -82,13 +82,19 @@ pub async fn create_from(call: &Call<'_>, body: &serde_json::Value) -> ApiResult
             check_lines(call, &lines).await?;
             write(lines, None).await?.ok_or_else(ApiError::internal)?
         }
-        Billing::Import { from, to, time, expenses } => {
+        Billing::Import { from, to, time, expenses, jobs } => {
+            if let Some(jobs) = &jobs {
+                if !store::all_jobs_of(&db, tenant, &customer, jobs).await? {
+                    return Err(ApiError::invalid_field("job_ids", FieldCode::NotFound));
+                }
+            }
             let counted = time.then(|| Counted::over(tenant, &context, from, to));
             let (from_day, to_day) = (from.to_string(), to.to_string());
             let between = expenses.then_some((from_day.as_str(), to_day.as_str()));
             let mut made = None;
             for _ in 0..IMPORT_ATTEMPTS {
-                let (entries, expenses) = store::billable(&db, counted.as_ref(), &customer, &currency, between).await?;
+                let (entries, expenses) =
+                    store::billable(&db, counted.as_ref(), &customer, &currency, between, jobs.as_deref()).await?;
                 let lines = rules::import_lines(&entries, &expenses);
                 if lines.is_empty() {
                     return Err(ApiError::new(ErrorCode::ValidationFailed, Msg::NothingToInvoice));

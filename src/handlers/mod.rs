@@ -66,5 +66,6 @@ pub static ROUTES: &[&[RouteDef]] = &[
     harvest::catalog::ROUTES,
     harvest::time_entries::ROUTES,
     harvest::expenses::ROUTES,
+    harvest::invoices::ROUTES,
     harvest::reports::ROUTES,
 ];

@@ -112,6 +112,9 @@ fn value(kind: Kind, mode: Mode, reg: &mut Registry) -> Value {
         Kind::IdList(prefix, max) => {
             Value::list(dsl::array(dsl::id(prefix).build(), "").min_items(Some(1)).max_items(Some(max)))
         }
+        Kind::IntList(max) => Value::list(
+            dsl::array(dsl::integer(1, 9_007_199_254_740_991).build(), "").min_items(Some(1)).max_items(Some(max)),
+        ),
         Kind::Scopes if read => Value::list(dsl::array(reference("Scope"), "")),
         Kind::Scopes => Value::Named("ScopesInput"),
     }

@@ -173,6 +173,27 @@ pub static EXPENSES: Resource = Resource {
     active: None,
 };
 
+/// Invoices: the stored row (amounts in minor units, `/v1`'s lines) with its client and the
+/// `{id, name}` of each job its lines name, which [`crate::domain::harvest::invoices::to_wire`]
+/// turns into Harvest's invoice (decimals need the currency's exponent, kinds Harvest's names).
+pub static INVOICES: Resource = Resource {
+    table: "invoices",
+    name: "invoices",
+    json: concat!(
+        "json_object('id', t.harvest_id, 'client_key', t.id, 'number', t.number, 'amount', t.amount, ",
+        "'state', t.state, 'currency', t.currency, 'subject', t.subject, 'notes', t.notes, ",
+        "'issue_date', t.issue_date, 'due_date', t.due_date, 'period_start', t.period_from, 'period_end', t.period_to, ",
+        "'sent_at', t.sent_at, 'paid_at', t.paid_at, 'closed_at', t.closed_at, ",
+        "'created_at', t.created_at, 'updated_at', t.updated_at, 'line_items', json(t.line_items), ",
+        "'projects', json((SELECT json_group_object(j.id, json_object('id', j.harvest_id, 'name', j.name)) FROM jobs j ",
+        "WHERE j.id IN (SELECT json_extract(li.value, '$.job_id') FROM json_each(t.line_items) li))), ",
+        "'client', ",
+        reference!("customers", "customer_id"),
+        ")"
+    ),
+    active: None,
+};
+
 /// Conditions of a `/v2` list beyond the tenant, as SQL over `t` and its arguments.
 #[derive(Default)]
 pub struct Conditions {

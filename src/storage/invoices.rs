@@ -53,9 +53,14 @@ fn all_billable(table: &str) -> String {
 }
 
 /// The customer's approved, billable, uninvoiced entries whose local day is in the counted
-/// range, with the rate each bills at, grouped by job and rate.
-pub fn billable_entries_sql(counted: &Counted, customer: &str) -> (String, Vec<Arg>) {
+/// range (of the jobs in the JSON array `jobs`, when given), with the rate each bills at,
+/// grouped by job and rate.
+pub fn billable_entries_sql(counted: &Counted, customer: &str, jobs: Option<&str>) -> (String, Vec<Arg>) {
     let mut c = counted.clone();
+    if let Some(jobs) = jobs {
+        // First, so that the scan is a range of those jobs' entries (`time_entries_job_started`).
+        c.conditions.push(("te.job_id IN (SELECT value FROM json_each(?))".into(), vec![jobs.into()]));
+    }
     c.conditions.push((format!("te.status = '{}'", EntryStatus::Approved.as_str()), vec![]));
     c.conditions.push(("te.billable = 1 AND te.invoice_id IS NULL".into(), vec![]));
     c.conditions.push(("j.customer_id = ?".into(), vec![customer.into()]));
@@ -69,13 +74,27 @@ pub fn billable_entries_sql(counted: &Counted, customer: &str) -> (String, Vec<A
     (sql, args)
 }
 
-/// The customer's approved, billable, uninvoiced expenses in `currency` spent in `[from, to]`.
+/// The customer's approved, billable, uninvoiced expenses in `currency` spent in `[from, to]`
+/// (of the jobs in the JSON array `?6`, unless it is null).
 pub const BILLABLE_EXPENSES: &str = "SELECT json_group_array(json(r)) FROM (SELECT json_object('id', x.id, \
      'job_id', x.job_id, 'category', x.category, 'notes', x.notes, 'spent_date', x.spent_date, 'amount', x.amount) AS r \
      FROM expenses x INDEXED BY expenses_spent JOIN jobs j ON j.id = x.job_id \
      WHERE x.tenant_id = ?1 AND x.spent_date >= ?2 AND x.spent_date <= ?3 AND x.deleted_at IS NULL \
      AND x.status = 'approved' AND x.billable = 1 AND x.invoice_id IS NULL AND x.currency = ?4 \
-     AND j.customer_id = ?5 ORDER BY x.job_id, x.spent_date, x.id)";
+     AND j.customer_id = ?5 AND (?6 IS NULL OR x.job_id IN (SELECT value FROM json_each(?6))) \
+     ORDER BY x.job_id, x.spent_date, x.id)";
+
+/// How many of the jobs in the JSON array `?3` are live jobs of customer `?2` (an import's
+/// `job_ids` must all be).
+pub const CUSTOMER_JOBS: &str = "SELECT count(*) FROM jobs WHERE id IN (SELECT value FROM json_each(?3)) \
+     AND tenant_id = ?1 AND customer_id = ?2 AND deleted_at IS NULL";
+
+/// Whether every job of `jobs` (a list) is a live job of `customer`.
+pub async fn all_jobs_of(db: &impl Database, tenant: &str, customer: &str, jobs: &[String]) -> ApiResult<bool> {
+    let args = [tenant.into(), customer.into(), json!(jobs).to_string().into()];
+    let count: Option<(i64,)> = db::first_raw(db, CUSTOMER_JOBS, &args).await?;
+    Ok(count.is_some_and(|(n,)| n == jobs.len() as i64))
+}
 
 async fn json_rows<T: serde::de::DeserializeOwned>(db: &impl Database, sql: &str, args: &[Arg]) -> ApiResult<Vec<T>> {
     let text = db::first_text(db, sql, args).await?.unwrap_or_else(|| "[]".into());
@@ -89,10 +108,12 @@ pub async fn billable(
     customer: &str,
     currency: &str,
     expenses_between: Option<(&str, &str)>,
+    jobs: Option<&[String]>,
 ) -> ApiResult<(Vec<BillableEntry>, Vec<BillableExpense>)> {
+    let jobs = jobs.map(|j| json!(j).to_string());
     let entries = match counted {
         Some(c) => {
-            let (sql, args) = billable_entries_sql(c, customer);
+            let (sql, args) = billable_entries_sql(c, customer, jobs.as_deref());
             json_rows(db, &sql, &args).await?
         }
         None => Vec::new(),
@@ -100,7 +121,8 @@ pub async fn billable(
     let expenses = match (expenses_between, counted) {
         (Some((from, to)), _) => {
             let tenant = counted.map(|c| c.tenant.clone()).unwrap_or_default();
-            let args = [tenant.into(), from.into(), to.into(), currency.into(), customer.into()];
+            let jobs = jobs.map_or(Arg::Null, Arg::Text);
+            let args = [tenant.into(), from.into(), to.into(), currency.into(), customer.into(), jobs];
             json_rows(db, BILLABLE_EXPENSES, &args).await?
         }
         (None, _) => Vec::new(),

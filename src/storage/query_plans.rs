@@ -10,6 +10,9 @@ use crate::domain::listing::{compile, Arg, ListSpec, Query};
 use crate::domain::workers::WorkerStatus;
 use crate::storage::sqlite::Sqlite;
 
+/// The `/v2` reads (SPEC §9): integer ids and numbered pages.
+mod harvest;
+
 fn plan(conn: &Connection, sql: &str, args: &[Arg]) -> String {
     let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).expect("explain");
     let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3)).expect("query plan");
@@ -216,15 +219,29 @@ fn invoice_import_reads_are_index_range_scans() {
         to: day("2026-03-31"),
         conditions: vec![],
     };
-    let (sql, args) = invoices::billable_entries_sql(&counted, "cus_1");
-    let p = plan(conn, &sql, &args);
-    assert!(p.contains("SEARCH te USING INDEX time_entries_started (tenant_id=?"), "{p}");
-    assert!(!p.contains("SCAN te") && !p.contains("SCAN k") && !p.contains("SCAN j "), "{p}");
-    let args: Vec<Arg> =
-        ["ten_1", "2026-03-01", "2026-03-31", "USD", "cus_1"].into_iter().map(|s| Arg::Text(s.into())).collect();
-    let p = plan(conn, invoices::BILLABLE_EXPENSES, &args);
-    assert!(p.contains("SEARCH x USING INDEX expenses_spent (tenant_id=? AND spent_date>? AND spent_date<?)"), "{p}");
-    assert!(!p.contains("SCAN x") && !p.contains("SCAN j "), "{p}");
+    // All the customer's jobs, or only some (`job_ids`, `/v2`'s `project_ids`): then a range of
+    // each job's entries.
+    for (jobs, index) in [
+        (None, "time_entries_started (tenant_id=?"),
+        (Some("[\"job_1\"]"), "time_entries_job_started (tenant_id=? AND job_id=?"),
+    ] {
+        let (sql, args) = invoices::billable_entries_sql(&counted, "cus_1", jobs);
+        let p = plan(conn, &sql, &args);
+        assert!(p.contains(&format!("SEARCH te USING INDEX {index}")), "{p}");
+        assert!(!p.contains("SCAN te") && !p.contains("SCAN k") && !p.contains("SCAN j "), "{p}");
+        let mut args: Vec<Arg> =
+            ["ten_1", "2026-03-01", "2026-03-31", "USD", "cus_1"].into_iter().map(|s| Arg::Text(s.into())).collect();
+        args.push(jobs.map_or(Arg::Null, Arg::from));
+        let p = plan(conn, invoices::BILLABLE_EXPENSES, &args);
+        assert!(
+            p.contains("SEARCH x USING INDEX expenses_spent (tenant_id=? AND spent_date>? AND spent_date<?)"),
+            "{p}"
+        );
+        assert!(!p.contains("SCAN x") && !p.contains("SCAN j "), "{p}");
+    }
+    let p = plan(conn, invoices::CUSTOMER_JOBS, &["ten_1".into(), "cus_1".into(), "[\"job_1\"]".into()]);
+    assert!(p.contains("SEARCH jobs USING INDEX jobs_customer (tenant_id=? AND customer_id=?)"), "{p}");
+    assert!(!p.contains("SCAN jobs") && !p.contains("TEMP B-TREE"), "{p}");
     let free = "SELECT id FROM time_entries WHERE tenant_id = ? AND invoice_id = ?";
     let p = plan(conn, free, &[Arg::Text("ten_1".into()), Arg::Text("inv_1".into())]);
     assert!(p.contains("time_entries_invoice (tenant_id=? AND invoice_id=?)"), "{p}");
@@ -280,42 +297,6 @@ fn export_reads_are_index_range_scans() {
     }
 }
 
-/// Integer ids (SPEC §9): a number is one probe of its table's unique index, text ids are
-/// primary-key probes, a create's read-back finds its rows by id, and each table's trigger
-/// updates its new row by rowid.
-#[test]
-fn integer_id_lookups_are_index_probes() {
-    use crate::storage::harvest_ids::{self, Kind};
-    let db = Sqlite::open();
-    let conn = db.conn();
-    let no_scan = |what: &str, p: &str| assert!(!p.contains("SCAN") && !p.contains("TEMP B-TREE"), "{what}: {p}");
-    for kind in Kind::ALL {
-        let t = kind.table();
-        if let Some(sql) = harvest_ids::lookup_sql(*kind) {
-            let p = plan(conn, &sql, &[Arg::Int(1), "ten_1".into()]);
-            assert!(p.contains(&format!("SEARCH {t} USING INDEX {t}_harvest_id (harvest_id=?)")), "{t}: {p}");
-        }
-        let p = plan(conn, &harvest_ids::numbers_sql(*kind), &["[\"x_1\"]".into()]);
-        assert!(p.contains(&format!("SEARCH {t} USING INDEX sqlite_autoindex_{t}_1 (id=?)")), "{t}: {p}");
-        let assign = format!(
-            "UPDATE {t} SET harvest_id = (SELECT last FROM harvest_sequences WHERE kind = '{t}') WHERE rowid = ?"
-        );
-        let p = plan(conn, &assign, &[Arg::Int(1)]);
-        assert!(p.contains(&format!("SEARCH {t} USING INTEGER PRIMARY KEY (rowid=?)")), "{t}: {p}");
-        no_scan(t, &p);
-    }
-    let p = plan(conn, harvest_ids::ACCOUNT, &[Arg::Int(1)]);
-    assert!(p.contains("SEARCH tenants USING INDEX tenants_harvest_id (harvest_id=?)"), "{p}");
-    let p = plan(conn, &crate::storage::positions::read_back_sql(), &["ten_1".into(), "[\"pos_1\"]".into()]);
-    no_scan("positions read-back", &p.replace("SCAN json_each", ""));
-    use crate::storage::{exports::EXPORTS, tenants::DIVISIONS, time_entries::TIME_ENTRIES, workers::WORKERS};
-    for table in [&WORKERS, &TIME_ENTRIES, &DIVISIONS, &EXPORTS, &crate::storage::expenses::EXPENSES] {
-        let p = plan(conn, &crate::storage::resource::read_back_sql(table), &["ten_1".into(), "x_1".into()]);
-        assert!(p.contains("(id=?)") || p.contains("AND id=?)"), "{}: {p}", table.list.table);
-        no_scan(table.list.table, &p);
-    }
-}
-
 /// Expenses (SPEC §6): every filter of the list is a range on one of the table's indexes of
 /// migration 0008. Without days, the page is a range of the tenant's expenses in id order (no
 /// sort); with `from`/`to`, the range of those days (of one worker or job when one is asked
@@ -349,36 +330,5 @@ fn expense_filters_are_index_range_scans() {
         assert!(!p.contains("SCAN expenses"), "{query:?}: {p}");
         let days = query.get("from").is_some() || query.get("to").is_some();
         assert!(days || !p.contains("TEMP B-TREE"), "{query:?} sorts: {p}");
-    }
-}
-
-/// `/v2/expenses` (SPEC §9): with any of its filters, the page's first id is found in the
-/// tenant's `(tenant_id, harvest_id)` index of live expenses and the page is a range below it,
-/// newest first, never sorted; `updated_since` and the ceiling of later pages stay in that range.
-#[test]
-fn harvest_expense_pages_are_index_range_scans() {
-    use crate::domain::harvest::paging::PageRequest;
-    use crate::handlers::harvest::expenses::conditions;
-    use crate::storage::harvest::{page_filter, page_sql, EXPENSES};
-    let db = Sqlite::open();
-    let conn = db.conn();
-    let q = |pairs: &[(&str, &str)]| Query::new(pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect());
-    for query in [
-        q(&[]),
-        q(&[("user_id", "7"), ("is_billed", "false")]),
-        q(&[("client_id", "3"), ("from", "20260301"), ("to", "2026-03-31")]),
-        q(&[("project_id", "5"), ("is_billed", "true")]),
-    ] {
-        let cond = conditions(&query).expect("conditions");
-        let req = PageRequest { page: 3, per_page: 100, ceiling: Some(900) };
-        let (filter, args) = page_filter("ten_1", &cond, &req);
-        let mut all = args.clone();
-        all.extend(args);
-        let p = plan(conn, &page_sql(&EXPENSES, &filter, &req), &all);
-        assert!(
-            p.contains("SEARCH t USING INDEX expenses_tenant_harvest (tenant_id=? AND harvest_id<?)"),
-            "{query:?}: {p}"
-        );
-        assert!(!p.contains("SCAN t ") && !p.contains("TEMP B-TREE"), "{query:?}: {p}");
     }
 }

@@ -17,6 +17,7 @@ mod expenses;
 mod exports;
 mod harvest;
 mod harvest_expenses;
+mod harvest_invoices;
 mod idempotency;
 mod invoice_expenses;
 mod invoices;

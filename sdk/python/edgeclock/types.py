@@ -737,11 +737,120 @@ class HarvestExpenses(TypedDict, total=False):
     links: "HarvestLinks"
 
 
+class HarvestInvoice(TypedDict, total=False):
+    """An invoice in Harvest's shape."""
+
+    id: int
+    client_key: str
+    number: str
+    purchase_order: str
+    amount: float
+    due_amount: float
+    tax: None
+    tax_amount: float
+    tax2: None
+    tax2_amount: float
+    discount: None
+    discount_amount: float
+    subject: Optional[str]
+    notes: Optional[str]
+    currency: str
+    state: str
+    period_start: Optional[str]
+    period_end: Optional[str]
+    issue_date: Optional[str]
+    due_date: Optional[str]
+    payment_term: str
+    payment_options: List[str]
+    sent_at: Optional[str]
+    paid_at: Optional[str]
+    paid_date: Optional[str]
+    closed_at: Optional[str]
+    recurring_invoice_id: None
+    client: "HarvestReference"
+    estimate: None
+    retainer: None
+    creator: None
+    line_items: List["HarvestInvoiceLineItem"]
+    created_at: str
+    updated_at: str
+
+
+class HarvestInvoiceCreate(TypedDict, total=False):
+    """Body of `POST /v2/invoices`. Unknown fields are `422 unknown_field`; every invalid field is reported at once."""
+
+    client_id: int
+    number: str
+    subject: Optional[str]
+    notes: Optional[str]
+    issue_date: Optional[str]
+    due_date: Optional[str]
+    currency: Union["Currency", None]
+    line_items: Optional[List["HarvestInvoiceLineInput"]]
+    line_items_import: Union["HarvestInvoiceImport", None]
+
+
+class HarvestInvoiceExpenseImport(TypedDict, total=False):
+    """Bill the approved, billable, uninvoiced expenses of the projects spent in `[from, to]`."""
+
+    summary_type: Optional[str]
+    to: str
+    attach_receipt: Optional[bool]
+
+HarvestInvoiceImport = Any
+
+
+class HarvestInvoiceLineInput(TypedDict, total=False):
+    """An invoice line as a Harvest client writes it; `amount` is `quantity × unit_price` in minor units, rounded half to even."""
+
+    kind: str
+    description: Optional[str]
+    quantity: Optional[float]
+    unit_price: float
+    project_id: Optional[int]
+    taxed: Optional[bool]
+    taxed2: Optional[bool]
+
+
+class HarvestInvoiceLineItem(TypedDict, total=False):
+    """An invoice line in Harvest's shape."""
+
+    id: int
+    kind: str
+    description: str
+    quantity: float
+    unit_price: float
+    amount: float
+    taxed: bool
+    taxed2: bool
+    project: Optional[Dict[str, Any]]
+
+
 class HarvestInvoiceReference(TypedDict, total=False):
     """The invoice an entry or expense is on."""
 
     id: int
     number: str
+
+
+class HarvestInvoiceTimeImport(TypedDict, total=False):
+    """Bill the approved, billable, uninvoiced time of the projects in `[from, to]`."""
+
+    summary_type: Optional[str]
+    to: str
+
+
+class HarvestInvoices(TypedDict, total=False):
+    """One numbered page, newest first; `links` are absolute and keep later pages to the set the first one saw."""
+
+    invoices: List["HarvestInvoice"]
+    per_page: int
+    total_pages: int
+    total_entries: int
+    next_page: Optional[int]
+    previous_page: Optional[int]
+    page: int
+    links: "HarvestLinks"
 
 
 class HarvestLinks(TypedDict, total=False):
@@ -1078,6 +1187,7 @@ class InvoiceCreate(TypedDict, total=False):
     line_items: Optional[List["InvoiceLineInput"]]
     to: Optional[str]
     include: Union["InvoiceImportInclude", None]
+    job_ids: Optional[List[str]]
 
 
 class InvoiceImportInclude(TypedDict, total=False):

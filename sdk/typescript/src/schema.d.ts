@@ -2268,7 +2268,7 @@ export interface paths {
         put?: never;
         /**
          * Create an invoice
-         * @description Creates a `draft` invoice for `customer_id`, in the customer's `currency`, either from explicit `line_items` (each `amount` is `quantity × unit_price`, rounded half to even to the minor unit; the invoice's `amount` is their exact sum) or by import: `from`/`to` (local days, inclusive, at most 366) and `include` bill the customer's (through its jobs) approved, billable, not yet invoiced time entries whose local day is in the range — one `service` line per job and rate (the task's `default_hourly_rate`, else the job's `hourly_rate`, else 0; quantity the hours to 4 decimals, amount the summed time at the rate) — and approved, billable, not yet invoiced expenses of those jobs in the invoice's currency spent in the range, one `expense` line each. The billed entries and expenses get the invoice's id in the same atomic write, which happens only if every one of them is still billable: concurrent imports never bill anything twice, and an import with nothing left to bill is `422 validation_failed`. `number` defaults to the tenant's next `INV-000001`…; an explicit number that a live invoice has is `409`. Emits `invoice.created`. Needs `write:invoices`.
+         * @description Creates a `draft` invoice for `customer_id`, in the customer's `currency`, either from explicit `line_items` (each `amount` is `quantity × unit_price`, rounded half to even to the minor unit; the invoice's `amount` is their exact sum) or by import: `from`/`to` (local days, inclusive, at most 366) and `include` bill the customer's (through its jobs) approved, billable, not yet invoiced time entries whose local day is in the range — one `service` line per job and rate (the task's `default_hourly_rate`, else the job's `hourly_rate`, else 0; quantity the hours to 4 decimals, amount the summed time at the rate) — and approved, billable, not yet invoiced expenses of those jobs in the invoice's currency spent in the range, one `expense` line each; `job_ids` limits an import to those jobs of the customer. The billed entries and expenses get the invoice's id in the same atomic write, which happens only if every one of them is still billable: concurrent imports never bill anything twice, and an import with nothing left to bill is `422 validation_failed`. `number` defaults to the tenant's next `INV-000001`…; an explicit number that a live invoice has is `409`. Emits `invoice.created`. Needs `write:invoices`.
          */
         post: operations["createInvoice"];
         delete?: never;
@@ -2969,6 +2969,67 @@ export interface paths {
          * @description `/v1`'s seven expense categories with fixed ids 1–7 (Mileage, Meals, Lodging, Travel, Materials, Equipment, Other), all active, no unit prices; Mileage's unit is `mile`. Needs `read:expenses`.
          */
         get: operations["harvestListExpenseCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/invoices": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List invoices
+         * @description Newest first. Filters `client_id` (integer id), `state` (`draft`, `open`, `paid`, `closed`), `from`/`to` (days of `issue_date`, `YYYY-MM-DD` or `YYYYMMDD`, inclusive), `updated_since`. Money is a decimal of the invoice's currency; line kinds are `Service` (time, services) and `Product` (goods, expenses). Needs `read:invoices`.
+         */
+        get: operations["harvestListInvoices"];
+        put?: never;
+        /**
+         * Create an invoice
+         * @description A `draft` for `client_id` in the client's currency (`currency`, if sent, must be it), made by `/v1`'s create: from `line_items` (`unit_price` a decimal, rounded half to even to the minor unit), or by `line_items_import` — the client's approved, billable, not yet invoiced time (`time`) and expenses (`expenses`) of `project_ids` in `[from, to]` (one range: when both are given they must match), one `Service` line per project and rate and one `Product` line per expense whatever `summary_type` says; each billed exactly once, even under concurrent imports. Nothing left to bill is `422`. Neither: an empty draft. Needs `write:invoices`.
+         */
+        post: operations["harvestCreateInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/invoices/{invoice_id}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The invoice's integer id. Another tenant's, a deleted one's or anything else is `404`. */
+                invoice_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an invoice
+         * @description One invoice in Harvest's shape, with its line items. Needs `read:invoices`.
+         */
+        get: operations["harvestGetInvoice"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4153,12 +4214,209 @@ export interface components {
             page: number;
             links: components["schemas"]["HarvestLinks"];
         };
+        /** @description An invoice in Harvest's shape. */
+        HarvestInvoice: {
+            /** @description The object's stable integer id. */
+            id: number;
+            /** @description The invoice's `/v1` id. */
+            client_key: string;
+            number: string;
+            /** @description Always `""`. */
+            purchase_order: string;
+            /** @description The sum of the lines, a decimal of the invoice's currency. */
+            amount: number;
+            /** @description What is still owed: `0` once paid, else `amount`. */
+            due_amount: number;
+            tax: null;
+            /** @description Always `0`. */
+            tax_amount: number;
+            tax2: null;
+            /** @description Always `0`. */
+            tax2_amount: number;
+            discount: null;
+            /** @description Always `0`. */
+            discount_amount: number;
+            subject: string | null;
+            notes: string | null;
+            currency: string;
+            /** @enum {string} */
+            state: "draft" | "open" | "paid" | "closed";
+            /** @description An import's first day, `YYYY-MM-DD`. */
+            period_start: string | null;
+            /** @description An import's last day. */
+            period_end: string | null;
+            /** @description `YYYY-MM-DD`. */
+            issue_date: string | null;
+            /** @description `YYYY-MM-DD`. */
+            due_date: string | null;
+            /** @enum {string} */
+            payment_term: "custom";
+            /** @description Always empty. */
+            payment_options: string[];
+            /** @description `2026-01-05T14:00:00Z`, no fractional seconds. */
+            sent_at: string | null;
+            /** @description `2026-01-05T14:00:00Z`, no fractional seconds. */
+            paid_at: string | null;
+            /** @description The day of `paid_at` (UTC). */
+            paid_date: string | null;
+            /** @description `2026-01-05T14:00:00Z`, no fractional seconds. */
+            closed_at: string | null;
+            recurring_invoice_id: null;
+            client: components["schemas"]["HarvestReference"];
+            estimate: null;
+            retainer: null;
+            creator: null;
+            line_items: components["schemas"]["HarvestInvoiceLineItem"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description Body of `POST /v2/invoices`. Unknown fields are `422 unknown_field`; every invalid field is reported at once. */
+        HarvestInvoiceCreate: {
+            /** @description The client's (customer's) integer id. A whole number. Required. */
+            client_id: number;
+            /** @description Unique among the tenant's live invoices (`409` otherwise). Without one the next of the tenant's sequence (`INV-000001`, …); an explicit `INV-nnnnnn` moves the sequence past it. Letters, digits, `-`, `_` or `.`. `null` is refused. */
+            number?: string;
+            /** @description A title for the invoice. */
+            subject?: string | null;
+            /** @description Free text printed on the invoice. */
+            notes?: string | null;
+            /**
+             * Format: date
+             * @description `YYYY-MM-DD`; on create, today in the tenant's zone by default.
+             */
+            issue_date?: string | null;
+            /**
+             * Format: date
+             * @description `YYYY-MM-DD`.
+             */
+            due_date?: string | null;
+            /** @description The client's currency, if given (`422` otherwise: no conversions). */
+            currency?: components["schemas"]["Currency"] | null;
+            /** @description The lines (at most 500); or `line_items_import`, not both. */
+            line_items?: components["schemas"]["HarvestInvoiceLineInput"][] | null;
+            /** @description An import of the client's billable time and expenses. Replaced as a whole when sent. */
+            line_items_import?: components["schemas"]["HarvestInvoiceImport"] | null;
+        };
+        /** @description Bill the approved, billable, uninvoiced expenses of the projects spent in `[from, to]`. */
+        HarvestInvoiceExpenseImport: {
+            /**
+             * @description Accepted; lines are one per expense whatever it says.
+             * @enum {string|null}
+             */
+            summary_type?: "project" | "category" | "people" | "detailed" | null;
+            /**
+             * Format: date
+             * @description The first local day billed, `YYYY-MM-DD`. Required.
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description The last local day billed (included), at most 366 days on. Required.
+             */
+            to: string;
+            /** @description Accepted and not used. */
+            attach_receipt?: boolean | null;
+        };
+        /** @description Harvest's import: `/v1`'s import over one range. Give `time`, `expenses` or both (then with the same `from` and `to`). Give `time` or `expenses` (`time` `required` otherwise). */
+        HarvestInvoiceImport: {
+            /** @description The client's projects to bill (at most 100). Required. */
+            project_ids: number[];
+            /** @description Replaced as a whole when sent. */
+            time?: components["schemas"]["HarvestInvoiceTimeImport"] | null;
+            /** @description Replaced as a whole when sent. */
+            expenses?: components["schemas"]["HarvestInvoiceExpenseImport"] | null;
+        } & ({
+            time: components["schemas"]["HarvestInvoiceTimeImport"];
+        } | {
+            expenses: components["schemas"]["HarvestInvoiceExpenseImport"];
+        });
+        /** @description An invoice line as a Harvest client writes it; `amount` is `quantity × unit_price` in minor units, rounded half to even. */
+        HarvestInvoiceLineInput: {
+            /**
+             * @description `Service` or `Product` (`/v1`'s `service` and `product`). Required.
+             * @enum {string}
+             */
+            kind: "Service" | "Product";
+            /** @description What the line bills; the kind's name when absent. */
+            description?: string | null;
+            /** @description Default 1; at most 4 decimals. */
+            quantity?: number | null;
+            /** @description A decimal of the invoice's currency, rounded half to even to its minor unit. Required. */
+            unit_price: number;
+            /** @description The project's integer id; `0` or `null`: none. A whole number. */
+            project_id?: number | null;
+            /** @description Only `false`: edgeclock's invoices carry no taxes. */
+            taxed?: boolean | null;
+            /** @description Only `false`. */
+            taxed2?: boolean | null;
+        };
+        /** @description An invoice line in Harvest's shape. */
+        HarvestInvoiceLineItem: {
+            /** @description The line's place on the invoice, from 1. */
+            id: number;
+            /**
+             * @description `Service` for time and services, `Product` for goods and expenses.
+             * @enum {string}
+             */
+            kind: "Service" | "Product";
+            description: string;
+            /** @description Up to 4 decimals (hours for time). */
+            quantity: number;
+            /** @description A decimal of the invoice's currency. */
+            unit_price: number;
+            /** @description `quantity × unit_price`, rounded half to even to the minor unit. */
+            amount: number;
+            taxed: boolean;
+            taxed2: boolean;
+            /** @description The line's project. */
+            project: {
+                /** @description The object's stable integer id. */
+                id: number;
+                name: string;
+                code: null;
+            } | null;
+        };
         /** @description The invoice an entry or expense is on. */
         HarvestInvoiceReference: {
             /** @description The object's stable integer id. */
             id: number;
             /** @description The invoice's number. */
             number: string;
+        };
+        /** @description Bill the approved, billable, uninvoiced time of the projects in `[from, to]`. */
+        HarvestInvoiceTimeImport: {
+            /**
+             * @description Accepted; lines are one per project and rate whatever it says.
+             * @enum {string|null}
+             */
+            summary_type?: "project" | "task" | "people" | "detailed" | null;
+            /**
+             * Format: date
+             * @description The first local day billed, `YYYY-MM-DD`. Required.
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description The last local day billed (included), at most 366 days on. Required.
+             */
+            to: string;
+        };
+        /** @description One numbered page, newest first; `links` are absolute and keep later pages to the set the first one saw. */
+        HarvestInvoices: {
+            invoices: components["schemas"]["HarvestInvoice"][];
+            /** @description 1–2000 (`per_page`, default 100). */
+            per_page: number;
+            /** @description At least 1. */
+            total_pages: number;
+            total_entries: number;
+            /** @description `null` on the last page. */
+            next_page: number | null;
+            /** @description `null` on the first page. */
+            previous_page: number | null;
+            page: number;
+            links: components["schemas"]["HarvestLinks"];
         };
         /** @description Absolute URLs of the list's pages. */
         HarvestLinks: {
@@ -4608,6 +4866,8 @@ export interface components {
             to?: string | null;
             /** @description Import: what to bill. Replaced as a whole when sent. */
             include?: components["schemas"]["InvoiceImportInclude"] | null;
+            /** @description Import: bill only these jobs of the customer (at most 100; all of its jobs when absent). Each must be a live job of the customer (`422` `not_found` otherwise). */
+            job_ids?: string[] | null;
         };
         /** @description What an import bills; both by default. */
         InvoiceImportInclude: {
@@ -6856,7 +7116,15 @@ export type SchemaHarvestExpenseCreate = components['schemas']['HarvestExpenseCr
 export type SchemaHarvestExpenseProject = components['schemas']['HarvestExpenseProject'];
 export type SchemaHarvestExpenseUpdate = components['schemas']['HarvestExpenseUpdate'];
 export type SchemaHarvestExpenses = components['schemas']['HarvestExpenses'];
+export type SchemaHarvestInvoice = components['schemas']['HarvestInvoice'];
+export type SchemaHarvestInvoiceCreate = components['schemas']['HarvestInvoiceCreate'];
+export type SchemaHarvestInvoiceExpenseImport = components['schemas']['HarvestInvoiceExpenseImport'];
+export type SchemaHarvestInvoiceImport = components['schemas']['HarvestInvoiceImport'];
+export type SchemaHarvestInvoiceLineInput = components['schemas']['HarvestInvoiceLineInput'];
+export type SchemaHarvestInvoiceLineItem = components['schemas']['HarvestInvoiceLineItem'];
 export type SchemaHarvestInvoiceReference = components['schemas']['HarvestInvoiceReference'];
+export type SchemaHarvestInvoiceTimeImport = components['schemas']['HarvestInvoiceTimeImport'];
+export type SchemaHarvestInvoices = components['schemas']['HarvestInvoices'];
 export type SchemaHarvestLinks = components['schemas']['HarvestLinks'];
 export type SchemaHarvestProject = components['schemas']['HarvestProject'];
 export type SchemaHarvestProjects = components['schemas']['HarvestProjects'];
@@ -14965,6 +15233,162 @@ export interface operations {
             401: components["responses"]["HarvestUnauthorized"];
             403: components["responses"]["HarvestForbidden"];
             422: components["responses"]["HarvestBadRequestOrValidationFailed"];
+            429: components["responses"]["HarvestRateLimited"];
+            500: components["responses"]["HarvestInternal"];
+        };
+    };
+    harvestListInvoices: {
+        parameters: {
+            query?: {
+                /** @description The page, from 1. Malformed is `400`. */
+                page?: number;
+                /** @description 1–2000, default 100. Malformed is `400`. */
+                per_page?: number;
+                /** @description Only objects updated at or after this ISO 8601 date-time (or date). Malformed is `400`. */
+                updated_since?: components["schemas"]["Instant"];
+                /** @description Set by the list's own links: keeps later pages to the set the first one saw. Malformed is `400`. */
+                ceiling?: number;
+                /** @description Only this client's invoices. Malformed is `400`. */
+                client_id?: number;
+                /** @description Only invoices in this state. Malformed is `400`. */
+                state?: "draft" | "open" | "paid" | "closed";
+                /** @description Only invoices issued from this day on (`YYYY-MM-DD`; `YYYYMMDD` is accepted too). Malformed is `400`. */
+                from?: string;
+                /** @description Only invoices issued up to this day (included). Malformed is `400`. */
+                to?: string;
+            };
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The `HarvestInvoices`. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HarvestInvoices"];
+                };
+            };
+            401: components["responses"]["HarvestUnauthorized"];
+            403: components["responses"]["HarvestForbidden"];
+            422: components["responses"]["HarvestBadRequestOrValidationFailed"];
+            429: components["responses"]["HarvestRateLimited"];
+            500: components["responses"]["HarvestInternal"];
+        };
+    };
+    harvestCreateInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+                /** @description Makes this write safe to retry: 1–255 visible ASCII characters (else `400`), scoped to the API key. Within 24 h a repeat with the same method, path and body gets the stored response (`X-Idempotency-Hit: true`) and does nothing again; a different request with the same key is `422 idempotency_key_reused`; a repeat while the first is running is `409 conflict` with `Retry-After: 1`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HarvestInvoiceCreate"];
+            };
+        };
+        responses: {
+            /** @description The new `HarvestInvoice`. */
+            201: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+                    "X-Idempotency-Hit"?: "true";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HarvestInvoice"];
+                };
+            };
+            401: components["responses"]["HarvestUnauthorized"];
+            403: components["responses"]["HarvestForbidden"];
+            413: components["responses"]["HarvestPayloadTooLarge"];
+            415: components["responses"]["HarvestUnsupportedMediaType"];
+            422: components["responses"]["HarvestBadRequestOrValidationFailedOrConflictOrIdempotencyKeyReused"];
+            429: components["responses"]["HarvestRateLimited"];
+            500: components["responses"]["HarvestInternal"];
+        };
+    };
+    harvestGetInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Vendor keys only: the tenant (`ten_…`) to act for, which must have an active partnership with the vendor (else `403`); required for a vendor key on every key route but `GET /v1/me`. Tenant keys ignore it. */
+                "Edgeclock-Tenant-Id"?: string;
+                /** @description Language of error messages: `en` (default), `es`, `fr` or `de`, with quality values; anything else falls back to English. The choice is echoed in `Content-Language`. */
+                "Accept-Language"?: string;
+                /** @description Your own id for this request, echoed in the `X-Request-Id` response header and `request_id` if it is 1–64 visible ASCII characters (0x21–0x7E); any other value is ignored (never refused) and a `req_…` id is generated instead. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                /** @description The invoice's integer id. Another tenant's, a deleted one's or anything else is `404`. */
+                invoice_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The `HarvestInvoice`. */
+            200: {
+                headers: {
+                    /** @description The language of any messages in the body. */
+                    "Content-Language"?: "en" | "es" | "fr" | "de";
+                    /** @description Requests the key may make in its per-minute window. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the current per-minute window. */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description When the per-minute window starts over, in unix seconds. */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description The request's id: the client's `X-Request-Id` if acceptable, else a generated `req_…`. Equals `request_id` in the body. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HarvestInvoice"];
+                };
+            };
+            401: components["responses"]["HarvestUnauthorized"];
+            403: components["responses"]["HarvestForbidden"];
+            404: components["responses"]["HarvestNotFound"];
             429: components["responses"]["HarvestRateLimited"];
             500: components["responses"]["HarvestInternal"];
         };

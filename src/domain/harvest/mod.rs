@@ -6,6 +6,8 @@
 
 pub mod entries;
 pub mod expenses;
+pub mod invoice_body;
+pub mod invoices;
 pub mod paging;
 pub mod wire;
 

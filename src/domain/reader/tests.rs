@@ -117,3 +117,17 @@ fn names_are_a_non_empty_list_of_known_values() {
     assert_eq!(code(json!({"events": "a"})), FieldCode::WrongType);
     assert_eq!(code(json!({})), FieldCode::Required);
 }
+
+#[test]
+fn int_lists_are_integer_ids() {
+    const INTS: &[FieldDef] = &[required("project_ids", Kind::IntList(3))];
+    let c = parse(&json!({"project_ids": [7, 3, 7]}), INTS, &[], true).unwrap();
+    assert_eq!(c.text("project_ids"), Some("[7,3]"));
+    let code = |v: Value| parse(&v, INTS, &[], true).unwrap_err().details[0].code;
+    assert_eq!(code(json!({"project_ids": []})), FieldCode::OutOfRange);
+    assert_eq!(code(json!({"project_ids": [1, 2, 3, 4]})), FieldCode::OutOfRange);
+    for bad in [json!([0]), json!([-1]), json!([1.5]), json!(["7"]), json!([9_007_199_254_740_992_i64])] {
+        assert_eq!(code(json!({ "project_ids": bad })), FieldCode::Invalid, "{bad}");
+    }
+    assert_eq!(code(json!({"project_ids": 7})), FieldCode::WrongType);
+}

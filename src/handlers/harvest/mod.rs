@@ -5,6 +5,7 @@
 pub mod account;
 pub mod catalog;
 pub mod expenses;
+pub mod invoices;
 pub mod reports;
 pub mod time_entries;
 

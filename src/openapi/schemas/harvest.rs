@@ -166,6 +166,7 @@ pub fn add(reg: &mut Registry) {
     reg.add("HarvestEmpty", object("Nothing: `{}`."));
     entries(reg);
     super::harvest_expenses::add(reg);
+    super::harvest_invoices::add(reg);
     reports(reg);
 }
 

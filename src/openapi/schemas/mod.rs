@@ -8,6 +8,7 @@ mod deliveries;
 mod expenses;
 mod harvest;
 mod harvest_expenses;
+mod harvest_invoices;
 mod invoices;
 mod positions;
 mod reports;
