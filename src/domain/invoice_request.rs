@@ -54,8 +54,14 @@ pub const DESCRIPTIVE: [FieldDef; 5] = [
     field("due_date", Kind::Date).doc("`YYYY-MM-DD`."),
 ];
 
-const LINE_ITEMS: FieldDef = field("line_items", Kind::List(&LINE, MAX_LINES))
-    .doc("The lines, at most 500. On create, give these or `from`/`to` (an import), not both.");
+const LINE_ITEMS: FieldDef = field("line_items", Kind::List(&LINE, MAX_LINES)).doc(
+    "The lines, at most 500. Give these or `from`/`to` (an import), not both; neither makes an empty draft, to fill \
+     with `PATCH`.",
+);
+
+/// `line_items` on an edit: replaced as a whole, never cleared (`[]` empties them).
+const EDIT_LINE_ITEMS: FieldDef =
+    not_null("line_items", Kind::List(&LINE, MAX_LINES)).doc("The new lines, at most 500, replacing the old ones.");
 
 /// What `POST /v1/invoices` reads.
 pub const CREATE: &[FieldDef] = &[
@@ -80,7 +86,7 @@ pub const MAX_JOBS: usize = 100;
 
 /// What `PATCH /v1/invoices/{id}` reads (drafts only).
 pub const EDIT: &[FieldDef] =
-    &[DESCRIPTIVE[0], DESCRIPTIVE[1], DESCRIPTIVE[2], DESCRIPTIVE[3], DESCRIPTIVE[4], LINE_ITEMS];
+    &[DESCRIPTIVE[0], DESCRIPTIVE[1], DESCRIPTIVE[2], DESCRIPTIVE[3], DESCRIPTIVE[4], EDIT_LINE_ITEMS];
 
 const CREATE_RULES: &[Rule] = &[Rule::Requires("from", "to"), Rule::Requires("to", "from")];
 
@@ -145,12 +151,11 @@ pub fn parse_create(body: &Value) -> ApiResult<NewInvoice> {
             let jobs = cols.text("job_ids").and_then(|j| serde_json::from_str(j).ok());
             Some(Billing::Import { from, to, time: include.0, expenses: include.1, jobs })
         }
-        (None, None) => {
-            if !f.has_error("line_items") && !f.has_error("from") && !f.has_error("to") {
-                f.fail("line_items", FieldCode::Required);
-            }
-            None
+        // Neither: an empty draft (unless `line_items`, `from` or `to` failed already).
+        (None, None) if !f.has_error("line_items") && !f.has_error("from") && !f.has_error("to") => {
+            Some(Billing::Lines(Vec::new()))
         }
+        (None, None) => None,
     };
     for import_only in ["include", "job_ids"] {
         if cols.is_set(import_only) && !cols.is_set("from") {
@@ -171,9 +176,6 @@ pub fn parse_create(body: &Value) -> ApiResult<NewInvoice> {
 pub fn parse_edit(body: &Value) -> ApiResult<(Columns, Option<Vec<Line>>)> {
     let (mut cols, mut f) = reader::read_body(body, EDIT, &[], &[], false);
     let lines = lines_of(&cols, &mut f);
-    if body.get("line_items").is_some_and(Value::is_null) {
-        f.fail("line_items", FieldCode::Required);
-    }
     f.finish()?;
     cols.values.retain(|(c, _)| *c != "line_items");
     cols.nested.clear();
@@ -233,10 +235,8 @@ mod tests {
         assert_eq!(fields(e), [("to".to_string(), "out_of_range")]);
         let both = json!({"customer_id": cus, "from": "2026-03-01", "to": "2026-03-02", "line_items": []});
         assert_eq!(fields(parse_create(&both).unwrap_err()), [("from".to_string(), "not_allowed")]);
-        assert_eq!(
-            fields(parse_create(&json!({"customer_id": cus})).unwrap_err()),
-            [("line_items".to_string(), "required")]
-        );
+        let empty = parse_create(&json!({"customer_id": cus})).unwrap();
+        assert_eq!(empty.billing, Billing::Lines(Vec::new()), "neither lines nor a range: an empty draft");
         let inc = json!({"customer_id": cus, "line_items": [], "include": {"time": true}});
         assert_eq!(fields(parse_create(&inc).unwrap_err()), [("include".to_string(), "not_allowed")]);
     }

@@ -258,7 +258,12 @@ fn ids_of(items: &[Value], prefix: &str) -> Option<Vec<String>> {
 fn ints_of(items: &[Value]) -> Option<Vec<i64>> {
     let mut out: Vec<i64> = Vec::with_capacity(items.len());
     for item in items {
-        let n = item.as_i64().filter(|n| (1..=MAX_INT_ID).contains(n))?;
+        // A JSON number with a zero fraction (`7.0`) is an integer too, as JSON Schema says.
+        let n = item.as_i64().or_else(|| {
+            let x = item.as_f64().filter(|x| x.fract() == 0.0 && (1.0..=MAX_INT_ID as f64).contains(x))?;
+            Some(x as i64)
+        });
+        let n = n.filter(|n| (1..=MAX_INT_ID).contains(n))?;
         if !out.contains(&n) {
             out.push(n);
         }

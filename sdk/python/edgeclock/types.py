@@ -1238,7 +1238,7 @@ class InvoiceUpdate(TypedDict, total=False):
     notes: Optional[str]
     issue_date: Optional[str]
     due_date: Optional[str]
-    line_items: Optional[List["InvoiceLineInput"]]
+    line_items: List["InvoiceLineInput"]
 
 
 class Job(TypedDict, total=False):

@@ -4852,7 +4852,7 @@ export interface components {
              * @description `YYYY-MM-DD`.
              */
             due_date?: string | null;
-            /** @description The lines, at most 500. On create, give these or `from`/`to` (an import), not both. */
+            /** @description The lines, at most 500. Give these or `from`/`to` (an import), not both; neither makes an empty draft, to fill with `PATCH`. */
             line_items?: components["schemas"]["InvoiceLineInput"][] | null;
             /**
              * Format: date
@@ -4938,8 +4938,8 @@ export interface components {
              * @description `YYYY-MM-DD`. `null` clears it.
              */
             due_date?: string | null;
-            /** @description The lines, at most 500. On create, give these or `from`/`to` (an import), not both. `null` clears it. */
-            line_items?: components["schemas"]["InvoiceLineInput"][] | null;
+            /** @description The new lines, at most 500, replacing the old ones. Cannot be cleared (`null` is `required`). */
+            line_items?: components["schemas"]["InvoiceLineInput"][];
         };
         /** @description A piece of work, as listed (lists carry no `budget_used`; the detail does). */
         Job: {

@@ -123,6 +123,8 @@ fn int_lists_are_integer_ids() {
     const INTS: &[FieldDef] = &[required("project_ids", Kind::IntList(3))];
     let c = parse(&json!({"project_ids": [7, 3, 7]}), INTS, &[], true).unwrap();
     assert_eq!(c.text("project_ids"), Some("[7,3]"));
+    let c = parse(&json!({"project_ids": [7.0, 3]}), INTS, &[], true).unwrap();
+    assert_eq!(c.text("project_ids"), Some("[7,3]"), "a zero fraction is an integer (JSON Schema)");
     let code = |v: Value| parse(&v, INTS, &[], true).unwrap_err().details[0].code;
     assert_eq!(code(json!({"project_ids": []})), FieldCode::OutOfRange);
     assert_eq!(code(json!({"project_ids": [1, 2, 3, 4]})), FieldCode::OutOfRange);

@@ -29,7 +29,7 @@ use crate::storage::harvest_ids::{self, Kind};
 
 const MAX_ID: i64 = harvest_ids::MAX;
 /// `total_cost` in units: at most [`MAX_AMOUNT`] minor units of a two-decimal currency.
-const MAX_COST: f64 = MAX_AMOUNT as f64;
+const MAX_COST: f64 = (MAX_AMOUNT / 100) as f64;
 
 /// The fields of a Harvest expense body (`user_id` and the rest required on create).
 const fn body_fields(user: FieldDef, category: FieldDef, date: FieldDef, cost: FieldDef) -> [FieldDef; 8] {
