@@ -50,6 +50,23 @@ pub fn harvest_id() -> RefOr<Schema> {
 }
 
 /// `X` as the API writes instants.
+/// The approval fields time entries and expenses share (SPEC §6): when, by which key, and the
+/// last rejection's note.
+pub fn approval(o: dsl::Obj) -> dsl::Obj {
+    o.prop(
+        "approved_at",
+        dsl::or_null(describe(dsl::date_time(), "When it was approved; `null` unless `approved`.").build()),
+    )
+    .prop(
+        "approved_by",
+        dsl::or_null(describe(dsl::id("key"), "The key that approved it; `null` unless `approved`.").build()),
+    )
+    .prop(
+        "rejection_note",
+        dsl::or_null(describe(dsl::string().max_length(Some(2000)), "The note of the last rejection.").build()),
+    )
+}
+
 pub fn instant(description: &str) -> RefOr<Schema> {
     describe(date_time(), description).into()
 }

@@ -6,6 +6,7 @@ use super::super::dsl::{
     self, amount, array, count, date, describe, id, integer, object, one_of, or_null, reference, string, Obj,
 };
 use super::super::fields::read_props;
+use super::common::approval;
 use super::common::instant;
 use super::work::resource;
 use super::Registry;
@@ -23,37 +24,27 @@ fn entry(reg: &mut Registry) {
          entries never overlap; a running entry (`ended_at: null`) reaches to the end of time.",
         time_entries::ENTRY,
         |o| {
-            o.prop(
-                "hours",
-                or_null(
-                    describe(amount(), "Worked hours (breaks excluded), to 2 decimals; `null` while running.").build(),
-                ),
-            )
-            .prop("is_running", describe(dsl::boolean(), "Whether `ended_at` is `null`."))
-            .prop(
-                "status",
-                describe(
-                    one_of(EntryStatus::NAMES),
-                    "Approval state; new entries are `pending`. `approved` entries are locked until un-approved.",
-                ),
-            )
-            .prop(
-                "outside_fence",
-                describe(dsl::boolean(), "Whether `clock_in_location` is outside the applicable geofence."),
-            )
-            .prop(
-                "approved_at",
-                or_null(describe(dsl::date_time(), "When it was approved; `null` unless `approved`.").build()),
-            )
-            .prop(
-                "approved_by",
-                or_null(describe(id("key"), "The key that approved it; `null` unless `approved`.").build()),
-            )
-            .prop(
-                "rejection_note",
-                or_null(describe(string().max_length(Some(2000)), "The note of the last rejection.").build()),
-            )
-            .prop(
+            let o = o
+                .prop(
+                    "hours",
+                    or_null(
+                        describe(amount(), "Worked hours (breaks excluded), to 2 decimals; `null` while running.")
+                            .build(),
+                    ),
+                )
+                .prop("is_running", describe(dsl::boolean(), "Whether `ended_at` is `null`."))
+                .prop(
+                    "status",
+                    describe(
+                        one_of(EntryStatus::NAMES),
+                        "Approval state; new entries are `pending`. `approved` entries are locked until un-approved.",
+                    ),
+                )
+                .prop(
+                    "outside_fence",
+                    describe(dsl::boolean(), "Whether `clock_in_location` is outside the applicable geofence."),
+                );
+            approval(o).prop(
                 "invoice_id",
                 or_null(
                     describe(
