@@ -114,6 +114,13 @@ impl Req {
     }
 }
 
+/// Now plus `offset_ms`, as a client would send an instant: RFC 3339 in UTC with milliseconds.
+pub fn instant_in(offset_ms: i64) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let at = chrono::DateTime::from_timestamp_millis(now + offset_ms).expect("a representable instant");
+    at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
 /// A fresh tenant made through the operator API, with its owner key.
 pub struct Tenant {
     pub id: String,

@@ -210,7 +210,7 @@ fn refused_callers_get_exactly_401_or_403() {
     let revoked = a.post("/v1/api-keys", json!({"scopes": "read-write"})).expect(201).data().clone();
     a.delete(&format!("/v1/api-keys/{}", revoked["id"].as_str().unwrap())).expect(200);
     let revoked = revoked["key"].as_str().unwrap().to_string();
-    let expired = a.mint(json!({"scopes": "read-write", "expires_at": crate::keys::chrono_like_in(3)}));
+    let expired = a.mint(json!({"scopes": "read-write", "expires_at": crate::client::instant_in(3_000)}));
     let tasks_only = a.mint(json!({"scopes": ["read:tasks", "write:tasks"]}));
     std::thread::sleep(std::time::Duration::from_millis(3_600));
 

@@ -119,30 +119,11 @@ fn a_key_can_revoke_itself() {
 #[test]
 fn expired_keys_are_401() {
     let t = tenant();
-    let soon = chrono_like_in(3);
+    let soon = crate::client::instant_in(3_000);
     let k = t.mint(json!({"scopes": "read-only", "expires_at": soon}));
     req("GET", "/v1/me").key(&k).send().expect(200);
     std::thread::sleep(std::time::Duration::from_millis(4_200));
     req("GET", "/v1/me").key(&k).send().expect_error(401, "unauthorized");
-}
-
-/// An RFC 3339 instant `secs` seconds from now.
-pub fn chrono_like_in(secs: u64) -> String {
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + secs;
-    let days = t / 86_400;
-    let (h, m, s) = ((t % 86_400) / 3600, (t % 3600) / 60, t % 60);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let mo = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if mo <= 2 { y + 1 } else { y };
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{m:02}:{s:02}Z")
 }
 
 #[test]

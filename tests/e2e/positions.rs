@@ -7,40 +7,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::client::{req, tenant, tenant_with, Tenant};
+use crate::client::{instant_in, req, tenant, tenant_with, Tenant};
 use crate::harness::LIVE_DELAY_SECONDS;
 use crate::live_stream::{self, sse, Stream};
 
 const LIFE: Duration = Duration::from_secs(40);
-
-/// Now plus `offset_ms`, as a client would send it.
-pub fn stamp(offset_ms: i64) -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
-    chrono_like(now + offset_ms)
-}
-
-/// RFC 3339 UTC with milliseconds for a unix time in ms (no date crate in the suite).
-fn chrono_like(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        ms.rem_euclid(1000)
-    )
-}
 
 struct Crew {
     t: Tenant,
@@ -75,7 +46,7 @@ fn open(t: &Tenant, query: &str) -> Stream {
 fn a_position_is_held_for_the_delay_and_never_released_early() {
     let c = crew(tenant());
     let stream = open(&c.t, "");
-    let recorded_at = stamp(0);
+    let recorded_at = instant_in(0);
     let sent = Instant::now();
     let id = record(&c.t, &c.worker, &recorded_at);
     let e = stream.position_within(Duration::from_secs(LIVE_DELAY_SECONDS + 10)).expect("released after the delay");
@@ -100,7 +71,7 @@ fn a_back_dated_position_is_released_at_once_over_sse_and_websocket() {
     let nobody = format!("wkr_{}", "f".repeat(32));
     let ws_filtered = live_stream::websocket(&format!("/v1/positions/live?worker_ids={nobody}"), &c.t.key);
     let sent = Instant::now();
-    let id = record(&c.t, &c.worker, &stamp(-10 * 60_000));
+    let id = record(&c.t, &c.worker, &instant_in(-10 * 60_000));
     let e = sse_stream.position_within(Duration::from_secs(5)).expect("SSE gets it at once");
     assert_eq!(e.id.as_deref(), Some(id.as_str()));
     // Well before the 3 s delay a position recorded now would wait.
@@ -113,7 +84,7 @@ fn a_back_dated_position_is_released_at_once_over_sse_and_websocket() {
 #[test]
 fn last_event_id_resumes_after_that_position() {
     let c = crew(tenant());
-    let ids: Vec<String> = (0..3).map(|n| record(&c.t, &c.worker, &stamp(-600_000 + n * 1000))).collect();
+    let ids: Vec<String> = (0..3).map(|n| record(&c.t, &c.worker, &instant_in(-600_000 + n * 1000))).collect();
     // Wait until all three are released (the stream shows them when they are).
     let first = open(&c.t, "");
     let auth = format!("Bearer {}", c.t.key);
@@ -143,8 +114,8 @@ fn filters_narrow_each_connection_and_tenants_never_see_each_other() {
     let by_site = open(&c.t, &format!("?site_ids={other_site}"));
     let stranger = crew(tenant());
     let theirs = open(&stranger.t, "");
-    let mine = record(&c.t, &c.worker, &stamp(-120_000));
-    let his = record(&c.t, &second, &stamp(-120_000));
+    let mine = record(&c.t, &c.worker, &instant_in(-120_000));
+    let his = record(&c.t, &second, &instant_in(-120_000));
     let ids = |s: &Stream| -> Vec<String> {
         s.positions_during(Duration::from_secs(2)).iter().filter_map(|e| e.id.clone()).collect()
     };
@@ -172,19 +143,21 @@ fn embed_tokens_are_read_only_narrowed_and_expire() {
     let context = context.json();
     let workers: Vec<&str> = context["workers"].as_array().unwrap().iter().map(|w| w["id"].as_str().unwrap()).collect();
     assert_eq!(workers, [c.worker.as_str()], "the map names only the token's workers");
-    let mine = record(&c.t, &c.worker, &stamp(-120_000));
-    record(&c.t, &other, &stamp(-120_000));
+    let mine = record(&c.t, &c.worker, &instant_in(-120_000));
+    record(&c.t, &other, &instant_in(-120_000));
     let got: Vec<String> =
         stream.positions_during(Duration::from_secs(2)).iter().filter_map(|e| e.id.clone()).collect();
     assert_eq!(got, [mine], "a token never widens to other workers");
     // Asking for more than the token allows gets nothing more.
     let wider = sse(&format!("/v1/positions/live?token={token}&worker_ids={other}"), &[], LIFE).unwrap();
-    record(&c.t, &other, &stamp(-60_000));
+    record(&c.t, &other, &instant_in(-60_000));
     assert!(wider.positions_during(Duration::from_millis(1500)).is_empty());
 
     // Only the live stream takes a token, and only an intact one that has not expired.
     req("GET", &format!("/v1/positions?token={token}")).send().expect_error(401, "unauthorized");
-    let tampered = format!("{}A", &token[..token.len() - 1]);
+    // The last character changed (to one it is not: a token ending in `A` would otherwise stay intact).
+    let last = if token.ends_with('A') { 'B' } else { 'A' };
+    let tampered = format!("{}{last}", &token[..token.len() - 1]);
     let refused = sse(&format!("/v1/positions/live?token={tampered}"), &[], LIFE).err().expect("refused");
     assert_eq!((refused.status, refused.body["error"]["code"].as_str()), (401, Some("unauthorized")));
     let short = c.t.post("/v1/positions/embed-tokens", json!({"ttl_seconds": 1})).expect(201);
@@ -198,7 +171,7 @@ fn embed_tokens_are_read_only_narrowed_and_expire() {
 fn only_enterprise_tenants_stream() {
     let standard = crew(tenant_with(json!({"name": "Small Co", "tier": "standard", "timezone": "UTC"})));
     // Recording and history are for every plan.
-    let id = record(&standard.t, &standard.worker, &stamp(-1000));
+    let id = record(&standard.t, &standard.worker, &instant_in(-1000));
     assert_eq!(standard.t.get("/v1/positions").expect(200).data()[0]["id"], id.as_str());
     // A standard key may make 5 requests a second; let the window pass.
     std::thread::sleep(Duration::from_millis(1100));
@@ -212,21 +185,21 @@ fn only_enterprise_tenants_stream() {
 fn bad_input_is_a_422_naming_the_field() {
     let c = crew(tenant());
     let fields = |body: Value| c.t.post("/v1/positions", body).expect_error(422, "validation_failed").detail_fields();
-    let mut p = position(&c.worker, &stamp(0));
+    let mut p = position(&c.worker, &instant_in(0));
     p["latitude"] = json!(90.01);
     p["longitude"] = json!(-180.5);
     p["accuracy_m"] = json!(-1);
     assert_eq!(fields(p), ["latitude", "longitude", "accuracy_m"]);
-    assert_eq!(fields(position(&c.worker, &stamp(6 * 60_000))), ["recorded_at"]);
+    assert_eq!(fields(position(&c.worker, &instant_in(6 * 60_000))), ["recorded_at"]);
     let r = c.t.post("/v1/positions", position(&c.worker, "yesterday")).expect(422);
     assert_eq!(r.body["error"]["details"][0]["code"], "invalid");
     let unknown = format!("wkr_{}", "0".repeat(32));
-    let r = c.t.post("/v1/positions", position(&unknown, &stamp(0))).expect(422);
+    let r = c.t.post("/v1/positions", position(&unknown, &instant_in(0))).expect(422);
     assert_eq!(r.body["error"]["details"][0]["code"], "not_found");
     c.t.patch(&format!("/v1/workers/{}/status", c.worker), json!({"status": "inactive"})).expect(200);
-    let r = c.t.post("/v1/positions", position(&c.worker, &stamp(0))).expect(422);
+    let r = c.t.post("/v1/positions", position(&c.worker, &instant_in(0))).expect(422);
     assert_eq!(r.body["error"]["details"][0]["code"], "inactive");
-    let too_many: Vec<Value> = (0..501).map(|_| position(&c.worker, &stamp(0))).collect();
+    let too_many: Vec<Value> = (0..501).map(|_| position(&c.worker, &instant_in(0))).collect();
     assert_eq!(fields(json!({ "positions": too_many })), ["positions"]);
     let r = c.t.post("/v1/positions/embed-tokens", json!({"ttl_seconds": 86_401, "worker_ids": [unknown]})).expect(422);
     assert_eq!(r.detail_fields(), ["ttl_seconds"]);
@@ -242,10 +215,10 @@ fn bad_input_is_a_422_naming_the_field() {
 #[test]
 fn a_batch_answers_per_item_and_history_keeps_ninety_days() {
     let c = crew(tenant());
-    let old = stamp(-91 * 86_400_000);
+    let old = instant_in(-91 * 86_400_000);
     let body = json!({"positions": [
-        position(&c.worker, &stamp(-5000)),
-        {"worker_id": c.worker, "latitude": 100, "longitude": 0, "recorded_at": stamp(0)},
+        position(&c.worker, &instant_in(-5000)),
+        {"worker_id": c.worker, "latitude": 100, "longitude": 0, "recorded_at": instant_in(0)},
         position(&c.worker, &old),
     ]});
     let r = c.t.post("/v1/positions", body).expect(207);

@@ -58,5 +58,5 @@ fn a_restart_loses_no_waiting_position_and_keeps_the_resume_ring() {
 
 /// Now, as RFC 3339 UTC with milliseconds.
 fn now_rfc3339() -> String {
-    crate::positions::stamp(0)
+    crate::client::instant_in(0)
 }
