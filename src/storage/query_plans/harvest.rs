@@ -80,7 +80,7 @@ fn harvest_expense_and_invoice_pages_are_index_range_scans() {
     ];
     for (resource, conditions, queries, index) in cases {
         for query in queries {
-            let cond = conditions(&query).expect("conditions");
+            let cond = conditions(&query).expect("conditions"); // ok: native test
             let req = PageRequest { page: 3, per_page: 100, ceiling: Some(900) };
             let (filter, args) = page_filter("ten_1", &cond, &req);
             let mut all = args.clone();

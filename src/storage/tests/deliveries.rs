@@ -158,8 +158,8 @@ fn slack_endpoints_get_text_from_their_template() {
     fx.exec("UPDATE workers SET site_id = ? WHERE id = ?", [site.as_str().into(), w.as_str().into()]);
     fx.fan_out();
     let made = fx.deliveries();
-    let text = |id: &str| made.iter().find(|d| d.0 == id).map(|d| d.2.clone()).unwrap();
-    let plain_text = text(&plain)["text"].as_str().unwrap().to_string();
+    let text = |id: &str| made.iter().find(|d| d.0 == id).map(|d| d.2.clone()).unwrap(); // ok: native test
+    let plain_text = text(&plain)["text"].as_str().unwrap().to_string(); // ok: native test
     assert!(plain_text.starts_with("worker.created: Ada Lovelace at Depot ("), "{plain_text}");
     assert!(plain_text.ends_with("Z)"), "UTC tenant: {plain_text}");
     assert_eq!(text(&custom), json!({"text": "Ada Lovelace joined Depot {nope}"}));
@@ -170,20 +170,22 @@ fn an_attempt_is_claimed_once_and_recorded_once() {
     let fx = Fx::new();
     fx.endpoint(r#"["*"]"#, None, "json", None);
     fx.worker();
-    let id = fx.fan_out().pop().unwrap();
-    let claimed = fx.claim(&id).expect("due at once");
+    let id = fx.fan_out().pop().unwrap(); // ok: native test
+    let claimed = fx.claim(&id).expect("due at once"); // ok: native test
     assert_eq!(claimed.attempt_count, 0);
     assert!(fx.claim(&id).is_none(), "held by the first claim");
     let next = fx.tick() + 60_000;
     let recorded = |c: &Claimed, status| {
-        block_on(deliveries::record_attempt(&fx.db, c, &failed_attempt(), status, Some(next), fx.tick())).unwrap()
+        let attempt = failed_attempt();
+        let written = deliveries::record_attempt(&fx.db, c, &attempt, status, Some(next), fx.tick());
+        block_on(written).unwrap() // ok: native test
     };
     assert!(recorded(&claimed, DeliveryStatus::Pending));
     assert!(!recorded(&claimed, DeliveryStatus::Pending), "a duplicate of the same attempt is not recorded");
     assert!(fx.claim(&id).is_none(), "not due for a minute");
 
     let shown: Value =
-        serde_json::from_str(&block_on(deliveries::get(&fx.db, &fx.tenant, &id)).unwrap().unwrap()).unwrap();
+        serde_json::from_str(&block_on(deliveries::get(&fx.db, &fx.tenant, &id)).unwrap().unwrap()).unwrap(); // ok: native test
     assert_eq!(shown["status"], "pending");
     assert_eq!(shown["next_attempt_at"], fmt_ms(next));
     assert_eq!(
@@ -192,17 +194,18 @@ fn an_attempt_is_claimed_once_and_recorded_once() {
     );
 
     // Overdue once its time has passed long enough; re-enqueued, it can be claimed again.
-    assert!(block_on(deliveries::overdue(&fx.db, next, 10)).unwrap().is_empty());
-    assert_eq!(block_on(deliveries::overdue(&fx.db, next + 1_000, 10)).unwrap(), std::slice::from_ref(&id));
-    block_on(deliveries::requeued(&fx.db, std::slice::from_ref(&id), fx.tick())).unwrap();
-    let again = fx.claim(&id).expect("due again");
+    assert!(block_on(deliveries::overdue(&fx.db, next, 10)).unwrap().is_empty()); // ok: native test
+    assert_eq!(block_on(deliveries::overdue(&fx.db, next + 1_000, 10)).unwrap(), std::slice::from_ref(&id)); // ok: native test
+    block_on(deliveries::requeued(&fx.db, std::slice::from_ref(&id), fx.tick())).unwrap(); // ok: native test
+    let again = fx.claim(&id).expect("due again"); // ok: native test
     assert_eq!(again.attempt_count, 1);
     let ok = Attempt::new("t".into(), 3, &Answer::Status { code: 204, body: String::new() });
     assert!(
-        block_on(deliveries::record_attempt(&fx.db, &again, &ok, DeliveryStatus::Delivered, None, fx.tick())).unwrap()
+        block_on(deliveries::record_attempt(&fx.db, &again, &ok, DeliveryStatus::Delivered, None, fx.tick())).unwrap() // ok: native test
     );
     assert!(fx.claim(&id).is_none(), "delivered");
-    assert!(block_on(deliveries::overdue(&fx.db, i64::MAX / 2, 10)).unwrap().is_empty());
+    let overdue = block_on(deliveries::overdue(&fx.db, i64::MAX / 2, 10)).unwrap(); // ok: native test
+    assert!(overdue.is_empty());
 }
 
 #[test]
@@ -210,26 +213,27 @@ fn a_replay_starts_a_new_sending_with_the_same_id_and_body() {
     let fx = Fx::new();
     let webhook = fx.endpoint(r#"["*"]"#, None, "json", None);
     fx.worker();
-    let id = fx.fan_out().pop().unwrap();
+    let id = fx.fan_out().pop().unwrap(); // ok: native test
     let body_before = fx.deliveries()[0].2.clone();
-    let claimed = fx.claim(&id).unwrap();
+    let claimed = fx.claim(&id).unwrap(); // ok: native test
     block_on(deliveries::record_attempt(&fx.db, &claimed, &failed_attempt(), DeliveryStatus::Failed, None, fx.tick()))
-        .unwrap();
-    let replayed = block_on(deliveries::replay(&fx.db, &fx.tenant, &id, fx.tick())).unwrap().unwrap();
-    let replayed: Value = serde_json::from_str(&replayed).unwrap();
+        .unwrap(); // ok: native test
+    let replayed = block_on(deliveries::replay(&fx.db, &fx.tenant, &id, fx.tick())).unwrap().unwrap(); // ok: native test
+    let replayed: Value = serde_json::from_str(&replayed).unwrap(); // ok: native test
     assert_eq!((replayed["id"].as_str(), replayed["status"].as_str()), (Some(id.as_str()), Some("pending")));
     assert_eq!(replayed["attempts"].as_array().map(Vec::len), Some(1), "history kept");
-    let claimed = fx.claim(&id).expect("due at once");
+    let claimed = fx.claim(&id).expect("due at once"); // ok: native test
     assert_eq!(claimed.attempt_count, 0, "a fresh schedule");
     assert_eq!(fx.deliveries()[0].2, body_before);
 
     // Another tenant's delivery, or one whose endpoint is deleted, is not there.
     let other = fx.add_tenant();
-    assert!(block_on(deliveries::replay(&fx.db, &other, &id, fx.tick())).unwrap().is_none());
-    assert!(block_on(deliveries::get(&fx.db, &other, &id)).unwrap().is_none());
+    assert!(block_on(deliveries::replay(&fx.db, &other, &id, fx.tick())).unwrap().is_none()); // ok: native test
+    assert!(block_on(deliveries::get(&fx.db, &other, &id)).unwrap().is_none()); // ok: native test
     fx.exec("UPDATE webhooks SET deleted_at = 'x' WHERE id = ?", [webhook.into()]);
-    assert!(block_on(deliveries::replay(&fx.db, &fx.tenant, &id, fx.tick())).unwrap().is_none());
-    assert!(block_on(deliveries::get(&fx.db, &fx.tenant, &id)).unwrap().is_none());
+    assert!(block_on(deliveries::replay(&fx.db, &fx.tenant, &id, fx.tick())).unwrap().is_none()); // ok: native test
+    let gone = block_on(deliveries::get(&fx.db, &fx.tenant, &id)).unwrap(); // ok: native test
+    assert!(gone.is_none());
 }
 
 #[test]
@@ -238,25 +242,25 @@ fn the_log_lists_by_endpoint_with_status_and_event_filters() {
     let webhook = fx.endpoint(r#"["*"]"#, None, "json", None);
     let other = fx.endpoint(r#"["worker.created"]"#, None, "json", None);
     let w = fx.worker();
-    block_on(resource::update(&fx.db, &WORKERS, &fx.tenant, &w, fx.tick(), vec![("name", "B".into())])).unwrap();
+    block_on(resource::update(&fx.db, &WORKERS, &fx.tenant, &w, fx.tick(), vec![("name", "B".into())])).unwrap(); // ok: native test
     fx.fan_out();
     let page = |pairs: &[(&str, &str)]| {
         let q = Query::new(pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect());
-        let lq = deliveries::page_query(&fx.tenant, &webhook, &q).unwrap();
-        let rows = block_on(db::id_json_rows(&fx.db, &lq.sql, &lq.args)).unwrap();
+        let lq = deliveries::page_query(&fx.tenant, &webhook, &q).unwrap(); // ok: native test
+        let rows = block_on(db::id_json_rows(&fx.db, &lq.sql, &lq.args)).unwrap(); // ok: native test
         listing::paginate(rows, lq.limit)
     };
     let events = |p: &listing::Page| -> Vec<String> {
         p.items
             .iter()
-            .map(|i| serde_json::from_str::<Value>(i).unwrap()["event"].as_str().unwrap().to_string())
+            .map(|i| serde_json::from_str::<Value>(i).unwrap()["event"].as_str().unwrap().to_string()) // ok: native test
             .collect()
     };
     assert_eq!(events(&page(&[])), ["worker.created", "worker.updated"]);
     assert_eq!(events(&page(&[("event", "worker.updated")])), ["worker.updated"]);
     assert!(page(&[("status", "delivered,failed")]).items.is_empty());
     let first = page(&[("limit", "1")]);
-    let cursor = first.next_cursor.clone().unwrap();
+    let cursor = first.next_cursor.clone().unwrap(); // ok: native test
     assert_eq!(events(&page(&[("limit", "1"), ("cursor", &cursor)])), ["worker.updated"]);
     for bad in [[("status", "gone")], [("event", "nope")], [("limit", "0")], [("colour", "red")]] {
         let q = Query::new(bad.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect());
@@ -264,10 +268,11 @@ fn the_log_lists_by_endpoint_with_status_and_event_filters() {
     }
     // The other endpoint's log is its own; another tenant sees nothing.
     let q = Query::default();
-    let lq = deliveries::page_query(&fx.tenant, &other, &q).unwrap();
-    assert_eq!(block_on(db::id_json_rows(&fx.db, &lq.sql, &lq.args)).unwrap().len(), 1);
-    let lq = deliveries::page_query("ten_other", &webhook, &q).unwrap();
-    assert!(block_on(db::id_json_rows(&fx.db, &lq.sql, &lq.args)).unwrap().is_empty());
+    let lq = deliveries::page_query(&fx.tenant, &other, &q).unwrap(); // ok: native test
+    assert_eq!(block_on(db::id_json_rows(&fx.db, &lq.sql, &lq.args)).unwrap().len(), 1); // ok: native test
+    let lq = deliveries::page_query("ten_other", &webhook, &q).unwrap(); // ok: native test
+    let rows = block_on(db::id_json_rows(&fx.db, &lq.sql, &lq.args)).unwrap(); // ok: native test
+    assert!(rows.is_empty());
 }
 
 #[test]
@@ -277,23 +282,24 @@ fn stale_events_and_old_records_are_the_sweepers() {
     let w = fx.worker();
     let event_ms = fx.tick();
     // Undispatched, and older than the bound: the sweeper's to fan out.
-    assert!(block_on(events::stale_undispatched(&fx.db, event_ms - 10_000, 10)).unwrap().is_empty());
-    let stale = block_on(events::stale_undispatched(&fx.db, event_ms + 10_000, 10)).unwrap();
+    assert!(block_on(events::stale_undispatched(&fx.db, event_ms - 10_000, 10)).unwrap().is_empty()); // ok: native test
+    let stale = block_on(events::stale_undispatched(&fx.db, event_ms + 10_000, 10)).unwrap(); // ok: native test
     assert_eq!(stale.len(), 1);
-    let id = block_on(dispatch(&fx.db, &stale, fx.tick())).unwrap().pop().unwrap();
-    assert!(block_on(events::stale_undispatched(&fx.db, i64::MAX / 2, 10)).unwrap().is_empty());
+    let id = block_on(dispatch(&fx.db, &stale, fx.tick())).unwrap().pop().unwrap(); // ok: native test
+    assert!(block_on(events::stale_undispatched(&fx.db, i64::MAX / 2, 10)).unwrap().is_empty()); // ok: native test
 
     // Purges: finished deliveries and dispatched events older than the bound only.
     let later = fx.tick() + 1_000;
-    let claimed = fx.claim(&id).unwrap();
-    assert_eq!(block_on(deliveries::purge(&fx.db, later, 10)).unwrap(), 0, "still pending");
+    let claimed = fx.claim(&id).unwrap(); // ok: native test
+    assert_eq!(block_on(deliveries::purge(&fx.db, later, 10)).unwrap(), 0, "still pending"); // ok: native test
     block_on(deliveries::record_attempt(&fx.db, &claimed, &failed_attempt(), DeliveryStatus::Failed, None, fx.tick()))
-        .unwrap();
-    assert_eq!(block_on(deliveries::purge(&fx.db, event_ms, 10)).unwrap(), 0, "too recent");
-    assert_eq!(block_on(deliveries::purge(&fx.db, later + 60_000, 10)).unwrap(), 1);
-    assert_eq!(block_on(events::purge_dispatched(&fx.db, later + 60_000, 10)).unwrap(), 1);
+        .unwrap(); // ok: native test
+    assert_eq!(block_on(deliveries::purge(&fx.db, event_ms, 10)).unwrap(), 0, "too recent"); // ok: native test
+    assert_eq!(block_on(deliveries::purge(&fx.db, later + 60_000, 10)).unwrap(), 1); // ok: native test
+    assert_eq!(block_on(events::purge_dispatched(&fx.db, later + 60_000, 10)).unwrap(), 1); // ok: native test
     let _ = w;
     assert_eq!(fx.count("SELECT count(*) FROM events", &[]), 0);
     // The seam the consumer uses to find the endpoint still sees it.
-    assert!(block_on(webhooks::enabled_endpoints(&fx.db, &fx.tenant)).unwrap().len() == 1);
+    let enabled = block_on(webhooks::enabled_endpoints(&fx.db, &fx.tenant)).unwrap(); // ok: native test
+    assert!(enabled.len() == 1);
 }
