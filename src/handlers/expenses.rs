@@ -53,9 +53,7 @@ async fn check(call: &Call<'_>, cols: &Columns, worker_changes: bool) -> ApiResu
 
 /// The currency a new expense of `job` takes: its customer's, else the tenant's.
 pub async fn currency_for(call: &Call<'_>, job: Option<&str>) -> ApiResult<String> {
-    let (db, tenant) = (call.db()?, call.tenant_id()?);
-    let own = crate::storage::tenants::settings_of(&db, tenant).await?.currency;
-    store::default_currency(&db, tenant, job, &own).await
+    store::default_currency(&call.db()?, call.tenant_id()?, job).await
 }
 
 /// Creates an expense from a `/v1` body; returns its id and JSON.

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::domain::events::Event;
 use crate::domain::expenses::{ExpenseCategory, ExpenseStatus};
 use crate::domain::listing::{Arg, Filter, FilterKind, ListSpec};
+use crate::domain::tenants::Settings;
 use crate::error::ApiResult;
 use crate::i18n::Noun;
 use crate::storage::db::{self, Database};
@@ -73,16 +74,17 @@ pub async fn current(db: &impl Database, tenant: &str, id: &str) -> ApiResult<Op
     Ok(db.first(sql, &[tenant.into(), id.into()]).await?)
 }
 
-/// The currency of a new expense: that of the customer of `job` (when it has one), else
-/// `tenant_currency` (the tenant's settings).
-pub async fn default_currency(
-    db: &impl Database,
-    tenant: &str,
-    job: Option<&str>,
-    tenant_currency: &str,
-) -> ApiResult<String> {
-    let Some(job) = job else { return Ok(tenant_currency.to_string()) };
-    let sql = "SELECT c.currency FROM jobs j JOIN customers c ON c.tenant_id = j.tenant_id AND c.id = j.customer_id \
-               WHERE j.tenant_id = ? AND j.id = ? AND c.deleted_at IS NULL";
-    Ok(db::first_text(db, sql, &[tenant.into(), Arg::from(job)]).await?.unwrap_or_else(|| tenant_currency.into()))
+/// The currency of a new expense: that of the customer of `job` (when it has one), else the
+/// tenant's (`settings.currency`, with the settings' own default). One read for both.
+pub async fn default_currency(db: &impl Database, tenant: &str, job: Option<&str>) -> ApiResult<String> {
+    let sql = "SELECT (SELECT c.currency FROM jobs j JOIN customers c ON c.tenant_id = j.tenant_id \
+                 AND c.id = j.customer_id WHERE j.tenant_id = ?1 AND j.id = ?2 AND c.deleted_at IS NULL), \
+               (SELECT settings FROM tenants WHERE id = ?1)";
+    let job = job.map_or(Arg::Null, Arg::from);
+    let row: Option<(Option<String>, Option<String>)> = db::first_raw(db, sql, &[tenant.into(), job]).await?;
+    let (customer, settings) = row.unwrap_or_default();
+    Ok(customer.unwrap_or_else(|| {
+        let settings: Settings = settings.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+        settings.currency
+    }))
 }
