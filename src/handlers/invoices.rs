@@ -94,7 +94,8 @@ pub async fn create_from(call: &Call<'_>, body: &serde_json::Value) -> ApiResult
             let mut made = None;
             for _ in 0..IMPORT_ATTEMPTS {
                 let (entries, expenses) =
-                    store::billable(&db, counted.as_ref(), &customer, &currency, between, jobs.as_deref()).await?;
+                    store::billable(&db, tenant, counted.as_ref(), &customer, &currency, between, jobs.as_deref())
+                        .await?;
                 let lines = rules::import_lines(&entries, &expenses);
                 if lines.is_empty() {
                     return Err(ApiError::new(ErrorCode::ValidationFailed, Msg::NothingToInvoice));

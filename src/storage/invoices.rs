@@ -104,6 +104,7 @@ async fn json_rows<T: serde::de::DeserializeOwned>(db: &impl Database, sql: &str
 /// What an import may bill now.
 pub async fn billable(
     db: &impl Database,
+    tenant: &str,
     counted: Option<&Counted>,
     customer: &str,
     currency: &str,
@@ -118,14 +119,13 @@ pub async fn billable(
         }
         None => Vec::new(),
     };
-    let expenses = match (expenses_between, counted) {
-        (Some((from, to)), _) => {
-            let tenant = counted.map(|c| c.tenant.clone()).unwrap_or_default();
+    let expenses = match expenses_between {
+        Some((from, to)) => {
             let jobs = jobs.map_or(Arg::Null, Arg::Text);
             let args = [tenant.into(), from.into(), to.into(), currency.into(), customer.into(), jobs];
             json_rows(db, BILLABLE_EXPENSES, &args).await?
         }
-        (None, _) => Vec::new(),
+        None => Vec::new(),
     };
     Ok((entries, expenses))
 }

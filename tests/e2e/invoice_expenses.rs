@@ -100,4 +100,13 @@ fn an_import_bills_expenses_and_job_rates_and_locks_the_expenses() {
     t.patch(&path, json!({"notes": "screws"})).expect_error(409, "conflict");
     t.post(&format!("{path}/unapprove"), json!({})).expect(200);
     t.patch(&path, json!({"notes": "screws"})).expect(200);
+    // An import of expenses alone bills the expense and none of the (freed) time.
+    t.post(&format!("{path}/approve"), json!({})).expect(200);
+    let only = json!({"customer_id": cus, "from": "2026-03-01", "to": "2026-03-31", "include": {"time": false, "expenses": true}});
+    let only = t.post("/v1/invoices", only).expect(201).data().clone();
+    assert_eq!((only["amount"].as_i64(), only["line_items"][0]["expense_ids"].clone()), (Some(1_234), json!([billed])));
+    assert_eq!(only["line_items"].as_array().map(Vec::len), Some(1));
+    for te in [&at_job, &at_task] {
+        assert!(t.get(&format!("/v1/time-entries/{te}")).expect(200).data()["invoice_id"].is_null());
+    }
 }
