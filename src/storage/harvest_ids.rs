@@ -137,6 +137,27 @@ pub async fn id_for(db: &impl Database, kind: Kind, tenant: &str, harvest_id: i6
     }
 }
 
+/// [`id_for`] for several numbers in one read: the text ids of those that name a live object of
+/// `kind` in `tenant`, by number (numbers that name none are absent).
+pub async fn ids_for(db: &impl Database, kind: Kind, tenant: &str, numbers: &[i64]) -> ApiResult<HashMap<i64, String>> {
+    let wanted: Vec<i64> = numbers.iter().copied().filter(|n| in_range(*n)).collect();
+    let Some(sql) = lookup_many_sql(kind).filter(|_| !wanted.is_empty()) else { return Ok(HashMap::new()) };
+    let rows: Vec<(i64, String)> = db.raw(&sql, &[json!(wanted).to_string().into(), tenant.into()]).await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The statement of [`ids_for`]: one probe of `<table>_harvest_id` per number (`CROSS JOIN`
+/// keeps the numbers as the outer loop, so the planner never walks the tenant's rows instead).
+pub fn lookup_many_sql(kind: Kind) -> Option<String> {
+    let owner = kind.owner()?;
+    let live = kind.live().replace("deleted_at", "t.deleted_at");
+    Some(format!(
+        "SELECT t.harvest_id, t.id FROM json_each(?1) AS n CROSS JOIN {} AS t \
+         WHERE t.harvest_id = n.value AND t.{owner} = ?2{live}",
+        kind.table()
+    ))
+}
+
 /// The statement of [`id_for`] (none for vendors): an equality probe of `<table>_harvest_id`.
 pub fn lookup_sql(kind: Kind) -> Option<String> {
     let owner = kind.owner()?;

@@ -21,6 +21,13 @@ fn integer_id_lookups_are_index_probes() {
             let p = plan(conn, &sql, &[Arg::Int(1), "ten_1".into()]);
             assert!(p.contains(&format!("SEARCH {t} USING INDEX {t}_harvest_id (harvest_id=?)")), "{t}: {p}");
         }
+        if let Some(sql) = harvest_ids::lookup_many_sql(*kind) {
+            let p = plan(conn, &sql, &["[1, 2]".into(), "ten_1".into()]);
+            // A probe per number: of the unique index, or of the live rows' (tenant, number) index.
+            let probe = p.contains(&format!("SEARCH t USING INDEX {t}_harvest_id (harvest_id=?)"))
+                || p.contains(&format!("SEARCH t USING INDEX {t}_tenant_harvest (tenant_id=? AND harvest_id=?)"));
+            assert!(probe && !p.contains("SCAN t"), "{t}: {p}");
+        }
         let p = plan(conn, &harvest_ids::numbers_sql(*kind), &["[\"x_1\"]".into()]);
         assert!(p.contains(&format!("SEARCH {t} USING INDEX sqlite_autoindex_{t}_1 (id=?)")), "{t}: {p}");
         let assign = format!(

@@ -266,6 +266,27 @@ fn id_for_finds_a_live_object_of_the_tenant_and_nothing_else() {
 }
 
 #[test]
+fn ids_for_reads_many_numbers_at_once_with_the_same_rules() {
+    let fx = Fx::new();
+    let other = fx.add_tenant();
+    let (a, _) = fx.worker_in(&fx.tenant);
+    let (b, _) = fx.worker_in(&fx.tenant);
+    let (theirs, _) = fx.worker_in(&other);
+    let n = |id: &str| fx.number(Kind::Workers, id);
+    let ids_for = |kind, numbers: &[i64]| block_on(harvest_ids::ids_for(&fx.db, kind, &fx.tenant, numbers)).unwrap(); // ok: native test
+    let found = ids_for(Kind::Workers, &[n(&a), n(&b), n(&theirs), 0, MAX + 1]);
+    assert_eq!(found.len(), 2, "mine only, no non-ids: {found:?}");
+    assert_eq!((found.get(&n(&a)), found.get(&n(&b))), (Some(&a), Some(&b)));
+    fx.delete(&WORKERS, &a).unwrap(); // ok: native test
+    assert_eq!(ids_for(Kind::Workers, &[n(&a)]).len(), 0, "a deleted object");
+    assert!(ids_for(Kind::Workers, &[]).is_empty());
+    // Every kind's statement is valid SQL; a vendor belongs to no tenant.
+    for kind in Kind::ALL {
+        assert!(ids_for(*kind, &[999]).is_empty(), "{kind:?}");
+    }
+}
+
+#[test]
 fn harvest_ids_maps_text_ids_deleted_objects_included() {
     let fx = Fx::new();
     let (a, _) = fx.worker_in(&fx.tenant);
