@@ -162,6 +162,10 @@ fn docs_are_public() {
         }
     }
     req("GET", "/docs/nope.js").send().expect(404);
+    // The asset directory itself is reached only through the worker's routes.
+    for raw in ["/_assets/openapi.json", "/_assets/docs/index.html"] {
+        req("GET", raw).send().expect_error(404, "not_found");
+    }
     let r = req("POST", "/docs").send().expect(405);
     assert_eq!(r.header("Allow"), Some("GET, HEAD"));
 }
