@@ -100,6 +100,22 @@ group_ticks() {
   done
   echo "$t"
 }
+# The event-loop thread of each workerd process in a group, as "pid ticks" lines: workerd runs
+# every isolate of a process (the worker, its Durable Objects, the local D1/KV shims, the asset
+# router) on that one thread, so the busiest one bounds throughput.
+thread_ticks() {
+  local g=$1 p st
+  for p in $(ps -eo pid=,pgid=,comm= | awk -v g="$g" '$2 == g && $3 == "workerd" {print $1}'); do
+    st=$(cat "/proc/$p/task/$p/stat" 2>/dev/null) || continue
+    st=${st##*) }
+    echo "$p $(awk '{print $12 + $13}' <<<"$st")"
+  done
+}
+# busiest_thread BEFORE AFTER -> the largest tick delta of one pid between two thread_ticks outputs
+busiest_thread() {
+  awk 'NR == FNR {t0[$1] = $2; next} ($1 in t0) {d = $2 - t0[$1]; if (d > m) m = d} END {print m + 0}' \
+    <(printf '%s\n' "$1") <(printf '%s\n' "$2")
+}
 now_ms() { date +%s%3N; }
 pct() { awk -v t="$1" -v ms="$2" -v hz="$HZ" 'BEGIN { printf "%.0f", (ms > 0 ? 100 * t / hz / (ms / 1000) : 0) }'; }
 

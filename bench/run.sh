@@ -115,7 +115,8 @@ stop_server() { stop_group "${PGIDS[-1]}"; }
 # --- wrk and its output --------------------------------------------------------------------
 
 # load NAME URL [wrk -H args...] -> sets RPS, P50, P99, REQS, NON2XX, SOCKERR, and SRV_CPU /
-# REST_CPU: % of one core used by the server and by everything else during the measured run
+# REST_CPU: % of one core used by the server and by everything else during the measured run,
+# THREAD_MS: ms of the busiest workerd event-loop thread per request (the bottleneck: see lib.sh)
 load() {
   local name=$1 url=$2; shift 2
   local out="$TMP/$name.wrk" limit
@@ -125,21 +126,23 @@ load() {
     || fail_with_log "$LOG" "warm-up wrk run failed"
   echo "  load:    wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency" >&2
   local g=${PGIDS[-1]} b0 s0 t0 b1 s1 t1
-  b0=$(busy_ticks); s0=$(group_ticks "$g"); t0=$(now_ms)
+  local th0 th1
+  b0=$(busy_ticks); s0=$(group_ticks "$g"); th0=$(thread_ticks "$g"); t0=$(now_ms)
   timeout "$limit" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" >"$out" \
     || fail_with_log "$LOG" "wrk run failed"
-  b1=$(busy_ticks); s1=$(group_ticks "$g"); t1=$(now_ms)
+  b1=$(busy_ticks); s1=$(group_ticks "$g"); th1=$(thread_ticks "$g"); t1=$(now_ms)
   SRV_CPU=$(pct $(( s1 - s0 )) $(( t1 - t0 )))
   REST_CPU=$(pct $(( (b1 - b0) - (s1 - s0) )) $(( t1 - t0 )))
   RPS=$(awk '/^Requests\/sec:/ {print $2}' "$out")
   P50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
   P99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
   REQS=$(awk '/requests in/ {print $1}' "$out")
+  THREAD_MS=$(awk -v t="$(busiest_thread "$th0" "$th1")" -v n="$REQS" -v hz="$HZ" 'BEGIN { if (n > 0) printf "%.2f", 1000 * t / hz / n; else print "n/a" }')
   NON2XX=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$out"); NON2XX=${NON2XX:-0}
   SOCKERR=$(sed -n 's/^ *Socket errors: *//p' "$out"); SOCKERR=${SOCKERR:-none}
   [ -n "$RPS" ] || { cat "$out" >&2; fail_with_log "$LOG" "could not parse wrk output"; }
-  printf '  %s requests, %s non-2xx, socket errors: %s; CPU (%% of one core): server %s, wrk + rest %s\n' \
-    "$REQS" "$NON2XX" "$SOCKERR" "$SRV_CPU" "$REST_CPU" >&2
+  printf '  %s requests, %s non-2xx, socket errors: %s; CPU (%% of one core): server %s, wrk + rest %s; busiest workerd thread %s ms/request\n' \
+    "$REQS" "$NON2XX" "$SOCKERR" "$SRV_CPU" "$REST_CPU" "$THREAD_MS" >&2
 }
 
 
@@ -182,7 +185,7 @@ echo "  seeded $WORKERS workers; GET $LIST_PATH returns $GOT" >&2
 
 ERR_BEFORE=$(grep -ciE 'error|panic|exception' "$LOG" || true)
 load edgeclock "$BASE$LIST_PATH" -H "Authorization: Bearer $KEY"
-E_RPS=$RPS E_P50=$P50 E_P99=$P99 E_NON2XX=$NON2XX E_SOCK=$SOCKERR E_REQS=$REQS E_SRV=$SRV_CPU E_REST=$REST_CPU
+E_RPS=$RPS E_P50=$P50 E_P99=$P99 E_NON2XX=$NON2XX E_SOCK=$SOCKERR E_REQS=$REQS E_SRV=$SRV_CPU E_REST=$REST_CPU E_THR=$THREAD_MS
 ERR_AFTER=$(grep -ciE 'error|panic|exception' "$LOG" || true)
 if [ "$E_NON2XX" != 0 ] || [ "$ERR_AFTER" != "$ERR_BEFORE" ]; then
   echo "bench: WARNING: edgeclock had $E_NON2XX non-2xx responses and $((ERR_AFTER - ERR_BEFORE)) new error lines in its log under load" >&2
@@ -200,7 +203,7 @@ if [ "${BREAKDOWN:-1}" != 0 ]; then
     IFS='|' read -r label path key <<<"$row"
     echo "edgeclock: $label" >&2
     if [ -n "$key" ]; then load layer "$BASE$path" -H "Authorization: Bearer $key"; else load layer "$BASE$path"; fi
-    ROWS+=("$label|$RPS|$P50|$P99|$REQS|$NON2XX|$SRV_CPU|$REST_CPU")
+    ROWS+=("$label|$RPS|$P50|$P99|$REQS|$NON2XX|$SRV_CPU|$REST_CPU|$THREAD_MS")
   done
 fi
 stop_server
@@ -222,7 +225,7 @@ curl -fsS -o "$TMP/ts-list.json" "$BASE$LIST_PATH" -H "Authorization: Bearer $KE
 [ "$(json_get data.length <"$TMP/ts-list.json")" = "$GOT" ] \
   || fail_with_log "$LOG" "the TypeScript worker returned $(head -c 300 "$TMP/ts-list.json")"
 load ts "$BASE$LIST_PATH" -H "Authorization: Bearer $KEY"
-T_RPS=$RPS T_P50=$P50 T_P99=$P99 T_NON2XX=$NON2XX T_SOCK=$SOCKERR T_REQS=$REQS T_SRV=$SRV_CPU T_REST=$REST_CPU
+T_RPS=$RPS T_P50=$P50 T_P99=$P99 T_NON2XX=$NON2XX T_SOCK=$SOCKERR T_REQS=$REQS T_SRV=$SRV_CPU T_REST=$REST_CPU T_THR=$THREAD_MS
 stop_server
 
 # --- (c) hello -----------------------------------------------------------------------------
@@ -231,7 +234,7 @@ start_server hello "$ROOT/bench/hello"
 wait_ready /
 echo "  serving on $BASE (log: $LOG)" >&2
 load hello "$BASE/"
-H_RPS=$RPS H_P50=$P50 H_P99=$P99 H_NON2XX=$NON2XX H_SOCK=$SOCKERR H_REQS=$REQS H_SRV=$SRV_CPU H_REST=$REST_CPU
+H_RPS=$RPS H_P50=$P50 H_P99=$P99 H_NON2XX=$NON2XX H_SOCK=$SOCKERR H_REQS=$REQS H_SRV=$SRV_CPU H_REST=$REST_CPU H_THR=$THREAD_MS
 stop_server
 
 # --- report --------------------------------------------------------------------------------
@@ -245,17 +248,17 @@ echo "build: commit $COMMIT at start, wasm sha256 $WASM_SHA"
 echo "machine: load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews these figures)"
 echo "load: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, 127.0.0.1, one server at a time, $(nproc) CPU(s) shared by wrk and workerd"
 echo
-F='%-34s %11s %9s %9s %9s %8s %11s %11s %11s\n'
+F='%-34s %11s %9s %9s %9s %8s %11s %11s %11s %11s\n'
 # Server CPU-ms per request: less sensitive to other work on the machine than requests/s.
 cpu_ms() { awk -v c="$1" -v r="$2" 'BEGIN { if (r > 0) printf "%.2f", 10 * c / r; else print "n/a" }'; }
-printf "$F" "target" "requests/s" "p50 ms" "p99 ms" "requests" "non-2xx" "server CPU%" "wrk+rest%" "CPU ms/req"
-printf "$F" "edgeclock GET $LIST_PATH" "$E_RPS" "$E_P50" "$E_P99" "$E_REQS" "$E_NON2XX" "$E_SRV" "$E_REST" "$(cpu_ms "$E_SRV" "$E_RPS")"
+printf "$F" "target" "requests/s" "p50 ms" "p99 ms" "requests" "non-2xx" "server CPU%" "wrk+rest%" "CPU ms/req" "thread ms"
+printf "$F" "edgeclock GET $LIST_PATH" "$E_RPS" "$E_P50" "$E_P99" "$E_REQS" "$E_NON2XX" "$E_SRV" "$E_REST" "$(cpu_ms "$E_SRV" "$E_RPS")" "$E_THR"
 for row in "${ROWS[@]}"; do
-  IFS='|' read -r label rps p50 p99 reqs non2xx srv rest <<<"$row"
-  printf "$F" "  $label" "$rps" "$p50" "$p99" "$reqs" "$non2xx" "$srv" "$rest" "$(cpu_ms "$srv" "$rps")"
+  IFS='|' read -r label rps p50 p99 reqs non2xx srv rest thr <<<"$row"
+  printf "$F" "  $label" "$rps" "$p50" "$p99" "$reqs" "$non2xx" "$srv" "$rest" "$(cpu_ms "$srv" "$rps")" "$thr"
 done
-printf "$F" "TypeScript worker, same work" "$T_RPS" "$T_P50" "$T_P99" "$T_REQS" "$T_NON2XX" "$T_SRV" "$T_REST" "$(cpu_ms "$T_SRV" "$T_RPS")"
-printf "$F" "hello (static JSON)" "$H_RPS" "$H_P50" "$H_P99" "$H_REQS" "$H_NON2XX" "$H_SRV" "$H_REST" "$(cpu_ms "$H_SRV" "$H_RPS")"
+printf "$F" "TypeScript worker, same work" "$T_RPS" "$T_P50" "$T_P99" "$T_REQS" "$T_NON2XX" "$T_SRV" "$T_REST" "$(cpu_ms "$T_SRV" "$T_RPS")" "$T_THR"
+printf "$F" "hello (static JSON)" "$H_RPS" "$H_P50" "$H_P99" "$H_REQS" "$H_NON2XX" "$H_SRV" "$H_REST" "$(cpu_ms "$H_SRV" "$H_RPS")" "$H_THR"
 printf "$F" "ratio edgeclock/hello" "$(ratio "$E_RPS" "$H_RPS")" "$(ratio "$E_P50" "$H_P50")" "$(ratio "$E_P99" "$H_P99")"
 for row in "${ROWS[@]}"; do
   IFS='|' read -r label rps _ <<<"$row"
@@ -263,6 +266,7 @@ for row in "${ROWS[@]}"; do
 done
 printf "$F" "ratio TypeScript/hello" "$(ratio "$T_RPS" "$H_RPS")" "$(ratio "$T_P50" "$H_P50")" "$(ratio "$T_P99" "$H_P99")"
 printf "$F" "ratio edgeclock/TypeScript" "$(ratio "$E_RPS" "$T_RPS")" "$(ratio "$E_P50" "$T_P50")" "$(ratio "$E_P99" "$T_P99")"
-echo "(CPU columns: % of one core during the measured run, out of $(( $(nproc) * 100 ))%; 'wrk+rest' is all other busy time)"
+echo "(CPU columns: % of one core during the measured run, out of $(( $(nproc) * 100 ))%; 'wrk+rest' is all other busy time;"
+echo " 'thread ms': ms per request of the busiest workerd event-loop thread, which runs every isolate of its process and bounds throughput)"
 [ "$E_SOCK" = none ] && [ "$T_SOCK" = none ] && [ "$H_SOCK" = none ] \
   || echo "socket errors: edgeclock: $E_SOCK; TypeScript: $T_SOCK; hello: $H_SOCK"
