@@ -91,12 +91,18 @@ d1_exec() { # $1 = SQL file
 # ran meanwhile, which tells whether other work on the machine skewed a run.
 HZ=$(getconf CLK_TCK)
 busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
+# stat_ticks FILE -> user + system ticks from a /proc stat file (fails if it is gone)
+stat_ticks() {
+  local st
+  st=$(cat "$1" 2>/dev/null) || return 1
+  st=${st##*) }                                # drop "pid (comm) "; fields now start at state
+  awk '{print $12 + $13}' <<<"$st"
+}
 group_ticks() {
-  local g=$1 t=0 p st
+  local g=$1 t=0 p n
   for p in $(ps -eo pid=,pgid= | awk -v g="$g" '$2 == g {print $1}'); do
-    st=$(cat "/proc/$p/stat" 2>/dev/null) || continue
-    st=${st##*) }                              # drop "pid (comm) "; fields now start at state
-    t=$(( t + $(awk '{print $12 + $13}' <<<"$st") ))
+    n=$(stat_ticks "/proc/$p/stat") || continue
+    t=$(( t + n ))
   done
   echo "$t"
 }
@@ -104,11 +110,10 @@ group_ticks() {
 # every isolate of a process (the worker, its Durable Objects, the local D1/KV shims, the asset
 # router) on that one thread, so the busiest one bounds throughput.
 thread_ticks() {
-  local g=$1 p st
+  local g=$1 p n
   for p in $(ps -eo pid=,pgid=,comm= | awk -v g="$g" '$2 == g && $3 == "workerd" {print $1}'); do
-    st=$(cat "/proc/$p/task/$p/stat" 2>/dev/null) || continue
-    st=${st##*) }
-    echo "$p $(awk '{print $12 + $13}' <<<"$st")"
+    n=$(stat_ticks "/proc/$p/task/$p/stat") || continue
+    echo "$p $n"
   done
 }
 # busiest_thread BEFORE AFTER -> the largest tick delta of one pid between two thread_ticks outputs
